@@ -1,0 +1,301 @@
+package corpus
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// skippedElements never hold article text: code, styling, the page
+// template's navigation and widgets.
+var skippedElements = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Nav: true, atom.Header: true,
+	atom.Footer: true, atom.Aside: true, atom.Form: true, atom.Noscript: true,
+	atom.Svg: true, atom.Button: true, atom.Template: true, atom.Iframe: true,
+	atom.Select: true, atom.Textarea: true, atom.Dialog: true,
+}
+
+// templateHints are fragments of class and id values that mark template
+// widgets. Site builders name their widgets this way even when they do not
+// use the semantic elements above.
+var templateHints = []string{
+	"nav", "menu", "footer", "header", "subscribe", "comment", "share",
+	"sidebar", "cookie", "newsletter", "related", "social", "breadcrumb",
+	"popup", "modal", "banner", "signup", "login",
+}
+
+// paragraphElements hold one paragraph each; headingElements start a
+// section. h1 is the title; a later h1 that is not the title starts a
+// section too.
+var (
+	paragraphElements = map[atom.Atom]bool{atom.P: true, atom.Li: true, atom.Blockquote: true, atom.Dd: true, atom.Dt: true, atom.Figcaption: true, atom.Pre: true}
+	headingElements   = map[atom.Atom]bool{atom.H1: true, atom.H2: true, atom.H3: true}
+)
+
+// ParseHTML reads an article from a saved blog page. The article body is
+// the first <article>, else <main>, else <body>; template parts inside it
+// (skippedElements, elements whose class or id carries a templateHints
+// fragment, and the same leftover lines ParseText drops) are left out.
+//
+// Title: the body's <h1>, else the page's <title> without a " | Site name"
+// suffix. <h2>/<h3> start sections; <p>, <li> and <blockquote> are
+// paragraphs, as is loose text between blocks. The URL is the page's
+// canonical link or og:url, when it is an absolute http(s) URL; a page that
+// names neither has no URL (Load may fill it from the manifest).
+func ParseHTML(name string, data []byte) (Article, error) {
+	doc, err := html.Parse(strings.NewReader(cleanInput(data)))
+	if err != nil {
+		return Article{}, fmt.Errorf("parse html: %w", err)
+	}
+	root := first(doc, atom.Article, true)
+	if root == nil {
+		root = first(doc, atom.Main, true)
+	}
+	if root == nil {
+		root = first(doc, atom.Body, false)
+	}
+	w := htmlWalker{title: htmlTitle(doc, root)}
+	if root != nil {
+		w.walk(root, true)
+	}
+	w.flush()
+	return finishArticle(Article{
+		Title:    w.title,
+		URL:      canonicalURL(doc),
+		Source:   name,
+		Sections: w.b.result(),
+	})
+}
+
+// htmlWalker collects sections and paragraphs from the article body.
+type htmlWalker struct {
+	title     string
+	titleSeen bool // the title's h1 was met in the body and not made a section
+	b         sectionBuilder
+	text      strings.Builder // text of the paragraph being read
+	// skipSection is set under a heading that is itself template
+	// ("Comments", "Recent Posts"): what follows it is not article text.
+	skipSection bool
+}
+
+func (w *htmlWalker) walk(n *html.Node, isRoot bool) {
+	switch n.Type {
+	case html.TextNode:
+		// No space added: inline markup may split a word ("<b>Ali</b>baba").
+		w.text.WriteString(n.Data)
+		return
+	case html.ElementNode:
+		if !isRoot && isTemplate(n) {
+			return
+		}
+		switch {
+		case headingElements[n.DataAtom]:
+			w.flush()
+			w.heading(n)
+			return
+		case n.DataAtom == atom.Br:
+			w.text.WriteByte(' ')
+			return
+		case paragraphElements[n.DataAtom] || isBlock(n.DataAtom):
+			// Blocks end the loose text before them; nested blocks
+			// (a <p> in an <li>) end their parent's text the same way.
+			w.flush()
+			defer w.flush()
+		}
+	case html.CommentNode, html.DoctypeNode:
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.walk(c, false)
+	}
+}
+
+func (w *htmlWalker) heading(n *html.Node) {
+	text := collapseSpace(textOf(n))
+	switch {
+	case text == "":
+	case n.DataAtom == atom.H1 && !w.titleSeen && strings.EqualFold(text, w.title):
+		w.titleSeen = true
+	case isBoilerplate(text) || endsArticle(text):
+		w.skipSection = true
+	default:
+		w.skipSection = false
+		w.b.startSection(text, "")
+	}
+}
+
+func (w *htmlWalker) flush() {
+	p := collapseSpace(w.text.String())
+	w.text.Reset()
+	if p == "" || w.skipSection || isBoilerplate(p) {
+		return
+	}
+	w.b.addParagraph(p)
+}
+
+// isBlock lists the layout elements whose edges separate paragraphs of
+// loose text.
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.Div, atom.Section, atom.Article, atom.Main, atom.Ul, atom.Ol,
+		atom.Dl, atom.Table, atom.Tr, atom.Td, atom.Th, atom.Figure, atom.Hr,
+		atom.H4, atom.H5, atom.H6, atom.Address, atom.Details, atom.Summary:
+		return true
+	}
+	return false
+}
+
+// isTemplate reports whether n is page template rather than article.
+func isTemplate(n *html.Node) bool {
+	if skippedElements[n.DataAtom] {
+		return true
+	}
+	if n.Type == html.ElementNode && n.Namespace != "" {
+		return true // inline SVG and MathML content
+	}
+	for _, a := range n.Attr {
+		if a.Key != "class" && a.Key != "id" && a.Key != "role" {
+			continue
+		}
+		v := strings.ToLower(a.Val)
+		if a.Key == "role" && (v == "navigation" || v == "banner" || v == "contentinfo" || v == "complementary") {
+			return true
+		}
+		for _, h := range templateHints {
+			if strings.Contains(v, h) {
+				return true
+			}
+		}
+	}
+	return strings.EqualFold(attr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
+}
+
+// first returns the first element a in n's tree (outside template parts
+// when outsideTemplate is set).
+func first(n *html.Node, a atom.Atom, outsideTemplate bool) *html.Node {
+	if n.Type == html.ElementNode {
+		if n.DataAtom == a {
+			return n
+		}
+		if outsideTemplate && isTemplate(n) {
+			return nil
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := first(c, a, outsideTemplate); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// htmlTitle finds the article's title: an h1 in the article body (outside
+// template, then anywhere in it — a post often wraps its h1 in a <header>),
+// else the page title. The body's h1 is looked at anywhere only when the
+// body is an <article> or <main>: in a whole <body>, an h1 inside the
+// header is the site's name.
+func htmlTitle(doc, root *html.Node) string {
+	if root != nil {
+		if h := first(root, atom.H1, true); h != nil && root != h {
+			if t := collapseSpace(textOf(h)); t != "" {
+				return t
+			}
+		}
+		if root.DataAtom != atom.Body {
+			if h := first(root, atom.H1, false); h != nil {
+				if t := collapseSpace(textOf(h)); t != "" {
+					return t
+				}
+			}
+		}
+	}
+	if t := first(doc, atom.Title, false); t != nil {
+		title := collapseSpace(textOf(t))
+		if i := strings.LastIndex(title, " | "); i > 0 {
+			title = strings.TrimSpace(title[:i])
+		}
+		return title
+	}
+	return ""
+}
+
+// canonicalURL returns the page's own address as it declares it — its
+// canonical link, else its og:url — or "" when it declares none (or only a
+// relative one, which cannot be resolved without knowing where the page
+// was saved from).
+func canonicalURL(doc *html.Node) string {
+	var canonical, og string
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch {
+			case n.DataAtom == atom.Link && hasToken(attr(n, "rel"), "canonical"):
+				if u := strings.TrimSpace(attr(n, "href")); canonical == "" && isHTTPURL(u) {
+					canonical = u
+				}
+			case n.DataAtom == atom.Meta && attr(n, "property") == "og:url":
+				if u := strings.TrimSpace(attr(n, "content")); og == "" && isHTTPURL(u) {
+					og = u
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(doc)
+	if canonical != "" {
+		return canonical
+	}
+	return og
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style) {
+			return
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Br || isBlock(n.DataAtom) || paragraphElements[n.DataAtom]) {
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(n)
+	return b.String()
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func hasToken(list, token string) bool {
+	for _, f := range strings.Fields(list) {
+		if strings.EqualFold(f, token) {
+			return true
+		}
+	}
+	return false
+}

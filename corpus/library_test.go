@@ -1,0 +1,332 @@
+package corpus
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"seriesbot/internal/sharedtest"
+)
+
+// writeCorpus creates a corpus directory holding files (slash paths to
+// contents) and returns its path.
+func writeCorpus(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// mdArticle is a small valid Markdown article for part n of series.
+func mdArticle(series string, part int, url string) string {
+	fm := "---\nseries: " + series + "\n"
+	if part > 0 {
+		fm += "part: " + string(rune('0'+part)) + "\n"
+	}
+	if url != "" {
+		fm += "url: " + url + "\n"
+	}
+	return fm + "title: " + series + " notes\nsegment: misc\n---\nA first paragraph of notes.\n\n## Details\n\nSome details follow here.\n"
+}
+
+const testManifest = `{"series": "Lotus Foods", "parts": [
+  {"part": 1, "title": "Lotus Foods (Part 1): History", "url": "https://blog.example.com/1", "about": "how it began"},
+  {"part": 2, "title": "Lotus Foods (Part 2): Stores", "url": "https://blog.example.com/2"},
+  {"part": 4, "title": "", "url": "", "about": "the future"}
+], "segments": {"misc": "Miscellany"}}`
+
+func TestLoadSkipsAndReportsBadFiles(t *testing.T) {
+	dir := writeCorpus(t, map[string]string{
+		"good.md":    mdArticle("Lotus Foods", 1, ""),
+		"broken.md":  "---\nseries: Lotus Foods\npart: 2\n\nNo closing fence.\n",
+		"empty.html": "",
+	})
+	lib, err := LoadDir(dir)
+	if lib == nil {
+		t.Fatalf("LoadDir returned no library: %v", err)
+	}
+	if len(lib.Articles) != 1 || lib.Articles[0].Source != "good.md" {
+		t.Errorf("articles = %+v, want only good.md", lib.Articles)
+	}
+	var loadErr *LoadError
+	if !errors.As(err, &loadErr) {
+		t.Fatalf("error %v (%T) is not a *LoadError", err, err)
+	}
+	got := map[string]string{}
+	for _, f := range loadErr.Files {
+		got[f.Name] = f.Err.Error()
+	}
+	want := map[string]string{"broken.md": "line 1: front matter is never closed", "empty.html": "no text"}
+	for name, reason := range want {
+		if !strings.Contains(got[name], reason) {
+			t.Errorf("file error for %s = %q, want it to contain %q", name, got[name], reason)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("file errors = %v, want exactly %v", got, want)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "2 files could not be loaded: broken.md: line 1: front matter is never closed") ||
+		!strings.Contains(msg, "; empty.html: no text") {
+		t.Errorf("error message = %q", msg)
+	}
+	if !errors.Is(err, ErrNoText) {
+		t.Errorf("errors.Is(err, ErrNoText) = false for %v", err)
+	}
+}
+
+func TestLoadFailsWithoutArticles(t *testing.T) {
+	tests := []struct {
+		name        string
+		fsys        fs.FS
+		wantErr     string
+		wantLoadErr bool
+	}{
+		{"missing root", os.DirFS(filepath.Join(t.TempDir(), "does-not-exist")), "read corpus", false},
+		{"unreadable root", brokenFS{}, "read corpus", false},
+		{"empty", fstest.MapFS{"notes.json": {Data: []byte("{}")}}, "no articles found in the corpus", false},
+		{"all bad", fstest.MapFS{"a.md": {Data: []byte("---\n")}, "b.txt": {Data: []byte(" \n")}}, "no articles found in the corpus: 2 files could not be loaded", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lib, err := Load(tt.fsys)
+			if lib != nil || err == nil {
+				t.Fatalf("Load = %v, %v; want nil library and an error", lib, err)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error = %q, want it to contain %q", err, tt.wantErr)
+			}
+			var loadErr *LoadError
+			if errors.As(err, &loadErr) != tt.wantLoadErr {
+				t.Errorf("errors.As(*LoadError) = %v, want %v", !tt.wantLoadErr, tt.wantLoadErr)
+			}
+		})
+	}
+}
+
+// brokenFS fails every operation, like a root that cannot be read.
+type brokenFS struct{}
+
+func (brokenFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+}
+
+func TestLoadDirNamesTheDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nowhere")
+	_, err := LoadDir(dir)
+	if err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("error = %v, want it to name %s", err, dir)
+	}
+}
+
+func TestLoadRealPart2WithManifest(t *testing.T) {
+	data, err := os.ReadFile(sharedtest.Path(t, realPart2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-cloud-digital-media-and-innovation-initiatives"
+	dir := writeCorpus(t, map[string]string{
+		"part2.txt": string(data),
+		"manifest.json": `{"series": "Alibaba", "parts": [
+			{"part": 2, "title": "Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives", "url": "` + part2URL + `"},
+			{"part": 4, "title": "", "url": "", "about": "the Group's future"}]}`,
+	})
+	lib, err := LoadDir(dir)
+	if err != nil {
+		t.Fatalf("LoadDir: %v", err)
+	}
+	if len(lib.Articles) != 1 || lib.Articles[0].URL != part2URL {
+		t.Fatalf("articles = %+v, want the text page with the Part 2 URL", lib.Articles)
+	}
+	for _, p := range lib.Passages(0) {
+		if p.URL != part2URL || p.Part != 2 || p.Series != "Alibaba" {
+			t.Errorf("passage %s lacks the part's URL/series: %+v", p.ID, p)
+		}
+	}
+	if p, ok := lib.Part(4); !ok || p.URL != "" || p.About != "the Group's future" {
+		t.Errorf("Part(4) = %+v, %v; want listed without URL", p, ok)
+	}
+}
+
+func TestLoadManifest(t *testing.T) {
+	tests := []struct {
+		name      string
+		files     map[string]string
+		wantParts []PartInfo
+		wantURLs  map[string]string // article source → URL
+		wantBad   []string          // files reported in the LoadError
+	}{
+		{
+			name: "manifest fills URL and keeps parts without articles",
+			files: map[string]string{
+				"manifest.json": testManifest,
+				"p1.md":         mdArticle("Lotus Foods", 1, ""),
+				"p2.txt":        "Lotus Foods (Part 2): Stores\n\nThe shops are small and many.\n",
+				"p3.md":         mdArticle("Lotus Foods", 3, "https://blog.example.com/3"),
+			},
+			wantParts: []PartInfo{
+				{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods (Part 1): History", URL: "https://blog.example.com/1", About: "how it began"},
+				{Series: "Lotus Foods", Part: 2, Title: "Lotus Foods (Part 2): Stores", URL: "https://blog.example.com/2"},
+				{Series: "Lotus Foods", Part: 3, Title: "Lotus Foods notes", URL: "https://blog.example.com/3"},
+				{Series: "Lotus Foods", Part: 4, About: "the future"},
+			},
+			wantURLs: map[string]string{"p1.md": "https://blog.example.com/1", "p2.txt": "https://blog.example.com/2", "p3.md": "https://blog.example.com/3"},
+		},
+		{
+			name: "article URL is kept over the manifest's, other series untouched",
+			files: map[string]string{
+				"manifest.json": testManifest,
+				"p1.md":         mdArticle("Lotus Foods", 1, "https://mirror.example.com/1"),
+				"other.md":      mdArticle("Other", 1, ""),
+			},
+			wantParts: []PartInfo{
+				{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods (Part 1): History", URL: "https://blog.example.com/1", About: "how it began"},
+				{Series: "Lotus Foods", Part: 2, Title: "Lotus Foods (Part 2): Stores", URL: "https://blog.example.com/2"},
+				{Series: "Lotus Foods", Part: 4, About: "the future"},
+				{Series: "Other", Part: 1, Title: "Other notes"},
+			},
+			wantURLs: map[string]string{"p1.md": "https://mirror.example.com/1", "other.md": ""},
+		},
+		{
+			name: "no manifest: derived from the articles",
+			files: map[string]string{
+				"b/p2.md":        mdArticle("Lotus Foods", 2, "https://blog.example.com/2"),
+				"a/p1.md":        mdArticle("Lotus Foods", 1, ""),
+				"notes.markdown": "# Untitled notes\n\nNo part here.\n",
+			},
+			wantParts: []PartInfo{
+				{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods notes"},
+				{Series: "Lotus Foods", Part: 2, Title: "Lotus Foods notes", URL: "https://blog.example.com/2"},
+			},
+			wantURLs: map[string]string{"a/p1.md": "", "b/p2.md": "https://blog.example.com/2", "notes.markdown": ""},
+		},
+		{
+			name: "broken manifest is reported, manifest derived",
+			files: map[string]string{
+				"manifest.json": `{"series": "Lotus Foods", "parts": [{"part": 1}, {"part": 1}]}`,
+				"p1.md":         mdArticle("Lotus Foods", 1, ""),
+			},
+			wantParts: []PartInfo{{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods notes"}},
+			wantURLs:  map[string]string{"p1.md": ""},
+			wantBad:   []string{"manifest.json"},
+		},
+		{
+			name: "second file for a part is refused; hidden and unknown files ignored",
+			files: map[string]string{
+				"a.md":          mdArticle("Lotus Foods", 1, ""),
+				"b.txt":         "Lotus Foods (Part 1): Again\n\nThe same part once more.\n",
+				".hidden.md":    "---\n",
+				".git/HEAD.txt": "junk",
+				"image.png":     "not text",
+			},
+			wantParts: []PartInfo{{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods notes"}},
+			wantURLs:  map[string]string{"a.md": ""},
+			wantBad:   []string{"b.txt"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lib, err := LoadDir(writeCorpus(t, tt.files))
+			if lib == nil {
+				t.Fatalf("LoadDir: %v", err)
+			}
+			var bad []string
+			var loadErr *LoadError
+			if errors.As(err, &loadErr) {
+				for _, f := range loadErr.Files {
+					bad = append(bad, f.Name)
+				}
+			} else if err != nil {
+				t.Fatalf("unexpected error %v", err)
+			}
+			if !reflect.DeepEqual(bad, tt.wantBad) {
+				t.Errorf("reported files = %q (%v), want %q", bad, err, tt.wantBad)
+			}
+			if !reflect.DeepEqual(lib.Manifest.Parts, tt.wantParts) {
+				t.Errorf("manifest parts\n got %+v\nwant %+v", lib.Manifest.Parts, tt.wantParts)
+			}
+			urls := map[string]string{}
+			for _, a := range lib.Articles {
+				urls[a.Source] = a.URL
+			}
+			if !reflect.DeepEqual(urls, tt.wantURLs) {
+				t.Errorf("article URLs = %v, want %v", urls, tt.wantURLs)
+			}
+			checkUniqueIDs(t, lib.Passages(0))
+		})
+	}
+}
+
+func TestLibraryAccessors(t *testing.T) {
+	lib, err := LoadDir(writeCorpus(t, map[string]string{
+		"manifest.json": testManifest,
+		"1.md":          "---\npart: 1\ntitle: One\nsegment: history\nsegments:\n  Shops: stores\n---\nIntro.\n## Shops\nText.\n## Later\nMore.\n",
+		"2.md":          "---\npart: 2\ntitle: Two\nsegments:\n  Shops: stores\n  Vans: delivery\n---\n## Vans\nText.\n## Shops\nMore.\n",
+		// two part-less sources whose names slug alike
+		"a b.md": "# Notes\n\nText.\n",
+		"a-b.md": "# Notes\n\nText.\n",
+	}))
+	if err != nil {
+		t.Fatalf("LoadDir: %v", err)
+	}
+	if got, want := lib.Segments(), []string{"history", "stores", "delivery"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Segments() = %q, want %q", got, want)
+	}
+	if got := lib.Manifest.Segments; got["misc"] != "Miscellany" || got["stores"] != "Shops" || got["history"] != IntroHeading {
+		t.Errorf("manifest segments = %v, want the manifest's plus the articles' named by heading", got)
+	}
+	if lib.Articles[0].Series != "Lotus Foods" {
+		t.Errorf("series not filled from the manifest: %+v", lib.Articles[0])
+	}
+	tests := []struct {
+		n       int
+		ok      bool
+		wantURL string
+	}{
+		{1, true, "https://blog.example.com/1"},
+		{2, true, "https://blog.example.com/2"},
+		{4, true, ""},
+		{3, false, ""},
+		{0, false, ""},
+	}
+	for _, tt := range tests {
+		p, ok := lib.Part(tt.n)
+		if ok != tt.ok || p.URL != tt.wantURL {
+			t.Errorf("Part(%d) = %+v, %v; want ok=%v url=%q", tt.n, p, ok, tt.ok, tt.wantURL)
+		}
+	}
+	ps := lib.Passages(0)
+	checkUniqueIDs(t, ps)
+	var ids []string
+	for _, p := range ps {
+		if strings.HasPrefix(p.ID, "a-b-md") {
+			ids = append(ids, p.ID)
+		}
+	}
+	if want := []string{"a-b-md-0-0", "a-b-md-0-0-2"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("IDs of alike-named sources = %q, want %q", ids, want)
+	}
+}
+
+func checkUniqueIDs(t *testing.T, ps []Passage) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if seen[p.ID] {
+			t.Errorf("passage ID %q is not unique", p.ID)
+		}
+		seen[p.ID] = true
+	}
+}

@@ -1,0 +1,60 @@
+// Package sharedtest finds the shared reference material (the official API
+// specs and the real article text) that sits beside a checkout, for tests
+// that use it. A plain clone has no such folder: those tests skip, saying
+// why, instead of failing.
+package sharedtest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// EnvDir names the variable that points at the shared folder explicitly.
+const EnvDir = "SERIESBOT_SHARED_DIR"
+
+// Root returns the shared folder, or "" when there is none. It honours
+// $SERIESBOT_SHARED_DIR, else looks for a "shared" folder beside the module
+// root (the directory holding go.mod).
+func Root() string {
+	if d := os.Getenv(EnvDir); d != "" {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d
+		}
+		return ""
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			cand := filepath.Join(filepath.Dir(dir), "shared")
+			if st, err := os.Stat(cand); err == nil && st.IsDir() {
+				return cand
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// Path returns the shared file or folder at rel (slash-separated, e.g.
+// "specs/openai-openapi.json"), or skips the test with a clear message
+// when it is not there.
+func Path(tb testing.TB, rel string) string {
+	tb.Helper()
+	root := Root()
+	if root == "" {
+		tb.Skipf("shared reference folder not found (set %s or place it beside the checkout as ../shared); skipping test that needs %s", EnvDir, rel)
+	}
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("shared reference file %s not present (%v); skipping", p, err)
+	}
+	return p
+}
