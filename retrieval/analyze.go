@@ -1,0 +1,197 @@
+package retrieval
+
+import (
+	"strings"
+	"unicode"
+)
+
+// term is one feature of a text: a stemmed word, a pair of adjacent words or
+// a CJK character bigram, with the weight it carries in the local embedder.
+type term struct {
+	text   string
+	weight float64
+	// content marks the terms that say what a text is about (words and CJK
+	// bigrams, not pairs); coverage of a question is measured over these.
+	content bool
+	// proper marks a word written with a capital inside a sentence: a name.
+	// A name the series never mentions is the strongest sign that a
+	// question is about something else.
+	proper bool
+	// han marks Chinese character terms. Bigrams cut across word boundaries,
+	// so one the corpus never uses says little about the question.
+	han bool
+}
+
+// analyze turns text into terms. Index and query go through the same path,
+// so whatever normalisation it does (case, stems, synonyms) is symmetric.
+//
+// English words are lower-cased, stop words dropped, stemmed and mapped onto
+// a small domain thesaurus so that "sales" meets "revenue" and "started"
+// meets "founded". Chinese has no spaces: Han runs are cut at function words
+// (是, 什么, 的 …) and the pieces become overlapping character bigrams
+// (钉钉是什么 → 钉钉), which is what makes 钉钉是什么？ find the DingTalk
+// passage; thesaurus hits inside a run (收入 → revenue) let a Chinese
+// question meet English text.
+func analyze(text string) []term {
+	a := analyzer{sentenceStart: true}
+	runes := []rune(text)
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		switch {
+		case unicode.Is(unicode.Han, r):
+			a.flushWord()
+			a.han = append(a.han, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			a.flushHan()
+			class := 1
+			if unicode.IsDigit(r) {
+				class = 2
+			}
+			// RMB60 and 60 should meet: split where letters meet digits.
+			if a.class != 0 && class != a.class {
+				a.flushWord()
+			}
+			a.word = append(a.word, r)
+			a.class = class
+		case (r == '.' || r == ',') && a.class == 2 && i+1 < len(runes) && unicode.IsDigit(runes[i+1]):
+			// Keep 8.12 and 7.5 whole; drop thousands separators.
+			if r == '.' {
+				a.word = append(a.word, r)
+			}
+		case r == '\'' || r == '’':
+			// Possessives: "Alibaba's" is "Alibaba".
+			a.flushWord()
+			if i+1 < len(runes) && (runes[i+1] == 's' || runes[i+1] == 'S') && (i+2 >= len(runes) || !unicode.IsLetter(runes[i+2])) {
+				i++
+			}
+		case r == '%':
+			// "8%" and "a share of" should meet.
+			a.flushWord()
+			a.flushHan()
+			a.out = append(a.out, term{text: "percent", weight: 1, content: true})
+		default:
+			a.flushWord()
+			a.flushHan()
+			switch r {
+			case ' ', '-', '/', '(', ')', '"', '“', '”':
+			case '.', '!', '?', ':', '。', '！', '？':
+				a.prev = ""
+				a.sentenceStart = true
+			default:
+				a.prev = "" // punctuation ends a phrase: no pair across it
+			}
+		}
+	}
+	a.flushWord()
+	a.flushHan()
+	return a.out
+}
+
+type analyzer struct {
+	out           []term
+	word, han     []rune
+	class         int    // of the word being read: 0 none, 1 letters, 2 digits
+	prev          string // previous content word, for word pairs
+	sentenceStart bool
+}
+
+func (a *analyzer) flushWord() {
+	if len(a.word) == 0 {
+		a.class = 0
+		return
+	}
+	first := a.word[0]
+	w := strings.ToLower(string(a.word))
+	// Numbers count as names: a year or figure the series never gives
+	// ("2030") is as telling as a company it never names.
+	proper := unicode.IsDigit(first) || unicode.IsUpper(first) && !a.sentenceStart
+	a.word, a.class, a.sentenceStart = a.word[:0], 0, false
+	if stopWords[w] {
+		a.prev = ""
+		return
+	}
+	s := canonical(stem(w))
+	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper})
+	if a.prev != "" {
+		a.out = append(a.out, term{text: a.prev + " " + s, weight: 0.5})
+	}
+	a.prev = s
+}
+
+func (a *analyzer) flushHan() {
+	if len(a.han) == 0 {
+		return
+	}
+	a.prev, a.sentenceStart = "", false
+	run := a.han
+	a.han = a.han[:0]
+	for _, c := range hanConcepts(run) {
+		a.out = append(a.out, term{text: c, weight: 1, content: true})
+	}
+	for _, piece := range splitHanStops(run) {
+		if len(piece) == 1 {
+			a.out = append(a.out, term{text: string(piece), weight: 0.5, content: true, han: true})
+		}
+		for i := 0; i+1 < len(piece); i++ {
+			a.out = append(a.out, term{text: string(piece[i : i+2]), weight: 1, content: true, han: true})
+		}
+	}
+}
+
+// stem is a light English stemmer: it conflates the inflections that matter
+// for matching questions to prose (plurals, -ing, -ed, -er, a final e or y)
+// and leaves everything else alone. A full Porter stemmer buys little here
+// and costs readability.
+func stem(w string) string {
+	if len(w) <= 3 || !isASCIIWord(w) {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:len(w)-1]
+	}
+	for _, suf := range []string{"ing", "ed"} {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 && hasVowel(w[:len(w)-len(suf)]) {
+			w = undouble(w[:len(w)-len(suf)])
+			break
+		}
+	}
+	if strings.HasSuffix(w, "ly") && len(w) > 5 {
+		w = w[:len(w)-2]
+	}
+	if strings.HasSuffix(w, "er") && len(w) > 5 {
+		w = w[:len(w)-2]
+	}
+	if strings.HasSuffix(w, "e") && len(w) > 3 {
+		w = w[:len(w)-1]
+	}
+	if strings.HasSuffix(w, "y") && len(w) > 3 {
+		w = w[:len(w)-1] + "i"
+	}
+	return w
+}
+
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func hasVowel(w string) bool { return strings.ContainsAny(w, "aeiouy") }
+
+func undouble(w string) string {
+	n := len(w)
+	if n >= 4 && w[n-1] == w[n-2] && !strings.ContainsRune("aeioulsz", rune(w[n-1])) {
+		return w[:n-1]
+	}
+	return w
+}

@@ -1,0 +1,149 @@
+package retrieval
+
+import (
+	"math"
+	"slices"
+)
+
+// bm25 is an inverted index scored with Okapi BM25. It scores only the
+// documents that share a term with the question, so its cost follows the
+// postings of the question's terms rather than the size of the corpus.
+type bm25 struct {
+	k1, b    float64
+	postings map[string][]posting
+	docLen   []float32
+	avgLen   float64
+}
+
+type posting struct {
+	doc int32
+	tf  float32
+}
+
+type scored struct {
+	doc   int
+	score float64
+}
+
+func newBM25(docs [][]string) *bm25 {
+	x := &bm25{k1: 1.2, b: 0.75, postings: make(map[string][]posting), docLen: make([]float32, len(docs))}
+	var total float64
+	for i, terms := range docs {
+		x.docLen[i] = float32(len(terms))
+		total += float64(len(terms))
+		counts := make(map[string]int, len(terms))
+		for _, t := range terms {
+			counts[t]++
+		}
+		keys := make([]string, 0, len(counts))
+		for t := range counts {
+			keys = append(keys, t)
+		}
+		slices.Sort(keys)
+		for _, t := range keys {
+			x.postings[t] = append(x.postings[t], posting{doc: int32(i), tf: float32(counts[t])})
+		}
+	}
+	if len(docs) > 0 {
+		x.avgLen = total / float64(len(docs))
+	}
+	return x
+}
+
+func (x *bm25) idf(t string) float64 {
+	return idf(float64(len(x.docLen)), float64(len(x.postings[t])))
+}
+
+// search returns up to limit documents by descending score, keeping only
+// those allow accepts (nil allows all).
+func (x *bm25) search(terms []string, allow func(doc int) bool, limit int) []scored {
+	if len(x.docLen) == 0 || limit <= 0 {
+		return nil
+	}
+	acc := make(map[int32]float64)
+	seen := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ps := x.postings[t]
+		if len(ps) == 0 {
+			continue
+		}
+		w := x.idf(t)
+		for _, p := range ps {
+			norm := x.k1 * (1 - x.b + x.b*float64(x.docLen[p.doc])/x.avgLen)
+			tf := float64(p.tf)
+			acc[p.doc] += w * tf * (x.k1 + 1) / (tf + norm)
+		}
+	}
+	out := make([]scored, 0, len(acc))
+	for d, s := range acc {
+		if allow == nil || allow(int(d)) {
+			out = append(out, scored{doc: int(d), score: s})
+		}
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		return a.doc - b.doc
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// Match says how much of a question a text contains.
+type Match struct {
+	// Coverage is the share of the question's weight found in the text,
+	// each term weighted by its IDF, 0..1.
+	Coverage float64
+	// Matched of Terms distinct question terms are in the text.
+	Matched, Terms int
+}
+
+// match measures how much of question doc contains. A term the corpus
+// never uses weighs like the rarest term when it is a name or a number
+// ("Tencent", "Pinduoduo", "2030"), half that when it is an ordinary word,
+// and little when it is a Chinese bigram: a missing name means the question
+// is about something else, a missing word is more often a paraphrase ("top
+// line" for "revenue"), and a missing bigram is often no word at all.
+func (x *bm25) match(question []term, doc map[string]bool) Match {
+	var have, total float64
+	var m Match
+	seen := make(map[string]bool, len(question))
+	maxIDF := idf(float64(len(x.docLen)), 0)
+	for _, t := range question {
+		if !t.content || seen[t.text] {
+			continue
+		}
+		seen[t.text] = true
+		var w float64
+		switch {
+		case len(x.postings[t.text]) > 0:
+			w = x.idf(t.text)
+		case t.han:
+			w = maxIDF / 8
+		case t.proper:
+			w = 2 * maxIDF
+		default:
+			w = maxIDF / 2
+		}
+		total += w
+		m.Terms++
+		if doc[t.text] {
+			have += w
+			m.Matched++
+		}
+	}
+	if total > 0 && !math.IsNaN(total) {
+		m.Coverage = have / total
+	}
+	return m
+}

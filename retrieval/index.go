@@ -1,0 +1,235 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+
+	chromem "github.com/philippgille/chromem-go"
+
+	"seriesbot/corpus"
+)
+
+// Hit is a passage found for a question, with the scores that ranked it.
+type Hit struct {
+	Passage corpus.Passage
+	// Score is the fused rank score; it orders hits but means nothing
+	// across questions.
+	Score float64
+	// Similarity is the cosine similarity of question and passage vectors.
+	Similarity float64
+	// Coverage is the share of the question's content (by IDF weight) found
+	// in the passage, 0..1. Unlike Score it is comparable across questions,
+	// which is what makes it usable for deciding whether the series covers
+	// a question at all.
+	Coverage float64
+}
+
+// Options narrow a search.
+type Options struct {
+	K    int // number of hits wanted; ≤ 0 means 5
+	Part int // only passages of this part; 0 means all parts
+}
+
+// Index holds the passages of a corpus, their vectors in chromem-go and a
+// BM25 index over the same text. It is immutable once built and safe for
+// concurrent searches; a reload builds a new Index beside the old one.
+type Index struct {
+	passages []corpus.Passage
+	byID     map[string]int
+	coll     *chromem.Collection
+	lex      *bm25
+	emb      Embedder
+}
+
+// indexedText is what both indexes see of a passage: its section heading
+// adds the topic a paragraph leaves implicit ("Cloud Computing").
+func indexedText(p corpus.Passage) string {
+	if p.Section == "" {
+		return p.Text
+	}
+	return p.Section + ". " + p.Text
+}
+
+// Build indexes passages. With a nil embedder it fits a LocalEmbedder on
+// the passages, which is the offline default.
+func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index, error) {
+	texts := make([]string, len(passages))
+	for i, p := range passages {
+		texts[i] = indexedText(p)
+	}
+	if emb == nil {
+		emb = NewLocalEmbedder(texts, 0)
+	}
+	ix := &Index{
+		passages: slices.Clone(passages),
+		byID:     make(map[string]int, len(passages)),
+		emb:      emb,
+	}
+	ids := make([]string, len(passages))
+	metas := make([]map[string]string, len(passages))
+	lexDocs := make([][]string, len(passages))
+	for i, p := range passages {
+		if _, dup := ix.byID[p.ID]; dup || p.ID == "" {
+			return nil, fmt.Errorf("build index: passage %d has a missing or duplicate id %q", i, p.ID)
+		}
+		ix.byID[p.ID] = i
+		ids[i] = p.ID
+		metas[i] = map[string]string{"part": strconv.Itoa(p.Part), "n": strconv.Itoa(i)}
+		lexDocs[i] = termTexts(contentTerms(texts[i]))
+	}
+	ix.lex = newBM25(lexDocs)
+
+	db := chromem.NewDB()
+	coll, err := db.CreateCollection("passages", map[string]string{"embedder": emb.Name()}, EmbeddingFunc(emb))
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	ix.coll = coll
+	if len(passages) == 0 {
+		return ix, nil
+	}
+	vecs, err := emb.Embed(ctx, texts)
+	if err != nil {
+		return nil, fmt.Errorf("build index: embed %d passages with %s: %w", len(texts), emb.Name(), err)
+	}
+	if len(vecs) != len(texts) {
+		return nil, fmt.Errorf("build index: embedder %s returned %d vectors for %d passages", emb.Name(), len(vecs), len(texts))
+	}
+	if err := coll.AddConcurrently(ctx, ids, vecs, metas, texts, runtime.GOMAXPROCS(0)); err != nil {
+		return nil, fmt.Errorf("build index: add to vector store: %w", err)
+	}
+	return ix, nil
+}
+
+// Len is the number of passages indexed.
+func (ix *Index) Len() int { return len(ix.passages) }
+
+// Passages returns the indexed passages in corpus order.
+func (ix *Index) Passages() []corpus.Passage { return ix.passages }
+
+// Embedder names the embedder the vectors were made with.
+func (ix *Index) Embedder() string { return ix.emb.Name() }
+
+// rrfK damps the weight of top ranks in reciprocal rank fusion. 60 is the
+// value of the original paper; the eval command measures alternatives.
+const rrfK = 60
+
+// Search finds the passages that best answer question.
+func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hit, error) {
+	k := opt.K
+	if k <= 0 {
+		k = 5
+	}
+	qTerms := contentTerms(question)
+	if len(ix.passages) == 0 || len(qTerms) == 0 {
+		return nil, nil
+	}
+	allow := func(int) bool { return true }
+	var where map[string]string
+	if opt.Part > 0 {
+		where = map[string]string{"part": strconv.Itoa(opt.Part)}
+		allow = func(d int) bool { return ix.passages[d].Part == opt.Part }
+	}
+	// Each ranking contributes a pool larger than k so that a passage ranked
+	// well by one and modestly by the other can still win.
+	pool := min(max(4*k, 30), len(ix.passages))
+
+	vecs, err := ix.emb.Embed(ctx, []string{question})
+	if err != nil {
+		return nil, fmt.Errorf("embed question with %s: %w", ix.emb.Name(), err)
+	}
+	dense, err := ix.coll.QueryEmbedding(ctx, vecs[0], pool, where, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
+	}
+	lex := ix.lex.search(termTexts(qTerms), allow, pool)
+
+	type fused struct {
+		doc   int
+		score float64
+		sim   float64
+	}
+	acc := make(map[int]*fused, len(dense)+len(lex))
+	get := func(d int) *fused {
+		f, ok := acc[d]
+		if !ok {
+			f = &fused{doc: d}
+			acc[d] = f
+		}
+		return f
+	}
+	for r, res := range dense {
+		d := ix.byID[res.ID]
+		f := get(d)
+		f.score += 1 / float64(rrfK+r+1)
+		f.sim = float64(res.Similarity)
+	}
+	for r, s := range lex {
+		get(s.doc).score += 1 / float64(rrfK+r+1)
+	}
+	all := make([]*fused, 0, len(acc))
+	for _, f := range acc {
+		all = append(all, f)
+	}
+	slices.SortFunc(all, func(a, b *fused) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		return a.doc - b.doc
+	})
+	if len(all) > k {
+		all = all[:k]
+	}
+	hits := make([]Hit, len(all))
+	for i, f := range all {
+		p := ix.passages[f.doc]
+		hits[i] = Hit{
+			Passage:    p,
+			Score:      f.score,
+			Similarity: f.sim,
+			Coverage:   ix.lex.match(qTerms, termSet(indexedText(p))).Coverage,
+		}
+	}
+	return hits, nil
+}
+
+// contentTerms are the terms BM25 and coverage work on: words and CJK
+// bigrams, not word pairs.
+func contentTerms(text string) []term {
+	ts := analyze(text)
+	out := ts[:0]
+	for _, t := range ts {
+		if t.content {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func termTexts(ts []term) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.text
+	}
+	return out
+}
+
+func termSet(text string) map[string]bool {
+	m := make(map[string]bool)
+	for _, t := range contentTerms(text) {
+		m[t.text] = true
+	}
+	return m
+}
+
+// Match measures how much of question text contains, with this index's
+// term weights: the answerer uses it to pick the sentences that answer.
+func (ix *Index) Match(question, text string) Match {
+	return ix.lex.match(contentTerms(question), termSet(text))
+}

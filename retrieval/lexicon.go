@@ -1,0 +1,164 @@
+package retrieval
+
+import (
+	"sort"
+	"strings"
+)
+
+// stopWords carry no topic: question words, auxiliaries, articles and
+// pronouns. Dropping them keeps "What is DingTalk?" about DingTalk.
+var stopWords = setOf(
+	"a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+	"be", "because", "been", "before", "being", "between", "both", "but", "by",
+	"can", "could", "did", "do", "does", "doing", "during", "each", "either", "else", "ever",
+	"few", "for", "from", "further", "get", "gets", "got", "had", "has", "have", "having",
+	"he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+	"just", "kind", "let", "like", "me", "might", "more", "most", "much", "must", "my",
+	"no", "nor", "not", "now", "of", "off", "on", "once", "one's", "only", "or", "other", "our", "ours",
+	"out", "over", "own", "please", "same", "shall", "she", "should", "so", "some", "such",
+	"tell", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they",
+	"this", "those", "through", "to", "too", "under", "until", "up", "us", "very",
+	"was", "we", "were", "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why",
+	"will", "with", "would", "you", "your", "yours", "s", "t", "d", "ll", "re", "ve",
+	"know", "explain", "describe", "recent", "recently", "last", "lately", "currently", "give", "say", "said", "series", "article", "part",
+)
+
+// synonyms maps a stem onto the stem the corpus is most likely to use, so a
+// paraphrased question meets the prose. It is deliberately small and about
+// this domain (a company's businesses and figures): a general thesaurus
+// would join words that the series keeps apart.
+var synonyms = map[string]string{
+	// money coming in
+	"sal": "revenu", "turnov": "revenu", "earn": "revenu", "earning": "revenu", "mak": "revenu",
+	"mad": "revenu", "generat": "revenu", "topline": "revenu",
+	// money left over
+	"profit": "incom", "profitabl": "incom", "margin": "incom",
+	// beginnings
+	"start": "found", "launch": "found", "creat": "found", "establish": "found", "began": "found",
+	"begin": "found", "begun": "found", "origin": "found", "set": "found", "born": "found",
+	"introduc": "found",
+	// buying companies
+	"buy": "acquir", "bought": "acquir", "purchas": "acquir", "takeov": "acquir", "acquisition": "acquir",
+	// people served
+	"client": "custom", "consum": "custom", "shopp": "custom", "buyer": "custom",
+	// who does business
+	"firm": "business", "enterpris": "business", "compani": "business", "merchant": "business",
+	"shop": "commerc", "stor": "commerc", "storefront": "commerc",
+	// places and their adjectives
+	"chines": "china", "asian": "asia", "turkish": "turkey", "american": "america", "indian": "india",
+	"europ": "europe", "southeast": "southeast", "domestic": "china",
+	// change over time
+	"uneven": "smooth", "bumpi": "smooth", "volatil": "smooth", "erratic": "smooth", "fluctuat": "smooth",
+	"jump": "steepest", "leap": "steepest", "spik": "steepest", "surg": "steepest", "steep": "steepest",
+	"pac": "rate", "speed": "rate", "expand": "growth", "expans": "growth", "cagr": "compound",
+	"servic": "serv", "add": "found",
+	"taxi": "rid", "cab": "rid", "viewer": "user", "view": "user", "audienc": "user",
+	// what the segments do
+	"gam": "game", "videogam": "game", "movi": "film", "cinema": "film", "studio": "film",
+	"pictur": "film", "navigation": "map", "navigat": "map", "gp": "map", "speak": "speaker",
+	"workplac": "collabor", "collaborat": "collabor", "collaborativ": "collabor", "collaboration": "collabor", "chat": "collabor", "messag": "collabor", "team": "collabor",
+	"fintech": "financ", "financial": "financ", "paid": "payment", "pay": "payment",
+	"ticket": "ticket", "stream": "video",
+	"larg": "biggest", "largest": "biggest", "big": "biggest", "lead": "biggest",
+	"cost": "cost", "expens": "cost", "spend": "cost",
+	"grow": "growth", "grew": "growth", "ris": "growth", "ros": "growth", "increas": "growth",
+	"shar": "percent", "portion": "percent", "proportion": "percent", "contribut": "percent",
+	"tick": "list", "exchang": "list",
+	"ecommerc": "commerc", "e-commerc": "commerc", "retail": "commerc", "marketplac": "commerc",
+	"abroad": "international", "oversea": "international", "global": "international", "globalisation": "international", "globalization": "international",
+}
+
+// hanLexicon maps Chinese words onto the English stems of the corpus, so a
+// question in Chinese reaches English prose beyond the Chinese names the
+// series gives in parentheses.
+var hanLexicon = map[string]string{
+	"收入": "revenu", "营收": "revenu", "营业额": "revenu", "赚": "revenu",
+	"成立": "found", "创立": "found", "创办": "found", "推出": "found", "创建": "found",
+	"收购": "acquir", "并购": "acquir", "买下": "acquir",
+	"客户": "custom", "用户": "custom", "消费者": "custom",
+	"游戏": "game", "电影": "film", "影业": "film", "地图": "map", "导航": "map",
+	"音箱": "speaker", "云": "cloud", "支付": "payment", "金融": "financ",
+	"视频": "video", "电商": "commerc", "零售": "commerc", "批发": "wholesal",
+	"成本": "cost", "增长": "growth", "占比": "percent", "比例": "percent",
+	"票务": "ticket", "服务": "serv", "复合": "compound", "增长率": "rate", "股票": "list", "代码": "list", "门票": "ticket", "上市": "list", "小企业": "business",
+	"娱乐": "entertainment", "媒体": "media", "财务": "financ", "年": "year",
+}
+
+// hanConcepts finds thesaurus words inside a run of Han characters.
+// It walks the words in a fixed order: the embedder sums floats, and a
+// map's random order would make vectors differ in the last bits between runs.
+func hanConcepts(run []rune) []string {
+	var out []string
+	s := string(run)
+	for _, w := range hanWords {
+		if strings.Contains(s, w) {
+			out = append(out, hanLexicon[w])
+		}
+	}
+	return out
+}
+
+var hanWords = func() []string {
+	ws := make([]string, 0, len(hanLexicon))
+	for w := range hanLexicon {
+		ws = append(ws, w)
+	}
+	sort.Strings(ws)
+	return ws
+}()
+
+func canonical(s string) string {
+	if c, ok := synonyms[s]; ok {
+		return c
+	}
+	return s
+}
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// hanStops are Chinese function words: question words, particles and
+// copulas. A Han run is cut at them before it is split into bigrams, so
+// 钉钉是什么 yields 钉钉 and not the noise of 是什 and 什么.
+var hanStops = []string{
+	"为什么", "什么时候", "哪一年", "什么", "多少", "怎么", "怎样", "哪些", "哪个", "哪里", "以前", "时候", "如何",
+	"是", "的", "了", "吗", "呢", "吧", "谁", "被", "在", "和", "与", "有", "为", "做", "叫", "哪", "几", "么", "个", "年",
+	"我", "你", "他", "她", "它", "们", "这", "那", "请", "问", "从", "到", "对", "把", "给", "让", "会", "能", "要", "就", "都", "也", "还",
+}
+
+// splitHanStops cuts run at the function words, longest first.
+func splitHanStops(run []rune) [][]rune {
+	var pieces [][]rune
+	start := 0
+	for i := 0; i < len(run); {
+		n := hanStopAt(run, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		if i > start {
+			pieces = append(pieces, run[start:i])
+		}
+		i += n
+		start = i
+	}
+	if start < len(run) {
+		pieces = append(pieces, run[start:])
+	}
+	return pieces
+}
+
+func hanStopAt(run []rune, i int) int {
+	for _, w := range hanStops {
+		wr := []rune(w)
+		if i+len(wr) <= len(run) && string(run[i:i+len(wr)]) == w {
+			return len(wr)
+		}
+	}
+	return 0
+}
