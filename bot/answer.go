@@ -1,0 +1,172 @@
+// Package bot is the conversation: it turns questions into cited answers and
+// serves them over transports (the terminal and, later, Discord). It owns no
+// index or corpus loading; cmd wires those in.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"seriesbot/corpus"
+	"seriesbot/retrieval"
+)
+
+// MaxQuestionRunes bounds a question. Longer input is almost never a real
+// question, and it would crowd passages out of any prompt built from it.
+const MaxQuestionRunes = 1000
+
+// DefaultMinCoverage is the share of a question's content (IDF-weighted) the
+// best sentence must contain before the bot answers from it. Calibrated with
+// `seriesbot eval` on testdata/questions.jsonl: below it, off-topic
+// questions dominate; above it, paraphrased questions start being refused.
+const DefaultMinCoverage = 0.45
+
+// Errors a transport maps to a message for the user.
+var (
+	ErrEmptyQuestion   = errors.New("the question is empty")
+	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
+)
+
+// Question is what a user asked, with the narrowing they chose.
+type Question struct {
+	Text string
+	Part int // 0 = all parts
+	K    int // passages to retrieve; 0 = default
+}
+
+// Source is one passage an answer cites. N is the number used in the
+// answer's [n] markers; Rank is where retrieval placed it.
+type Source struct {
+	N       int     `json:"-"`
+	Rank    int     `json:"rank"`
+	Title   string  `json:"title"`
+	Part    int     `json:"part"`
+	Section string  `json:"section"`
+	URL     string  `json:"url"`
+	Score   float64 `json:"score"`
+	Text    string  `json:"text"`
+}
+
+// Answer is the bot's reply to one question.
+type Answer struct {
+	Question string `json:"question"`
+	// Text is the answer with [n] markers pointing into Sources.
+	Text string `json:"answer"`
+	// Grounded is false when the series does not cover the question and
+	// the answer says so instead of quoting passages.
+	Grounded bool     `json:"grounded"`
+	Sources  []Source `json:"sources"`
+}
+
+// Library is what the answerer serves: the corpus and the index built over
+// it, swapped together on reload so they never disagree.
+type Library struct {
+	Corpus *corpus.Library
+	Index  *retrieval.Index
+}
+
+// Answerer answers questions from the series. It is safe for concurrent use;
+// Swap replaces what it serves without interrupting answers in flight.
+type Answerer struct {
+	lib atomic.Pointer[Library]
+	// MinCoverage overrides DefaultMinCoverage when positive.
+	MinCoverage float64
+	// MaxSentences bounds an extractive answer.
+	MaxSentences int
+}
+
+// NewAnswerer returns an Answerer serving lib.
+func NewAnswerer(lib *Library) *Answerer {
+	a := &Answerer{MaxSentences: 3}
+	a.lib.Store(lib)
+	return a
+}
+
+// Swap makes the answerer serve lib and returns what it served before.
+func (a *Answerer) Swap(lib *Library) *Library { return a.lib.Swap(lib) }
+
+// Library returns what the answerer serves now.
+func (a *Answerer) Library() *Library { return a.lib.Load() }
+
+func (a *Answerer) minCoverage() float64 {
+	if a.MinCoverage > 0 {
+		return a.MinCoverage
+	}
+	return DefaultMinCoverage
+}
+
+// CheckQuestion reports why text cannot be asked, or nil.
+func CheckQuestion(text string) error {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return ErrEmptyQuestion
+	}
+	if utf8.RuneCountInString(t) > MaxQuestionRunes {
+		return ErrQuestionTooLong
+	}
+	return nil
+}
+
+// Answer retrieves passages for q and composes an extractive answer: the
+// sentences of those passages that best answer the question, each cited.
+func (a *Answerer) Answer(ctx context.Context, q Question) (Answer, error) {
+	if err := CheckQuestion(q.Text); err != nil {
+		return Answer{}, err
+	}
+	q.Text = strings.TrimSpace(q.Text)
+	lib := a.lib.Load()
+	hits, err := lib.Index.Search(ctx, q.Text, retrieval.Options{K: q.K, Part: q.Part})
+	if err != nil {
+		return Answer{}, fmt.Errorf("search: %w", err)
+	}
+	ans := Answer{Question: q.Text, Sources: []Source{}}
+	ans.Text, ans.Sources = a.extract(lib.Index, q.Text, hits)
+	ans.Grounded = len(ans.Sources) > 0
+	if !ans.Grounded {
+		ans.Text = notCovered(lib.Corpus, q.Part)
+	}
+	return ans, nil
+}
+
+// notCovered says plainly that the series does not answer the question and
+// lists what it does cover, so the user can rephrase or read on.
+func notCovered(lib *corpus.Library, part int) string {
+	var b strings.Builder
+	if part > 0 {
+		fmt.Fprintf(&b, "Part %d of the series does not cover that.", part)
+	} else {
+		b.WriteString("The series does not cover that.")
+	}
+	b.WriteString(" It covers:")
+	for _, p := range lib.Manifest.Parts {
+		b.WriteString("\n- ")
+		b.WriteString(PartLine(p))
+	}
+	return b.String()
+}
+
+// PartLine renders a part of the series for a listing: linked when its URL
+// is known, described by its subject when its title is not.
+func PartLine(p corpus.PartInfo) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Part %d — ", p.Part)
+	switch {
+	case p.Title != "":
+		b.WriteString(p.Title)
+	case p.About != "":
+		fmt.Fprintf(&b, "%s (title not published)", p.About)
+	default:
+		b.WriteString("(title not known)")
+	}
+	if p.URL != "" {
+		b.WriteString(" — ")
+		b.WriteString(p.URL)
+	} else {
+		b.WriteString(" (no link available)")
+	}
+	return b.String()
+}

@@ -1,0 +1,212 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"seriesbot/corpus"
+	"seriesbot/retrieval"
+)
+
+// EvalQuestion is one line of a question set: an on-topic question with
+// strings the answering passage (and answer) must contain and the part it
+// comes from, or an off-topic question the bot must decline.
+type EvalQuestion struct {
+	Q        string   `json:"q"`
+	Expect   []string `json:"expect,omitempty"`
+	Part     int      `json:"part,omitempty"`
+	OffTopic bool     `json:"offtopic,omitempty"`
+}
+
+// ReadEvalQuestions parses a JSONL question set. Errors name the line.
+func ReadEvalQuestions(r io.Reader) ([]EvalQuestion, error) {
+	var qs []EvalQuestion
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "//") {
+			continue
+		}
+		var q EvalQuestion
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&q); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		switch {
+		case strings.TrimSpace(q.Q) == "":
+			return nil, fmt.Errorf("line %d: no question (\"q\")", n)
+		case q.OffTopic && len(q.Expect) > 0:
+			return nil, fmt.Errorf("line %d: an off-topic question cannot expect answers", n)
+		case !q.OffTopic && len(q.Expect) == 0:
+			return nil, fmt.Errorf("line %d: give \"expect\" strings or mark the question \"offtopic\": true", n)
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(qs) == 0 {
+		return nil, errors.New("no questions")
+	}
+	return qs, nil
+}
+
+// EvalReport holds the measures of one system over a question set.
+type EvalReport struct {
+	System   string  `json:"system"`
+	OnTopic  int     `json:"on_topic"`
+	OffTopic int     `json:"off_topic"`
+	Hit1     float64 `json:"hit_at_1"`
+	Hit3     float64 `json:"hit_at_3"`
+	MRR      float64 `json:"mrr"`
+	// AnswerContains is the share of on-topic questions whose answer is
+	// grounded and contains every expected string.
+	AnswerContains float64 `json:"answer_contains_expected"`
+	// Refusal is the share of off-topic questions the system declined.
+	Refusal float64 `json:"offtopic_refusal"`
+	// Answered is the share of on-topic questions the system did not
+	// decline: the cost side of Refusal.
+	Answered float64  `json:"on_topic_answered"`
+	Misses   []string `json:"misses,omitempty"`
+}
+
+// relevant reports whether p answers q: from the expected part and holding
+// every expected string.
+func relevant(q EvalQuestion, p corpus.Passage) bool {
+	if q.Part > 0 && p.Part != q.Part {
+		return false
+	}
+	return containsAll(p.Text, q.Expect)
+}
+
+func containsAll(text string, want []string) bool {
+	t := strings.ToLower(text)
+	for _, w := range want {
+		if !strings.Contains(t, strings.ToLower(w)) {
+			return false
+		}
+	}
+	return true
+}
+
+// evalRanks is how many hits each question's rank is looked for in.
+const evalRanks = 10
+
+type scorer struct {
+	r       EvalReport
+	mrr     float64
+	h1, h3  int
+	contain int
+	refused int
+	answer  int
+}
+
+func (s *scorer) onTopic(q EvalQuestion, hits []retrieval.Hit, ans Answer) {
+	s.r.OnTopic++
+	rank := 0
+	for i, h := range hits {
+		if relevant(q, h.Passage) {
+			rank = i + 1
+			break
+		}
+	}
+	if rank == 1 {
+		s.h1++
+	}
+	if rank >= 1 && rank <= 3 {
+		s.h3++
+	}
+	if rank > 0 {
+		s.mrr += 1 / float64(rank)
+	}
+	if ans.Grounded {
+		s.answer++
+	}
+	ok := ans.Grounded && containsAll(ans.Text, q.Expect)
+	if ok {
+		s.contain++
+	}
+	if rank != 1 || !ok {
+		s.r.Misses = append(s.r.Misses, fmt.Sprintf("rank %d, answer ok %v: %s", rank, ok, q.Q))
+	}
+}
+
+func (s *scorer) offTopic(q EvalQuestion, ans Answer) {
+	s.r.OffTopic++
+	if !ans.Grounded {
+		s.refused++
+	} else {
+		s.r.Misses = append(s.r.Misses, "answered off-topic: "+q.Q)
+	}
+}
+
+func (s *scorer) report() EvalReport {
+	r := s.r
+	if r.OnTopic > 0 {
+		n := float64(r.OnTopic)
+		r.Hit1, r.Hit3, r.MRR = float64(s.h1)/n, float64(s.h3)/n, s.mrr/n
+		r.AnswerContains, r.Answered = float64(s.contain)/n, float64(s.answer)/n
+	}
+	if r.OffTopic > 0 {
+		r.Refusal = float64(s.refused) / float64(r.OffTopic)
+	}
+	return r
+}
+
+// Evaluate runs every question through the answerer and its index.
+func Evaluate(ctx context.Context, a *Answerer, qs []EvalQuestion) (EvalReport, error) {
+	s := scorer{r: EvalReport{System: "seriesbot (" + a.Library().Index.Embedder() + " + BM25, fused)"}}
+	ix := a.Library().Index
+	for _, q := range qs {
+		ans, err := a.Answer(ctx, Question{Text: q.Q})
+		if err != nil {
+			return EvalReport{}, fmt.Errorf("answer %q: %w", q.Q, err)
+		}
+		if q.OffTopic {
+			s.offTopic(q, ans)
+			continue
+		}
+		hits, err := ix.Search(ctx, q.Q, retrieval.Options{K: evalRanks})
+		if err != nil {
+			return EvalReport{}, fmt.Errorf("search %q: %w", q.Q, err)
+		}
+		s.onTopic(q, hits, ans)
+	}
+	return s.report(), nil
+}
+
+// EvaluateBaseline measures plain BM25 over the paragraphs of lib. Its
+// answer is the best paragraph, and it declines only when no paragraph
+// shares a word with the question.
+func EvaluateBaseline(lib *corpus.Library, qs []EvalQuestion) EvalReport {
+	var paras []corpus.Passage
+	for _, a := range lib.Articles {
+		for _, sec := range a.Sections {
+			for _, p := range sec.Paragraphs {
+				paras = append(paras, corpus.Passage{Part: a.Part, Title: a.Title, URL: a.URL, Section: sec.Heading, Text: p})
+			}
+		}
+	}
+	b := retrieval.NewBaseline(paras)
+	s := scorer{r: EvalReport{System: "baseline (plain BM25 over paragraphs)"}}
+	for _, q := range qs {
+		hits := b.Search(q.Q, evalRanks)
+		var ans Answer
+		if len(hits) > 0 {
+			ans = Answer{Text: hits[0].Passage.Text, Grounded: true}
+		}
+		if q.OffTopic {
+			s.offTopic(q, ans)
+		} else {
+			s.onTopic(q, hits, ans)
+		}
+	}
+	return s.report()
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"seriesbot/bot"
+)
+
+// maxK bounds --k: more passages than this is never a better answer, only
+// a slower one.
+const maxK = 50
+
+type libraryFlags struct {
+	corpus string
+	k      int
+}
+
+func (f *libraryFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.corpus, "corpus", "", "load the articles in `DIR` (Markdown with front matter, HTML or text pages) instead of the embedded series")
+	fs.IntVar(&f.k, "k", 5, "number of passages to retrieve (1-50)")
+}
+
+func (f *libraryFlags) check() error {
+	if f.k < 1 || f.k > maxK {
+		return usagef("--k %d: must be between 1 and %d", f.k, maxK)
+	}
+	return nil
+}
+
+// load builds the library, reporting skipped corpus files without stopping.
+func (f *libraryFlags) load(ctx context.Context, log *slog.Logger) (*bot.Library, error) {
+	lib, warn, err := bot.Loader{Dir: f.corpus}.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if warn != nil {
+		log.Warn("some corpus files were skipped", "dir", f.corpus, "err", warn)
+	}
+	return lib, nil
+}
+
+func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	var lf libraryFlags
+	lf.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per question")
+	part := fs.Int("part", 0, "only use passages of part `N` of the series")
+	pos, err := parseArgs(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if err := lf.check(); err != nil {
+		return err
+	}
+	if *part < 0 {
+		return usagef("--part %d: must be a part number (1, 2, …)", *part)
+	}
+	question := strings.TrimSpace(strings.Join(pos, " "))
+	if question == "" {
+		return usagef("ask: no question given (pass it as an argument, or - to read questions from standard input)")
+	}
+	if question != "-" {
+		if err := bot.CheckQuestion(question); err != nil {
+			return usagef("ask: %v", err)
+		}
+	}
+
+	lib, err := lf.load(ctx, log)
+	if err != nil {
+		return err
+	}
+	if *part > 0 && !hasPart(lib, *part) {
+		return usagef("--part %d: %s", *part, partsHint(lib))
+	}
+	a := bot.NewAnswerer(lib)
+	out := answerPrinter{w: stdout, json: *asJSON}
+
+	if question != "-" {
+		ans, err := a.Answer(ctx, bot.Question{Text: question, Part: *part, K: lf.k})
+		if err != nil {
+			return err
+		}
+		return out.print(ans, nil)
+	}
+
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	failed := 0
+	for sc.Scan() {
+		q := strings.TrimSpace(sc.Text())
+		if q == "" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ans, err := a.Answer(ctx, bot.Question{Text: q, Part: *part, K: lf.k})
+		if err != nil {
+			failed++
+			if !*asJSON {
+				fmt.Fprintf(stderr, "seriesbot: %q: %v\n", truncate(q, 60), err)
+			}
+			ans = bot.Answer{Question: q}
+		}
+		if err := out.print(ans, err); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read questions from standard input: %w", err)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d question(s) could not be answered", failed)
+	}
+	return nil
+}
+
+// answerPrinter writes answers one after another, as text or JSON lines.
+type answerPrinter struct {
+	w     io.Writer
+	json  bool
+	count int
+}
+
+// jsonAnswer is the --json line; Error is set only for a question that
+// could not be answered, so a batch keeps one line per question.
+type jsonAnswer struct {
+	bot.Answer
+	Error string `json:"error,omitempty"`
+}
+
+func (p *answerPrinter) print(a bot.Answer, answerErr error) error {
+	p.count++
+	if p.json {
+		line := jsonAnswer{Answer: a}
+		if line.Sources == nil {
+			line.Sources = []bot.Source{}
+		}
+		if answerErr != nil {
+			line.Error = answerErr.Error()
+		}
+		b, err := json.Marshal(line)
+		if err != nil {
+			return fmt.Errorf("encode answer: %w", err)
+		}
+		_, err = fmt.Fprintf(p.w, "%s\n", b)
+		return err
+	}
+	if answerErr != nil {
+		return nil // reported on stderr
+	}
+	var err error
+	if p.count > 1 {
+		_, err = fmt.Fprintln(p.w)
+	}
+	if err == nil {
+		_, err = fmt.Fprintf(p.w, "%s\n", bot.FormatText(a))
+	}
+	return err
+}
+
+func hasPart(lib *bot.Library, part int) bool {
+	for _, p := range lib.Index.Passages() {
+		if p.Part == part {
+			return true
+		}
+	}
+	return false
+}
+
+func partsHint(lib *bot.Library) string {
+	seen := map[int]bool{}
+	var parts []string
+	for _, p := range lib.Index.Passages() {
+		if p.Part > 0 && !seen[p.Part] {
+			seen[p.Part] = true
+			parts = append(parts, fmt.Sprint(p.Part))
+		}
+	}
+	if len(parts) == 0 {
+		return "the corpus has no numbered parts"
+	}
+	return "the corpus has text for parts " + strings.Join(parts, ", ")
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

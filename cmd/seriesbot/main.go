@@ -1,0 +1,83 @@
+// Command seriesbot answers questions about the Alibaba article series of
+// investorinsights.asia, with citations and links to the series parts.
+//
+// It runs offline by default: the series is embedded in the binary and
+// answers are composed from its passages, so it needs no key to start.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes: 1 for a failure while running, 2 for a command line the
+// program cannot act on.
+const (
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+const usage = `seriesbot answers questions about the Alibaba series of investorinsights.asia.
+
+Usage:
+  seriesbot ask [--json] [--corpus DIR] [--part N] [--k N] QUESTION
+  seriesbot ask [flags] -            one question per line from standard input
+  seriesbot eval --questions FILE.jsonl [--corpus DIR] [--k N]
+  seriesbot help
+
+Run 'seriesbot COMMAND -h' for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError is a problem with the command line: reported with a hint and
+// exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "ask":
+		err = runAsk(ctx, rest, stdin, stdout, stderr, log)
+	case "eval":
+		err = runEval(ctx, rest, stdout, stderr, log)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		err = usagef("unknown command %q", cmd)
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "seriesbot: %v\nRun 'seriesbot help' for usage.\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "seriesbot: %v\n", err)
+		return exitFailure
+	}
+}
