@@ -16,6 +16,9 @@ import (
 const (
 	passageWeight = 0.3
 	rankWeight    = 0.05
+	// kindWeight favours sentences of the kind the question asks for (a
+	// year for "when", a figure for "how much").
+	kindWeight = 0.25
 	// keepRatio: further sentences must score at least this share of the
 	// best one, or the answer would pad with loosely related text.
 	keepRatio = 0.75
@@ -34,6 +37,7 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 		score float64
 	}
 	var cands []candidate
+	kind := kindOf(question)
 	for i, h := range hits {
 		for _, s := range corpus.Sentences(h.Passage.Text) {
 			// The heading is context the sentence leaves implicit.
@@ -46,6 +50,9 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 			}
 			cov := m.Coverage
 			score := cov + passageWeight*h.Coverage + rankWeight/float64(i+1)
+			if kind != kindAny && kind.fits(s) {
+				score += kindWeight
+			}
 			cands = append(cands, candidate{hit: i, text: s, cov: cov, score: score})
 		}
 	}

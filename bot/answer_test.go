@@ -1,0 +1,263 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"seriesbot/internal/sharedtest"
+)
+
+const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-cloud-digital-media-and-innovation-initiatives"
+
+var (
+	defaultOnce sync.Once
+	defaultLib  *Library
+	defaultErr  error
+)
+
+// defaultAnswerer serves the embedded series; the index is built once per
+// test binary.
+func defaultAnswerer(t *testing.T) *Answerer {
+	t.Helper()
+	defaultOnce.Do(func() { defaultLib, _, defaultErr = Loader{}.Load(context.Background()) })
+	if defaultErr != nil {
+		t.Fatalf("load default corpus: %v", defaultErr)
+	}
+	return NewAnswerer(defaultLib)
+}
+
+var citation = regexp.MustCompile(`\[(\d+)\]`)
+
+// checkCitations asserts that every [n] points at a listed source and every
+// listed source is cited.
+func checkCitations(t *testing.T, a Answer) {
+	t.Helper()
+	cited := map[int]bool{}
+	for _, m := range citation.FindAllStringSubmatch(a.Text, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(a.Sources) {
+			t.Errorf("answer cites [%d] but lists %d sources: %q", n, len(a.Sources), a.Text)
+		}
+		cited[n] = true
+	}
+	for i := range a.Sources {
+		if !cited[i+1] {
+			t.Errorf("source %d is listed but never cited: %q", i+1, a.Text)
+		}
+	}
+}
+
+func TestAnswerGrounded(t *testing.T) {
+	a := defaultAnswerer(t)
+	tests := []struct {
+		question string
+		want     []string // in the answer text
+		wantURL  string   // of the first source
+	}{
+		{"How much revenue did Alibaba Cloud make?", []string{"RMB60 billion"}, part2URL},
+		{"钉钉是什么？", []string{"DingTalk"}, part2URL},
+		{"When did Alibaba acquire Youku?", []string{"Youku", "2016"}, part2URL},
+		{"What was Alibaba's revenue compound annual growth rate from 2017 to 2021?", []string{"31.4%"},
+			"https://www.investorinsights.asia/post/alibaba-part-3-a-financial-overview-of-alibaba-group"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			ans, err := a.Answer(context.Background(), Question{Text: tt.question})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Grounded || len(ans.Sources) == 0 {
+				t.Fatalf("not grounded: %q", ans.Text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(ans.Text, w) {
+					t.Errorf("answer lacks %q: %q", w, ans.Text)
+				}
+			}
+			if got := ans.Sources[0].URL; got != tt.wantURL {
+				t.Errorf("first source URL = %q, want %q", got, tt.wantURL)
+			}
+			checkCitations(t, ans)
+			text := FormatText(ans)
+			if !strings.Contains(text, "Sources:") || !strings.Contains(text, tt.wantURL) {
+				t.Errorf("formatted answer lacks its sources with links:\n%s", text)
+			}
+		})
+	}
+}
+
+func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
+	a := defaultAnswerer(t)
+	for _, q := range []string{
+		"What is the capital of France?",
+		"How do I bake sourdough bread?",
+		"What was Pinduoduo's GMV in 2021?",
+		"What was Tencent's revenue in 2021?",
+		"今天北京的天气怎么样？",
+	} {
+		t.Run(q, func(t *testing.T) {
+			ans, err := a.Answer(context.Background(), Question{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Grounded || len(ans.Sources) != 0 {
+				t.Fatalf("answered an off-topic question: %q", ans.Text)
+			}
+			for _, w := range []string{"does not cover", "Part 1", part2URL, "Part 4"} {
+				if !strings.Contains(ans.Text, w) {
+					t.Errorf("refusal lacks %q: %q", w, ans.Text)
+				}
+			}
+			if strings.Contains(ans.Text, "[1]") {
+				t.Errorf("refusal cites a source: %q", ans.Text)
+			}
+		})
+	}
+}
+
+func TestAnswerPartFilter(t *testing.T) {
+	a := defaultAnswerer(t)
+	ans, err := a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Grounded || !strings.Contains(ans.Text, "Part 3 of the series does not cover that") {
+		t.Errorf("DingTalk is not in Part 3, got %q", ans.Text)
+	}
+	ans, err = a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || ans.Sources[0].Part != 2 {
+		t.Errorf("part 2 answer = %+v", ans)
+	}
+}
+
+func TestAnswerRejectsBadQuestions(t *testing.T) {
+	a := defaultAnswerer(t)
+	tests := []struct {
+		name string
+		text string
+		want error
+	}{
+		{"empty", "", ErrEmptyQuestion},
+		{"blank", " \n\t ", ErrEmptyQuestion},
+		{"too long", strings.Repeat("cloud ", MaxQuestionRunes), ErrQuestionTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := a.Answer(context.Background(), Question{Text: tt.text})
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	// The limit counts characters, not bytes: a Chinese question of the
+	// maximum length is accepted.
+	if err := CheckQuestion(strings.Repeat("钉", MaxQuestionRunes)); err != nil {
+		t.Errorf("CheckQuestion(%d Chinese characters) = %v", MaxQuestionRunes, err)
+	}
+}
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const lotusArticle = `---
+series: Lotus
+part: 1
+title: "Lotus (Part 1): The Tea Business"
+url: https://example.com/lotus-part-1
+---
+## Tea
+
+Lotus Tea sold 12 million tins of oolong in 2020, mostly in Fujian.
+`
+
+func TestSwapServesTheNewLibrary(t *testing.T) {
+	a := defaultAnswerer(t)
+	dir := writeFiles(t, map[string]string{"lotus.md": lotusArticle})
+	lib, warn, err := Loader{Dir: dir}.Load(context.Background())
+	if err != nil || warn != nil {
+		t.Fatalf("load: %v, %v", err, warn)
+	}
+	old := a.Swap(lib)
+	if old == nil || old.Index.Len() == 0 {
+		t.Fatal("Swap did not return the library served before")
+	}
+	ans, err := a.Answer(context.Background(), Question{Text: "How many tins of oolong did Lotus Tea sell?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "12 million") || ans.Sources[0].URL != "https://example.com/lotus-part-1" {
+		t.Errorf("after swap: %+v", ans)
+	}
+}
+
+func TestLoaderReportsBrokenFilesAndKeepsTheRest(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"lotus.md":  lotusArticle,
+		"broken.md": "---\ntitle: never closed\n",
+	})
+	lib, warn, err := Loader{Dir: dir}.Load(context.Background())
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if warn == nil || !strings.Contains(warn.Error(), "broken.md") {
+		t.Errorf("warning should name broken.md, got %v", warn)
+	}
+	if lib.Index.Len() == 0 {
+		t.Error("the good file was not loaded")
+	}
+
+	_, _, err = Loader{Dir: filepath.Join(dir, "missing")}.Load(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing dir: err = %v, want it named", err)
+	}
+	empty := t.TempDir()
+	if _, _, err := (Loader{Dir: empty}).Load(context.Background()); err == nil {
+		t.Error("an empty corpus dir should be an error")
+	}
+}
+
+// TestAnswersFromTheRealPart2Page loads the page as the user supplied it
+// (rendered to text, blog template and all) and answers from it.
+func TestAnswersFromTheRealPart2Page(t *testing.T) {
+	src := sharedtest.Path(t, "series/000_b4f39b9538fbf4a7.txt")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeFiles(t, map[string]string{"part2.txt": string(data)})
+	lib, warn, err := Loader{Dir: dir}.Load(context.Background())
+	if err != nil || warn != nil {
+		t.Fatalf("load: %v, %v", err, warn)
+	}
+	a := NewAnswerer(lib)
+	ans, err := a.Answer(context.Background(), Question{Text: "How much revenue did Alibaba Cloud make in fiscal 2021?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "RMB60 billion") {
+		t.Errorf("answer from the real page: %q", ans.Text)
+	}
+	for _, junk := range []string{"subscribe", "Writer's picture", "top of page"} {
+		if strings.Contains(FormatText(ans), junk) {
+			t.Errorf("answer quotes blog template text %q", junk)
+		}
+	}
+}

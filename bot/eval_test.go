@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestReadEvalQuestionsNamesTheBadLine(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"not json", `{"q":"a","offtopic":true}` + "\n" + `{oops`, "line 2"},
+		{"no question", `{"expect":["x"]}`, "line 1: no question"},
+		{"unknown field", `{"q":"a","expected":["x"]}`, "line 1"},
+		{"neither", `{"q":"a"}`, "line 1: give"},
+		{"both", `{"q":"a","offtopic":true,"expect":["x"]}`, "line 1: an off-topic"},
+		{"empty", "\n\n", "no questions"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadEvalQuestions(strings.NewReader(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestQualityOnTheQuestionSet guards answer quality: on the committed
+// question set the bot must stay above fixed floors and above the plain
+// BM25 baseline measured in the same run. The floors sit just under the
+// figures in BENCHMARKS.md so a regression fails here.
+func TestQualityOnTheQuestionSet(t *testing.T) {
+	f, err := os.Open("../testdata/questions.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := ReadEvalQuestions(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := defaultAnswerer(t)
+	ours, err := Evaluate(context.Background(), a, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := EvaluateBaseline(a.Library().Corpus, qs)
+	t.Logf("ours: %+v", ours)
+	t.Logf("baseline: hit@1 %.3f hit@3 %.3f refusal %.3f", base.Hit1, base.Hit3, base.Refusal)
+
+	if ours.OnTopic < 50 || ours.OffTopic < 10 {
+		t.Fatalf("question set too small: %d on-topic, %d off-topic", ours.OnTopic, ours.OffTopic)
+	}
+	floors := []struct {
+		name       string
+		got, floor float64
+		base       float64
+	}{
+		{"hit@1", ours.Hit1, 0.80, base.Hit1},
+		{"hit@3", ours.Hit3, 0.92, base.Hit3},
+		{"MRR", ours.MRR, 0.87, base.MRR},
+		{"off-topic refusal", ours.Refusal, 0.85, base.Refusal},
+		{"answer contains expected", ours.AnswerContains, 0.72, base.AnswerContains},
+	}
+	for _, f := range floors {
+		if f.got < f.floor {
+			t.Errorf("%s = %.3f, below the floor %.2f", f.name, f.got, f.floor)
+		}
+	}
+	for _, f := range floors[:4] {
+		if f.got <= f.base {
+			t.Errorf("%s = %.3f does not beat the baseline's %.3f", f.name, f.got, f.base)
+		}
+	}
+}
