@@ -194,4 +194,3 @@ func TestHelp(t *testing.T) {
 		t.Errorf("ask -h: exit %d, stdout %q", r.code, r.stdout)
 	}
 }
-
