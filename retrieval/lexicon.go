@@ -30,7 +30,7 @@ var stopWords = setOf(
 var synonyms = map[string]string{
 	// money coming in
 	"sal": "revenu", "turnov": "revenu", "earn": "revenu", "earning": "revenu", "mak": "revenu",
-	"mad": "revenu", "generat": "revenu", "topline": "revenu",
+	"generat": "revenu", "topline": "revenu",
 	// money left over
 	"profit": "incom", "profitabl": "incom", "margin": "incom",
 	// beginnings
