@@ -8,7 +8,7 @@ import (
 // stopWords carry no topic: question words, auxiliaries, articles and
 // pronouns. Dropping them keeps "What is DingTalk?" about DingTalk.
 var stopWords = setOf(
-	"a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+	"a", "about", "above", "after", "again", "all", "also", "am", "among", "an", "and", "any", "are", "as", "at",
 	"be", "because", "been", "before", "being", "between", "both", "but", "by",
 	"can", "could", "did", "do", "does", "doing", "during", "each", "either", "else", "ever",
 	"few", "for", "from", "further", "get", "gets", "got", "had", "has", "have", "having",
@@ -65,7 +65,7 @@ var synonyms = map[string]string{
 	"shar": "percent", "portion": "percent", "proportion": "percent", "contribut": "percent",
 	"tick": "list", "exchang": "list",
 	"ecommerc": "commerc", "e-commerc": "commerc", "retail": "commerc", "marketplac": "commerc",
-	"abroad": "international", "oversea": "international", "global": "international", "globalisation": "international", "globalization": "international",
+	"worldwid": "world", "planet": "world", "global": "world", "globally": "world", "abroad": "international", "oversea": "international", "globalisation": "international", "globalization": "international",
 }
 
 // hanLexicon maps Chinese words onto the English stems of the corpus, so a
