@@ -76,3 +76,19 @@ func TestQualityOnTheQuestionSet(t *testing.T) {
 		}
 	}
 }
+
+func FuzzReadEvalQuestions(f *testing.F) {
+	f.Add(`{"q":"When was DingTalk launched?","expect":["2015"],"part":2}` + "\n" + `{"q":"x","offtopic":true}`)
+	f.Add("{\"q\":\"\"}\n\n{")
+	f.Fuzz(func(t *testing.T, in string) {
+		qs, err := ReadEvalQuestions(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, q := range qs {
+			if strings.TrimSpace(q.Q) == "" || q.OffTopic == (len(q.Expect) > 0) {
+				t.Fatalf("accepted an invalid question: %+v", q)
+			}
+		}
+	})
+}
