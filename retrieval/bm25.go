@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"container/heap"
 	"math"
 	"slices"
 )
@@ -60,7 +61,10 @@ func (x *bm25) search(terms []string, allow func(doc int) bool, limit int) []sco
 	if len(x.docLen) == 0 || limit <= 0 {
 		return nil
 	}
-	acc := make(map[int32]float64)
+	// A dense accumulator beats a map here: a common question word touches
+	// most of a large corpus.
+	acc := make([]float64, len(x.docLen))
+	touched := make([]int32, 0, 64)
 	seen := make(map[string]bool, len(terms))
 	for _, t := range terms {
 		if seen[t] {
@@ -73,30 +77,59 @@ func (x *bm25) search(terms []string, allow func(doc int) bool, limit int) []sco
 		}
 		w := x.idf(t)
 		for _, p := range ps {
+			if acc[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
 			norm := x.k1 * (1 - x.b + x.b*float64(x.docLen[p.doc])/x.avgLen)
 			tf := float64(p.tf)
 			acc[p.doc] += w * tf * (x.k1 + 1) / (tf + norm)
 		}
 	}
-	out := make([]scored, 0, len(acc))
-	for d, s := range acc {
-		if allow == nil || allow(int(d)) {
-			out = append(out, scored{doc: int(d), score: s})
+	// Keep the best limit documents in a min-heap instead of sorting all.
+	h := make(topK, 0, limit+1)
+	for _, d := range touched {
+		if allow != nil && !allow(int(d)) {
+			continue
+		}
+		c := scored{doc: int(d), score: acc[d]}
+		if len(h) < limit {
+			heap.Push(&h, c)
+		} else if better(c, h[0]) {
+			h[0] = c
+			heap.Fix(&h, 0)
 		}
 	}
+	out := []scored(h)
 	slices.SortFunc(out, func(a, b scored) int {
-		if a.score != b.score {
-			if a.score > b.score {
-				return -1
-			}
-			return 1
+		if better(a, b) {
+			return -1
 		}
-		return a.doc - b.doc
+		return 1
 	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
 	return out
+}
+
+// better orders by score, then by corpus order so ties are stable.
+func better(a, b scored) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
+}
+
+// topK is a min-heap of the best documents so far: its root is the worst
+// one kept, the one a better candidate replaces.
+type topK []scored
+
+func (h topK) Len() int           { return len(h) }
+func (h topK) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h topK) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *topK) Push(x any)        { *h = append(*h, x.(scored)) }
+func (h *topK) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Match says how much of a question a text contains.

@@ -161,11 +161,33 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 		}
 		return f
 	}
-	for r, res := range dense {
-		d := ix.byID[res.ID]
-		f := get(d)
+	// chromem-go orders equal similarities arbitrarily (it scans a map from
+	// several goroutines). Rank ties by corpus order so the same question
+	// always gets the same answer, and drop passages whose vectors point
+	// away from the question: they share nothing with it.
+	type vhit struct {
+		doc int
+		sim float64
+	}
+	vhits := make([]vhit, 0, len(dense))
+	for _, res := range dense {
+		if res.Similarity > 0 {
+			vhits = append(vhits, vhit{ix.byID[res.ID], float64(res.Similarity)})
+		}
+	}
+	slices.SortFunc(vhits, func(a, b vhit) int {
+		if a.sim != b.sim {
+			if a.sim > b.sim {
+				return -1
+			}
+			return 1
+		}
+		return a.doc - b.doc
+	})
+	for r, v := range vhits {
+		f := get(v.doc)
 		f.score += 1 / float64(rrfK+r+1)
-		f.sim = float64(res.Similarity)
+		f.sim = v.sim
 	}
 	for r, s := range lex {
 		get(s.doc).score += 1 / float64(rrfK+r+1)

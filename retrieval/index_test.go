@@ -1,0 +1,405 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"seriesbot/corpus"
+)
+
+var defaultIx struct {
+	once sync.Once
+	ix   *Index
+	err  error
+}
+
+// defaultIndex is the index of the embedded default corpus with the local
+// embedder, built once per test binary: an Index is immutable, so tests
+// can share it.
+func defaultIndex(t *testing.T) *Index {
+	t.Helper()
+	defaultIx.once.Do(func() {
+		defaultIx.ix, defaultIx.err = Build(context.Background(), corpus.Default().Passages(0), nil)
+	})
+	if defaultIx.err != nil {
+		t.Fatalf("build default index: %v", defaultIx.err)
+	}
+	return defaultIx.ix
+}
+
+func search(t *testing.T, ix *Index, question string, opt Options) []Hit {
+	t.Helper()
+	hits, err := ix.Search(context.Background(), question, opt)
+	if err != nil {
+		t.Fatalf("Search(%q, %+v): %v", question, opt, err)
+	}
+	return hits
+}
+
+func hitIDs(hits []Hit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Passage.ID
+	}
+	return ids
+}
+
+// passageWith returns the one passage of the default corpus whose text
+// contains s.
+func passageWith(t *testing.T, s string) corpus.Passage {
+	t.Helper()
+	var found []corpus.Passage
+	for _, p := range corpus.Default().Passages(0) {
+		if strings.Contains(p.Text, s) {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d passages of the default corpus contain %q, want 1", len(found), s)
+	}
+	return found[0]
+}
+
+func TestSearchFindsTheAnswer(t *testing.T) {
+	ix := defaultIndex(t)
+	tests := []struct {
+		name     string
+		question string
+		within   int    // the answer is among the first within hits
+		text     string // the answering passage contains this
+		url      string // and its URL contains this
+	}{
+		{"revenue figure", "How much revenue did Alibaba Cloud make?", 1, "RMB60 billion", "part-2"},
+		{"paraphrased revenue", "What were Alibaba Cloud's sales?", 1, "RMB60 billion", "part-2"},
+		{"Chinese name", "钉钉是什么？", 1, "DingTalk", "part-2"},
+		{"described, not named", "Which workplace collaboration app does Alibaba run?", 3, "DingTalk", "part-2"},
+		{"launch date", "When was DingTalk launched?", 1, "launched in 2015", "part-2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits := search(t, ix, tt.question, Options{})
+			if len(hits) < tt.within {
+				t.Fatalf("Search(%q) gave %d hits %q, want at least %d", tt.question, len(hits), hitIDs(hits), tt.within)
+			}
+			for _, h := range hits[:tt.within] {
+				if strings.Contains(h.Passage.Text, tt.text) {
+					if !strings.Contains(h.Passage.URL, tt.url) {
+						t.Errorf("answer %s cites %q, want a URL containing %q", h.Passage.ID, h.Passage.URL, tt.url)
+					}
+					return
+				}
+			}
+			t.Errorf("Search(%q): no passage containing %q in the first %d hits %q", tt.question, tt.text, tt.within, hitIDs(hits))
+		})
+	}
+}
+
+func TestSearchHitsAreOrderedAndDistinct(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, q := range []string{"How much revenue did Alibaba Cloud make?", "钉钉是什么？", "Which workplace collaboration app does Alibaba run?"} {
+		hits := search(t, ix, q, Options{K: 10})
+		if len(hits) == 0 || len(hits) > 10 {
+			t.Errorf("Search(%q, K 10) gave %d hits, want 1 to 10", q, len(hits))
+		}
+		seen := map[string]bool{}
+		for i, h := range hits {
+			if seen[h.Passage.ID] {
+				t.Errorf("Search(%q): passage %s returned twice", q, h.Passage.ID)
+			}
+			seen[h.Passage.ID] = true
+			if i > 0 && h.Score > hits[i-1].Score {
+				t.Errorf("Search(%q): hit %d scores %v, above hit %d's %v", q, i, h.Score, i-1, hits[i-1].Score)
+			}
+			if h.Coverage < 0 || h.Coverage > 1 {
+				t.Errorf("Search(%q): hit %s has coverage %v, want 0..1", q, h.Passage.ID, h.Coverage)
+			}
+		}
+	}
+}
+
+func TestSearchOptions(t *testing.T) {
+	ix := defaultIndex(t)
+	const q = "How much revenue did Alibaba Cloud make?"
+	tests := []struct {
+		name           string
+		opt            Options
+		minLen, maxLen int // number of hits
+	}{
+		{"default K is 5", Options{}, 5, 5},
+		{"negative K is 5", Options{K: -3}, 5, 5},
+		{"K 1", Options{K: 1}, 1, 1},
+		{"K beyond the corpus returns the corpus at most", Options{K: 1000}, 1, ix.Len()},
+		{"part 3 only", Options{Part: 3}, 5, 5},
+		{"part 1 with K beyond the part", Options{Part: 1, K: 1000}, 1, partSize(t, 1)},
+		{"a part the corpus lacks", Options{Part: 9}, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits := search(t, ix, q, tt.opt)
+			if len(hits) < tt.minLen || len(hits) > tt.maxLen {
+				t.Errorf("got %d hits, want %d to %d", len(hits), tt.minLen, tt.maxLen)
+			}
+			if tt.opt.Part == 0 {
+				return
+			}
+			for _, h := range hits {
+				if h.Passage.Part != tt.opt.Part {
+					t.Errorf("Options{Part: %d} returned %s of part %d", tt.opt.Part, h.Passage.ID, h.Passage.Part)
+				}
+			}
+		})
+	}
+}
+
+func partSize(t *testing.T, part int) int {
+	t.Helper()
+	n := 0
+	for _, p := range corpus.Default().Passages(0) {
+		if p.Part == part {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatalf("default corpus has no passage of part %d", part)
+	}
+	return n
+}
+
+// TestSearchNothingToSearchFor: a question with no content word finds
+// nothing, and says so without an error.
+func TestSearchNothingToSearchFor(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, q := range []string{"", "   ", "What is it?", "Who are they and what do they do?", "?!", "…", "是什么？"} {
+		hits, err := ix.Search(context.Background(), q, Options{})
+		if err != nil || len(hits) != 0 {
+			t.Errorf("Search(%q) = %q, %v; want no hits and no error", q, hitIDs(hits), err)
+		}
+	}
+}
+
+func TestSearchEmptyIndex(t *testing.T) {
+	ix, err := Build(context.Background(), nil, nil)
+	if err != nil {
+		t.Fatalf("Build with no passages: %v", err)
+	}
+	if ix.Len() != 0 {
+		t.Errorf("Len() = %d, want 0", ix.Len())
+	}
+	for _, opt := range []Options{{}, {K: 1000}, {Part: 2}} {
+		hits, err := ix.Search(context.Background(), "How much revenue did Alibaba Cloud make?", opt)
+		if hits != nil || err != nil {
+			t.Errorf("Search(%+v) on an empty index = %v, %v; want nil, nil", opt, hits, err)
+		}
+	}
+}
+
+func TestBuildRejectsBadIDs(t *testing.T) {
+	ps := corpus.Default().Passages(0)
+	dup := ps[3].ID
+	tests := []struct {
+		name   string
+		mutate func([]corpus.Passage)
+		wantID string // quoted in the error
+	}{
+		{"duplicate id", func(ps []corpus.Passage) { ps[7].ID = dup }, `"` + dup + `"`},
+		{"empty id", func(ps []corpus.Passage) { ps[5].ID = "" }, `""`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := corpus.Default().Passages(0)
+			tt.mutate(bad)
+			ix, err := Build(context.Background(), bad, nil)
+			if err == nil {
+				t.Fatalf("Build succeeded with %d passages, want an error", ix.Len())
+			}
+			if !strings.Contains(err.Error(), tt.wantID) {
+				t.Errorf("Build error %q does not name the id %s", err, tt.wantID)
+			}
+		})
+	}
+}
+
+// TestMatch: coverage tells a question the series answers from one it does
+// not, which is what the answerer relies on to decline.
+func TestMatch(t *testing.T) {
+	ix := defaultIndex(t)
+	t.Run("off-topic question matches no passage", func(t *testing.T) {
+		for _, q := range []string{"What is the capital of France?", "Who won the 2018 World Cup?"} {
+			for _, p := range ix.Passages() {
+				if m := ix.Match(q, p.Text); m.Coverage >= 0.2 {
+					t.Errorf("Match(%q, %s) coverage %.3f, want < 0.2", q, p.ID, m.Coverage)
+				}
+			}
+		}
+	})
+	tests := []struct {
+		question string
+		text     string // the passage answering it contains this
+	}{
+		{"When was DingTalk launched?", "DingTalk (钉钉) is a collaborative digital workplace"},
+		{"How much revenue did Alibaba Cloud make?", "RMB60 billion"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			p := passageWith(t, tt.text)
+			m := ix.Match(tt.question, p.Text)
+			if m.Coverage < 0.8 {
+				t.Errorf("Match(%q, %s) = %+v, want coverage ≥ 0.8", tt.question, p.ID, m)
+			}
+			if m.Matched > m.Terms || m.Terms == 0 {
+				t.Errorf("Match(%q, %s) = %+v: matched terms out of range", tt.question, p.ID, m)
+			}
+		})
+	}
+}
+
+// TestSearchConcurrent: an Index serves many conversations at once; run
+// with -race. Every goroutine must see the answers a lone caller sees.
+func TestSearchConcurrent(t *testing.T) {
+	ix := defaultIndex(t)
+	questions := []struct {
+		q   string
+		opt Options
+	}{
+		{"How much revenue did Alibaba Cloud make?", Options{}},
+		{"Which workplace collaboration app does Alibaba run?", Options{K: 3}},
+		{"When was DingTalk launched?", Options{}},
+		{"How much revenue did Alibaba Cloud make?", Options{Part: 3}},
+		// Most passages share nothing with this one: ties must not be
+		// broken differently from one search to the next.
+		{"钉钉是什么？", Options{K: 10}},
+	}
+	want := make([][]Hit, len(questions))
+	for i, qq := range questions {
+		want[i] = search(t, ix, qq.q, qq.opt)
+	}
+	const goroutines, rounds = 8, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*rounds*len(questions))
+	for g := range goroutines {
+		wg.Go(func() {
+			for r := range rounds {
+				for i := range questions {
+					qq := questions[(i+g)%len(questions)]
+					got, err := ix.Search(context.Background(), qq.q, qq.opt)
+					if err != nil {
+						errs <- fmt.Errorf("goroutine %d round %d: Search(%q): %w", g, r, qq.q, err)
+						continue
+					}
+					if w := want[(i+g)%len(questions)]; !reflect.DeepEqual(got, w) {
+						errs <- fmt.Errorf("goroutine %d round %d: Search(%q) = %q, alone it was %q", g, r, qq.q, hitIDs(got), hitIDs(w))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// remoteModel stands in for a remote embedding model (an HTTP API we do not
+// run in tests). It answers with the vectors of a local embedder, and can
+// fail or miscount from a given call on.
+type remoteModel struct {
+	name     string
+	local    *LocalEmbedder
+	failFrom int   // the first call (0-based) that fails; < 0 never
+	err      error // what a failing call returns
+	short    int   // vectors left off every answer
+	mu       sync.Mutex
+	calls    int
+}
+
+func (m *remoteModel) Name() string { return m.name }
+
+func (m *remoteModel) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	m.mu.Lock()
+	call := m.calls
+	m.calls++
+	m.mu.Unlock()
+	if m.failFrom >= 0 && call >= m.failFrom {
+		return nil, m.err
+	}
+	vs, err := m.local.Embed(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	return vs[:max(0, len(vs)-m.short)], nil
+}
+
+var errRateLimited = errors.New("429 too many requests")
+
+func TestBuildEmbedderFailures(t *testing.T) {
+	ps := corpus.Default().Passages(0)
+	local := NewLocalEmbedder(defaultTexts(t), 0)
+	tests := []struct {
+		name      string
+		model     *remoteModel
+		wantErr   error    // errors.Is target; nil for none
+		wantInMsg []string // the message must name these
+	}{
+		{
+			"model fails",
+			&remoteModel{name: "remote-embed-v3", local: local, failFrom: 0, err: errRateLimited},
+			errRateLimited,
+			[]string{"remote-embed-v3"},
+		},
+		{
+			"model returns too few vectors",
+			&remoteModel{name: "remote-embed-v3", local: local, failFrom: -1, short: 1},
+			nil,
+			[]string{"remote-embed-v3", fmt.Sprint(len(ps) - 1), fmt.Sprint(len(ps))},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix, err := Build(context.Background(), ps, tt.model)
+			if err == nil {
+				t.Fatalf("Build succeeded with %d passages, want an error", ix.Len())
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Errorf("Build error %q does not wrap %q", err, tt.wantErr)
+			}
+			for _, s := range tt.wantInMsg {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("Build error %q does not mention %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+// TestSearchEmbedderFailure: a remote model that worked at build time and
+// fails on a question makes Search report it, not return empty hits.
+func TestSearchEmbedderFailure(t *testing.T) {
+	ps := corpus.Default().Passages(0)
+	model := &remoteModel{name: "remote-embed-v3", local: NewLocalEmbedder(defaultTexts(t), 0), failFrom: 1, err: errRateLimited}
+	ix, err := Build(context.Background(), ps, model)
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	if got := ix.Embedder(); got != "remote-embed-v3" {
+		t.Errorf("Embedder() = %q, want the model's name", got)
+	}
+	hits, err := ix.Search(context.Background(), "How much revenue did Alibaba Cloud make?", Options{})
+	if !errors.Is(err, errRateLimited) {
+		t.Fatalf("Search = %q, %v; want an error wrapping %q", hitIDs(hits), err, errRateLimited)
+	}
+	if !strings.Contains(err.Error(), "remote-embed-v3") {
+		t.Errorf("Search error %q does not name the embedder", err)
+	}
+}
+
+func TestBuildNamesTheLocalEmbedder(t *testing.T) {
+	if got, want := defaultIndex(t).Embedder(), fmt.Sprint(DefaultDims); !strings.Contains(got, "local") || !strings.Contains(got, want) {
+		t.Errorf("Embedder() = %q, want the local embedder with %s dims", got, want)
+	}
+}
