@@ -38,10 +38,9 @@ type Question struct {
 	K    int // passages to retrieve; 0 = default
 }
 
-// Source is one passage an answer cites. N is the number used in the
-// answer's [n] markers; Rank is where retrieval placed it.
+// Source is one passage an answer cites. The answer's [n] marker points at
+// the n-th source; Rank is where retrieval placed it.
 type Source struct {
-	N       int     `json:"-"`
 	Rank    int     `json:"rank"`
 	Title   string  `json:"title"`
 	Part    int     `json:"part"`

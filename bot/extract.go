@@ -87,7 +87,6 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 			n = len(sources) + 1
 			numOf[c.hit] = n
 			sources = append(sources, Source{
-				N:       n,
 				Rank:    c.hit + 1,
 				Title:   h.Passage.Title,
 				Part:    h.Passage.Part,

@@ -18,7 +18,8 @@ type Hit struct {
 	// Score is the fused rank score; it orders hits but means nothing
 	// across questions.
 	Score float64
-	// Similarity is the cosine similarity of question and passage vectors.
+	// Similarity is the cosine similarity of question and passage vectors;
+	// 0 for a passage only the BM25 ranking found.
 	Similarity float64
 	// Coverage is the share of the question's content (by IDF weight) found
 	// in the passage, 0..1. Unlike Score it is comparable across questions,
