@@ -16,9 +16,6 @@ import (
 const (
 	passageWeight = 0.3
 	rankWeight    = 0.05
-	// kindWeight favours sentences of the kind the question asks for (a
-	// year for "when", a figure for "how much").
-	kindWeight = 0.25
 	// keepRatio: further sentences must score at least this share of the
 	// best one, or the answer would pad with loosely related text.
 	keepRatio = 0.75
@@ -49,10 +46,12 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 				continue
 			}
 			cov := m.Coverage
-			score := cov + passageWeight*h.Coverage + rankWeight/float64(i+1)
-			if kind != kindAny && kind.fits(s) {
-				score += kindWeight
+			// A sentence that cannot be the kind of answer asked for is
+			// not an answer, however many words it shares.
+			if !kind.fits(s) {
+				continue
 			}
+			score := cov + passageWeight*h.Coverage + rankWeight/float64(i+1)
 			cands = append(cands, candidate{hit: i, text: s, cov: cov, score: score})
 		}
 	}

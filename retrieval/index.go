@@ -43,6 +43,7 @@ type Index struct {
 	coll     *chromem.Collection
 	lex      *bm25
 	emb      Embedder
+	aliases  aliases
 }
 
 // indexedText is what both indexes see of a passage: its section heading
@@ -68,6 +69,7 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 		passages: slices.Clone(passages),
 		byID:     make(map[string]int, len(passages)),
 		emb:      emb,
+		aliases:  learnAliases(texts),
 	}
 	ids := make([]string, len(passages))
 	metas := make([]map[string]string, len(passages))
@@ -124,6 +126,7 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 	if k <= 0 {
 		k = 5
 	}
+	question = ix.aliases.expand(question)
 	qTerms := contentTerms(question)
 	if len(ix.passages) == 0 || len(qTerms) == 0 {
 		return nil, nil
@@ -254,5 +257,5 @@ func termSet(text string) map[string]bool {
 // Match measures how much of question text contains, with this index's
 // term weights: the answerer uses it to pick the sentences that answer.
 func (ix *Index) Match(question, text string) Match {
-	return ix.lex.match(contentTerms(question), termSet(text))
+	return ix.lex.match(contentTerms(ix.aliases.translate(question)), termSet(text))
 }

@@ -45,12 +45,12 @@ var synonyms = map[string]string{
 	"firm": "business", "enterpris": "business", "compani": "business", "merchant": "business",
 	"shop": "commerc", "stor": "commerc", "storefront": "commerc",
 	// places and their adjectives
-	"chines": "china", "asian": "asia", "turkish": "turkey", "american": "america", "indian": "india",
+	"chines": "china", "asian": "asia", "turkish": "turkei", "american": "america", "indian": "india",
 	"europ": "europe", "southeast": "southeast", "domestic": "china",
 	// change over time
 	"uneven": "smooth", "bumpi": "smooth", "volatil": "smooth", "erratic": "smooth", "fluctuat": "smooth",
 	"jump": "steepest", "leap": "steepest", "spik": "steepest", "surg": "steepest", "steep": "steepest",
-	"pac": "rate", "speed": "rate", "expand": "growth", "expans": "growth", "cagr": "compound",
+	"pac": "rat", "speed": "rat", "annual": "year", "expand": "growth", "expans": "growth", "cagr": "compound",
 	"servic": "serv", "add": "found",
 	"taxi": "rid", "cab": "rid", "viewer": "user", "view": "user", "audienc": "user",
 	// what the segments do
@@ -80,7 +80,7 @@ var hanLexicon = map[string]string{
 	"音箱": "speaker", "云": "cloud", "支付": "payment", "金融": "financ",
 	"视频": "video", "电商": "commerc", "零售": "commerc", "批发": "wholesal",
 	"成本": "cost", "增长": "growth", "占比": "percent", "比例": "percent",
-	"票务": "ticket", "服务": "serv", "复合": "compound", "增长率": "rate", "股票": "list", "代码": "list", "门票": "ticket", "上市": "list", "小企业": "business",
+	"票务": "ticket", "服务": "serv", "复合": "compound", "增长率": "rat", "股票": "stock", "代码": "cod", "股价": "stock", "门票": "ticket", "上市": "list", "小企业": "business",
 	"娱乐": "entertainment", "媒体": "media", "财务": "financ", "年": "year",
 }
 

@@ -1,0 +1,75 @@
+package retrieval
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// aliases maps the Chinese name of a company or product to the English one,
+// learned from the corpus itself: the series writes "Alibaba Cloud (阿里云)".
+// A question that uses the Chinese name (阿里云的收入是多少？) then asks
+// about the English name, which the rest of the passage uses.
+type aliases struct {
+	han  []string // Chinese names, longest first so 阿里巴巴集团 wins over 阿里巴巴
+	name map[string]string
+}
+
+var aliasPattern = regexp.MustCompile(`([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})[ \t]*\((?:Chinese:[ \t]*)?(\p{Han}{2,})\)`)
+
+// hanSuffixes are generic endings a question often drops: 阿里巴巴影业集团
+// is asked about as 阿里巴巴影业, 大麦网 as 大麦.
+var hanSuffixes = []string{"集团", "公司", "网"}
+
+func learnAliases(texts []string) aliases {
+	a := aliases{name: make(map[string]string)}
+	add := func(han, name string) {
+		if _, ok := a.name[han]; !ok && len([]rune(han)) >= 2 {
+			a.name[han] = name
+			a.han = append(a.han, han)
+		}
+	}
+	for _, t := range texts {
+		for _, m := range aliasPattern.FindAllStringSubmatch(t, -1) {
+			name, han := m[1], m[2]
+			add(han, name)
+			for _, suf := range hanSuffixes {
+				if short, ok := strings.CutSuffix(han, suf); ok {
+					add(short, name)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(a.han, func(x, y string) int { return len(y) - len(x) })
+	return a
+}
+
+// expand adds the English names of the Chinese names in question, for
+// retrieval: the passage that introduces a company by both names is then
+// found by either.
+func (a aliases) expand(question string) string {
+	var extra []string
+	for _, h := range a.han {
+		if strings.Contains(question, h) {
+			extra = append(extra, a.name[h])
+		}
+	}
+	if len(extra) == 0 {
+		return question
+	}
+	return question + " (" + strings.Join(extra, ", ") + ")"
+}
+
+// translate replaces the Chinese names in question by their English names,
+// for picking sentences. Replacing rather than adding matters there: the
+// Chinese name appears once, beside the English one, so keeping it would
+// pull every question about a company towards the sentence that
+// introduces it.
+func (a aliases) translate(question string) string {
+	for _, h := range a.han {
+		if strings.Contains(question, h) {
+			question = strings.ReplaceAll(question, h, " "+a.name[h]+" ")
+		}
+	}
+	return question
+}
