@@ -118,7 +118,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question) (Answer, error) {
 	}
 	q.Text = strings.TrimSpace(q.Text)
 	lib := a.lib.Load()
-	hits, err := lib.Index.Search(ctx, q.Text, retrieval.Options{K: q.K, Part: q.Part})
+	hits, err := lib.Index.Search(ctx, q.Text, searchOptions(q))
 	if err != nil {
 		return Answer{}, fmt.Errorf("search: %w", err)
 	}
@@ -129,6 +129,16 @@ func (a *Answerer) Answer(ctx context.Context, q Question) (Answer, error) {
 		ans.Text = notCovered(lib.Corpus, q.Part)
 	}
 	return ans, nil
+}
+
+// searchOptions narrows retrieval as the question asks, and prefers
+// passages that can hold the kind of answer it wants.
+func searchOptions(q Question) retrieval.Options {
+	opt := retrieval.Options{K: q.K, Part: q.Part}
+	if k := kindOf(q.Text); k != kindAny {
+		opt.Prefer = k.fits
+	}
+	return opt
 }
 
 // notCovered says plainly that the series does not answer the question and

@@ -173,7 +173,7 @@ func Evaluate(ctx context.Context, a *Answerer, qs []EvalQuestion) (EvalReport, 
 			s.offTopic(q, ans)
 			continue
 		}
-		hits, err := ix.Search(ctx, q.Q, retrieval.Options{K: evalRanks})
+		hits, err := ix.Search(ctx, q.Q, searchOptions(Question{Text: q.Q, K: evalRanks}))
 		if err != nil {
 			return EvalReport{}, fmt.Errorf("search %q: %w", q.Q, err)
 		}
