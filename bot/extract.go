@@ -36,6 +36,12 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 	var cands []candidate
 	kind := kindOf(question)
 	for i, h := range hits {
+		// A passage that names none of the names in the question is about
+		// something else: "Tencent's revenue in 2021" is not answered by
+		// Alibaba Cloud's revenue in 2021.
+		if pm := ix.Match(question, h.Passage.Section+". "+h.Passage.Text); pm.Names > 0 && pm.NamesMatched == 0 {
+			continue
+		}
 		for _, s := range corpus.Sentences(h.Passage.Text) {
 			// The heading is context the sentence leaves implicit.
 			m := ix.Match(question, h.Passage.Section+". "+s)

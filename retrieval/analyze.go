@@ -34,7 +34,7 @@ type term struct {
 // question meet English text.
 func analyze(text string) []term {
 	a := analyzer{sentenceStart: true}
-	runes := []rune(text)
+	runes := []rune(replacePhrases(text))
 	for i := 0; i < len(runes); i++ {
 		r := runes[i]
 		switch {
@@ -104,7 +104,7 @@ func (a *analyzer) flushWord() {
 	w := strings.ToLower(string(a.word))
 	// Numbers count as names: a year or figure the series never gives
 	// ("2030") is as telling as a company it never names.
-	proper := unicode.IsDigit(first) || unicode.IsUpper(first) && !a.sentenceStart
+	proper := unicode.IsDigit(first) || unicode.IsUpper(first) && !a.sentenceStart && !nameSuffixes[w]
 	a.word, a.class, a.sentenceStart = a.word[:0], 0, false
 	if stopWords[w] {
 		a.prev = ""

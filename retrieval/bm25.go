@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"math"
 	"slices"
+	"unicode"
 )
 
 // bm25 is an inverted index scored with Okapi BM25. It scores only the
@@ -139,6 +140,9 @@ type Match struct {
 	Coverage float64
 	// Matched of Terms distinct question terms are in the text.
 	Matched, Terms int
+	// NamesMatched of Names names in the question (words capitalised
+	// inside it: "Tencent", "DingTalk") are in the text.
+	NamesMatched, Names int
 }
 
 // match measures how much of question doc contains. A term the corpus
@@ -170,9 +174,16 @@ func (x *bm25) match(question []term, doc map[string]bool) Match {
 		}
 		total += w
 		m.Terms++
+		name := t.proper && !unicode.IsDigit(rune(t.text[0]))
+		if name {
+			m.Names++
+		}
 		if doc[t.text] {
 			have += w
 			m.Matched++
+			if name {
+				m.NamesMatched++
+			}
 		}
 	}
 	if total > 0 && !math.IsNaN(total) {

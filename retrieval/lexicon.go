@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -20,8 +21,17 @@ var stopWords = setOf(
 	"this", "those", "through", "to", "too", "under", "until", "up", "us", "very",
 	"was", "we", "were", "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why",
 	"will", "with", "would", "you", "your", "yours", "s", "t", "d", "ll", "re", "ve",
-	"know", "explain", "describe", "recent", "recently", "last", "lately", "currently", "give", "say", "said", "series", "article", "part",
+	"know", "explain", "describe", "recent", "recently", "last", "lately", "currently",
+	// chat filler: questions typed in a chat channel carry these, and they
+	// say nothing about the topic
+	"lol", "lmao", "nah", "yeah", "yep", "ok", "okay", "hey", "hi", "hello", "pls", "plz", "please", "thanks", "thx",
+	"btw", "tbh", "imo", "r", "u", "ur", "ya", "gonna", "wanna", "gotta", "actually", "even", "really", "ever",
+	"stuff", "thing", "things", "guys", "anyone", "someone", "somebody", "basically", "literally", "exactly", "give", "say", "said", "series", "article", "part",
 )
+
+// nameSuffixes end company names without telling them apart: "Alibaba
+// Group" and "Alibaba" are the same name.
+var nameSuffixes = setOf("group", "inc", "co", "corp", "corporation", "ltd", "limited", "holdings", "plc", "company")
 
 // synonyms maps a stem onto the stem the corpus is most likely to use, so a
 // paraphrased question meets the prose. It is deliberately small and about
@@ -62,6 +72,8 @@ var synonyms = map[string]string{
 	"larg": "biggest", "largest": "biggest", "big": "biggest", "lead": "biggest",
 	"cost": "cost", "expens": "cost", "spend": "cost",
 	"grow": "growth", "grew": "growth", "ris": "growth", "ros": "growth", "increas": "growth",
+	"climb": "growth", "soar": "growth", "balloon": "growth", "skyrocket": "growth", "escalat": "growth",
+	"yr": "year", "yearli": "year", "mov": "shift", "reclassifi": "shift", "transfer": "shift", "end": "clos",
 	"shar": "percent", "portion": "percent", "proportion": "percent", "contribut": "percent",
 	"tick": "list", "exchang": "list",
 	"ecommerc": "commerc", "e-commerc": "commerc", "retail": "commerc", "marketplac": "commerc",
@@ -79,7 +91,10 @@ var hanLexicon = map[string]string{
 	"游戏": "game", "电影": "film", "影业": "film", "地图": "map", "导航": "map",
 	"音箱": "speaker", "云": "cloud", "支付": "payment", "金融": "financ",
 	"视频": "video", "电商": "commerc", "零售": "commerc", "批发": "wholesal",
-	"成本": "cost", "增长": "growth", "占比": "percent", "比例": "percent",
+	"成本": "cost", "增长": "growth", "推高": "growth", "上升": "growth",
+	"创新": "innovation", "板块": "segment", "分部": "segment", "业务": "business", "云计算": "cloud comput",
+	"调整": "shift", "转移": "shift", "财年": "fiscal year", "结束": "clos", "投入": "invest", "投资": "invest",
+	"领域": "area", "今后": "futur", "未来": "futur", "国际": "international", "海外": "international", "占比": "percent", "比例": "percent",
 	"票务": "ticket", "服务": "serv", "复合": "compound", "增长率": "rat", "股票": "stock", "代码": "cod", "股价": "stock", "门票": "ticket", "上市": "list", "小企业": "business",
 	"娱乐": "entertainment", "媒体": "media", "财务": "financ", "年": "year",
 }
@@ -92,7 +107,7 @@ func hanConcepts(run []rune) []string {
 	s := string(run)
 	for _, w := range hanWords {
 		if strings.Contains(s, w) {
-			out = append(out, hanLexicon[w])
+			out = append(out, strings.Fields(hanLexicon[w])...)
 		}
 	}
 	return out
@@ -161,4 +176,23 @@ func hanStopAt(run []rune, i int) int {
 		}
 	}
 	return 0
+}
+
+// phrases are multi-word expressions whose words mean nothing apart: "top
+// line" is revenue, not a line at the top.
+var phrases = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`(?i)\btop[ -]line\b`), "revenue"},
+	{regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
+	{regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
+	{regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
+}
+
+func replacePhrases(text string) string {
+	for _, p := range phrases {
+		text = p.re.ReplaceAllString(text, p.with)
+	}
+	return text
 }

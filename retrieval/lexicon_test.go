@@ -1,6 +1,9 @@
 package retrieval
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestThesaurusTargetsAreStems guards the thesaurus against a target the
 // analyzer can never produce from the corpus side: "rate" is stemmed to
@@ -8,7 +11,9 @@ import "testing"
 func TestThesaurusTargetsAreStems(t *testing.T) {
 	check := func(from, to string) {
 		t.Helper()
-		if got := canonical(stem(to)); got != to {
+		// A stem is what some word analyses to: the target itself, or the
+		// target with the final e the stemmer removed ("clos" from "close").
+		if got := canonical(stem(to)); got != to && canonical(stem(to+"e")) != to {
 			t.Errorf("%q maps to %q, but the text %q analyses to %q", from, to, to, got)
 		}
 	}
@@ -16,6 +21,8 @@ func TestThesaurusTargetsAreStems(t *testing.T) {
 		check(from, to)
 	}
 	for from, to := range hanLexicon {
-		check(from, to)
+		for _, t := range strings.Fields(to) {
+			check(from, t)
+		}
 	}
 }
