@@ -35,16 +35,22 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 	}
 	var cands []candidate
 	kind := kindOf(question)
+	q := ix.Matcher(question)
 	for i, h := range hits {
 		// A passage that names none of the names in the question is about
 		// something else: "Tencent's revenue in 2021" is not answered by
 		// Alibaba Cloud's revenue in 2021.
-		if pm := ix.Match(question, h.Passage.Section+". "+h.Passage.Text); pm.Names > 0 && pm.NamesMatched == 0 {
+		if pm := q.Match(h.Passage.Section + ". " + h.Passage.Text); pm.Names > 0 && pm.NamesMatched == 0 {
 			continue
 		}
 		for _, s := range corpus.Sentences(h.Passage.Text) {
+			// A sentence that cannot be the kind of answer asked for is
+			// not an answer, however many words it shares.
+			if !kind.fits(s) {
+				continue
+			}
 			// The heading is context the sentence leaves implicit.
-			m := ix.Match(question, h.Passage.Section+". "+s)
+			m := q.Match(h.Passage.Section + ". " + s)
 			// One word of a longer question is a coincidence, not an
 			// answer: "Tencent's revenue in 2021" against a sentence that
 			// only names Tencent.
@@ -52,11 +58,6 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 				continue
 			}
 			cov := m.Coverage
-			// A sentence that cannot be the kind of answer asked for is
-			// not an answer, however many words it shares.
-			if !kind.fits(s) {
-				continue
-			}
 			score := cov + passageWeight*h.Coverage + rankWeight/float64(i+1)
 			cands = append(cands, candidate{hit: i, text: s, cov: cov, score: score})
 		}

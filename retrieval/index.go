@@ -267,7 +267,25 @@ func termSet(text string) map[string]bool {
 }
 
 // Match measures how much of question text contains, with this index's
-// term weights: the answerer uses it to pick the sentences that answer.
+// term weights.
 func (ix *Index) Match(question, text string) Match {
-	return ix.lex.match(contentTerms(ix.aliases.translate(question)), termSet(text))
+	return ix.Matcher(question).Match(text)
+}
+
+// Matcher measures many texts against one question, analysing it once: the
+// answerer uses it to pick the sentences that answer.
+type Matcher struct {
+	lex   *bm25
+	terms []term
+}
+
+// Matcher prepares question for Match. Chinese names the corpus gives in
+// English too are read as the English names.
+func (ix *Index) Matcher(question string) Matcher {
+	return Matcher{lex: ix.lex, terms: contentTerms(ix.aliases.translate(question))}
+}
+
+// Match measures how much of the question text contains.
+func (m Matcher) Match(text string) Match {
+	return m.lex.match(m.terms, termSet(text))
 }
