@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -36,6 +37,15 @@ type Question struct {
 	Text string
 	Part int // 0 = all parts
 	K    int // passages to retrieve; 0 = default
+	// History holds the earlier turns of the conversation, oldest first,
+	// so that a follow-up ("when was it launched?") is understood.
+	History []Turn
+}
+
+// Turn is one earlier exchange of a conversation.
+type Turn struct {
+	Question string
+	Answer   string
 }
 
 // Source is one passage an answer cites. The answer's [n] marker points at
@@ -59,13 +69,26 @@ type Answer struct {
 	// the answer says so instead of quoting passages.
 	Grounded bool     `json:"grounded"`
 	Sources  []Source `json:"sources"`
+	// Note tells the user something about how the answer was made, in one
+	// line: that the language model was unavailable and the answer is
+	// quoted from the series instead.
+	Note string `json:"note,omitempty"`
 }
 
 // Library is what the answerer serves: the corpus and the index built over
 // it, swapped together on reload so they never disagree.
 type Library struct {
 	Corpus *corpus.Library
-	Index  *retrieval.Index
+	// Index is searched with the embedder it was built with, which it
+	// holds: vectors of two models are never compared.
+	Index *retrieval.Index
+	// Local indexes the same passages with the local embedder when Index
+	// uses a remote one, so that a question is still answered when the
+	// remote embedder fails. Nil otherwise.
+	Local *retrieval.Index
+	// Series is what the prompts call the corpus; empty means
+	// prompts.DefaultSeries.
+	Series string
 }
 
 // Answerer answers questions from the series. It is safe for concurrent use;
@@ -76,6 +99,16 @@ type Answerer struct {
 	MinCoverage float64
 	// MaxSentences bounds an extractive answer.
 	MaxSentences int
+	// LLM, when set, writes answers from the retrieved passages and
+	// condenses follow-up questions. Without it (or when it fails)
+	// answers are quoted from the passages.
+	LLM Chat
+	// Budget bounds the prompt of an LLM answer in estimated tokens; 0
+	// means DefaultPromptBudget.
+	Budget int
+	// Log receives failures the user is shielded from; nil means
+	// slog.Default().
+	Log *slog.Logger
 }
 
 // NewAnswerer returns an Answerer serving lib.
@@ -90,6 +123,13 @@ func (a *Answerer) Swap(lib *Library) *Library { return a.lib.Swap(lib) }
 
 // Library returns what the answerer serves now.
 func (a *Answerer) Library() *Library { return a.lib.Load() }
+
+func (a *Answerer) log() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
+	}
+	return slog.Default()
+}
 
 func (a *Answerer) minCoverage() float64 {
 	if a.MinCoverage > 0 {
@@ -110,25 +150,78 @@ func CheckQuestion(text string) error {
 	return nil
 }
 
-// Answer retrieves passages for q and composes an extractive answer: the
-// sentences of those passages that best answer the question, each cited.
-func (a *Answerer) Answer(ctx context.Context, q Question) (Answer, error) {
+// Answer retrieves passages for q and answers from them.
+//
+// Offline (no LLM) the answer is extractive: the sentences of those
+// passages that best answer the question, each cited. With an LLM the
+// model writes the answer from the passages, citing them; its text is
+// passed to onPartial (if not nil) as it grows, each call with the whole
+// text so far, so a transport can edit a message with it. When no sentence
+// of the passages covers the question, the answer says the series does not
+// cover it, and the model is not asked: it would only be tempted to guess.
+//
+// A failing model never fails the answer: the extractive one is returned
+// with a Note saying the model was unavailable, and the error is logged.
+// Answer returns an error only for a question that cannot be asked, a
+// search that fails, or ctx ending.
+func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text string)) (Answer, error) {
 	if err := CheckQuestion(q.Text); err != nil {
 		return Answer{}, err
 	}
 	q.Text = strings.TrimSpace(q.Text)
 	lib := a.lib.Load()
-	hits, err := lib.Index.Search(ctx, q.Text, searchOptions(q))
+	text, llmErr := a.searchText(ctx, lib, q)
+	if err := ctx.Err(); err != nil {
+		return Answer{}, err
+	}
+	ix, hits, err := a.search(ctx, lib, text, q)
 	if err != nil {
-		return Answer{}, fmt.Errorf("search: %w", err)
+		return Answer{}, err
 	}
 	ans := Answer{Question: q.Text, Sources: []Source{}}
-	ans.Text, ans.Sources = a.extract(lib.Index, q.Text, hits)
+	ans.Text, ans.Sources = a.extract(ix, text, hits)
 	ans.Grounded = len(ans.Sources) > 0
 	if !ans.Grounded {
 		ans.Text = notCovered(lib.Corpus, q.Part)
+		return ans, nil
 	}
+	if a.LLM == nil {
+		return ans, nil
+	}
+	if llmErr == nil {
+		var written Answer
+		written, llmErr = a.compose(ctx, lib, text, hits, onPartial)
+		if llmErr == nil {
+			written.Question = q.Text
+			return written, nil
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, err
+	}
+	a.log().Warn("language model unavailable; answering with quotes from the series", "question", truncate(q.Text, 80), "err", llmErr)
+	ans.Note = unavailableNote(llmErr)
 	return ans, nil
+}
+
+// search runs retrieval on lib's index, and on its local index when the
+// index's own (remote) embedder fails.
+func (a *Answerer) search(ctx context.Context, lib *Library, text string, q Question) (*retrieval.Index, []retrieval.Hit, error) {
+	opt := searchOptions(Question{Text: text, Part: q.Part, K: q.K})
+	hits, err := lib.Index.Search(ctx, text, opt)
+	if err != nil && lib.Local != nil && ctx.Err() == nil {
+		a.log().Warn("search failed; searching the local index instead", "embedder", lib.Index.Embedder(), "err", err)
+		ix := lib.Local
+		hits, err = ix.Search(ctx, text, opt)
+		if err != nil {
+			return nil, nil, fmt.Errorf("search: %w", err)
+		}
+		return ix, hits, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: %w", err)
+	}
+	return lib.Index, hits, nil
 }
 
 // searchOptions narrows retrieval as the question asks, and prefers

@@ -69,7 +69,7 @@ func TestAnswerGrounded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			ans, err := a.Answer(context.Background(), Question{Text: tt.question})
+			ans, err := a.Answer(context.Background(), Question{Text: tt.question}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		"今天北京的天气怎么样？",
 	} {
 		t.Run(q, func(t *testing.T) {
-			ans, err := a.Answer(context.Background(), Question{Text: q})
+			ans, err := a.Answer(context.Background(), Question{Text: q}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,14 +124,14 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 
 func TestAnswerPartFilter(t *testing.T) {
 	a := defaultAnswerer(t)
-	ans, err := a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 3})
+	ans, err := a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 3}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ans.Grounded || !strings.Contains(ans.Text, "Part 3 of the series does not cover that") {
 		t.Errorf("DingTalk is not in Part 3, got %q", ans.Text)
 	}
-	ans, err = a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 2})
+	ans, err = a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 2}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestAnswerRejectsBadQuestions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := a.Answer(context.Background(), Question{Text: tt.text})
+			_, err := a.Answer(context.Background(), Question{Text: tt.text}, nil)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
@@ -199,7 +199,7 @@ func TestSwapServesTheNewLibrary(t *testing.T) {
 	if old == nil || old.Index.Len() == 0 {
 		t.Fatal("Swap did not return the library served before")
 	}
-	ans, err := a.Answer(context.Background(), Question{Text: "How many tins of oolong did Lotus Tea sell?"})
+	ans, err := a.Answer(context.Background(), Question{Text: "How many tins of oolong did Lotus Tea sell?"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestAnswersFromTheRealPart2Page(t *testing.T) {
 		t.Fatalf("load: %v, %v", err, warn)
 	}
 	a := NewAnswerer(lib)
-	ans, err := a.Answer(context.Background(), Question{Text: "How much revenue did Alibaba Cloud make in fiscal 2021?"})
+	ans, err := a.Answer(context.Background(), Question{Text: "How much revenue did Alibaba Cloud make in fiscal 2021?"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,7 +165,7 @@ func Evaluate(ctx context.Context, a *Answerer, qs []EvalQuestion) (EvalReport, 
 	s := scorer{r: EvalReport{System: "seriesbot (" + a.Library().Index.Embedder() + " + BM25, fused)"}}
 	ix := a.Library().Index
 	for _, q := range qs {
-		ans, err := a.Answer(ctx, Question{Text: q.Q})
+		ans, err := a.Answer(ctx, Question{Text: q.Q}, nil)
 		if err != nil {
 			return EvalReport{}, fmt.Errorf("answer %q: %w", q.Q, err)
 		}

@@ -83,7 +83,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	out := answerPrinter{w: stdout, json: *asJSON}
 
 	if question != "-" {
-		ans, err := a.Answer(ctx, bot.Question{Text: question, Part: *part, K: lf.k})
+		ans, err := a.Answer(ctx, bot.Question{Text: question, Part: *part, K: lf.k}, nil)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ans, err := a.Answer(ctx, bot.Question{Text: q, Part: *part, K: lf.k})
+		ans, err := a.Answer(ctx, bot.Question{Text: q, Part: *part, K: lf.k}, nil)
 		if err != nil {
 			failed++
 			if !*asJSON {

@@ -1,0 +1,234 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Chat is a language model that writes a reply to messages. Answerer uses
+// it, when it has one, to write answers from the passages it retrieved.
+type Chat interface {
+	// Stream sends messages and returns the whole reply. Each piece of the
+	// reply is passed to onDelta (if not nil) as it arrives. A reply that
+	// did not finish (a cut stream, a deadline) is an error, even when
+	// some of it was passed on.
+	Stream(ctx context.Context, messages []openai.ChatCompletionMessage, onDelta func(delta string)) (string, error)
+}
+
+// Defaults of OpenAIChat.
+const (
+	// DefaultChatModel is used when a key is given without a model.
+	DefaultChatModel = "gpt-4o-mini"
+	// DefaultLLMTimeout bounds one call, retries and streaming included:
+	// long enough for a short answer from a busy service, short enough
+	// that a user waiting in a chat gets the quoted answer instead.
+	DefaultLLMTimeout = 30 * time.Second
+	// DefaultMaxAnswerTokens bounds a reply: room for the answer the
+	// prompt asks for (about 150 words), not for an essay.
+	DefaultMaxAnswerTokens = 400
+)
+
+// OpenAIChat is a Chat served by the OpenAI chat completions API, or by any
+// server that speaks it (Ollama, vLLM, LM Studio), through go-openai.
+type OpenAIChat struct {
+	// Client should come from NewOpenAIClient, so that Retry can honour
+	// Retry-After.
+	Client *openai.Client
+	Model  string
+	// Timeout bounds each call, retries and streaming included; 0 means
+	// DefaultLLMTimeout.
+	Timeout time.Duration
+	Retry   Retry
+	// MaxTokens bounds a reply; 0 means DefaultMaxAnswerTokens.
+	MaxTokens int
+}
+
+// LLMError is a failed call to the language model. Reason says what went
+// wrong in words for the user ("the service rejected the API key"); Err is
+// the error as the client reported it, for the log.
+type LLMError struct {
+	Reason string
+	Err    error
+}
+
+func (e *LLMError) Error() string { return e.Reason + ": " + e.Err.Error() }
+func (e *LLMError) Unwrap() error { return e.Err }
+
+// Errors of a reply that arrived but cannot be used.
+var (
+	errStreamCut     = errors.New("the stream ended without a finish reason")
+	errEmptyReply    = errors.New("the reply is empty")
+	errEmptyMessage  = errors.New("a message to send is empty")
+	errUnknownFinish = errors.New("the reply stopped for an unexpected reason")
+)
+
+// Stream implements Chat with CreateChatCompletionStream. Opening the
+// stream is retried by c.Retry; once text has arrived nothing is retried,
+// since it has been shown.
+func (c *OpenAIChat) Stream(ctx context.Context, messages []openai.ChatCompletionMessage, onDelta func(string)) (string, error) {
+	for _, m := range messages {
+		// go-openai leaves out an empty "content", which the API rejects.
+		if strings.TrimSpace(m.Content) == "" {
+			return "", c.fail(errEmptyMessage)
+		}
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = DefaultLLMTimeout
+	}
+	callCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	req := c.request(messages)
+	var stream *openai.ChatCompletionStream
+	err := c.Retry.Do(callCtx, func(ctx context.Context) error {
+		s, err := c.Client.CreateChatCompletionStream(ctx, req)
+		if err != nil {
+			return err
+		}
+		stream = s
+		return nil
+	})
+	if err != nil {
+		return "", c.failTimed(callCtx, timeout, err)
+	}
+	defer stream.Close()
+
+	var reply strings.Builder
+	var finish openai.FinishReason
+	for {
+		chunk, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return reply.String(), c.failTimed(callCtx, timeout, err)
+		}
+		for _, ch := range chunk.Choices {
+			if ch.Index != 0 {
+				continue
+			}
+			if d := ch.Delta.Content; d != "" {
+				reply.WriteString(d)
+				if onDelta != nil {
+					onDelta(d)
+				}
+			}
+			if ch.FinishReason != "" {
+				finish = ch.FinishReason
+			}
+		}
+	}
+	// go-openai reports a stream that stops without "data: [DONE]" as a
+	// plain io.EOF, exactly like a finished one: only the finish reason
+	// tells them apart.
+	switch finish {
+	case openai.FinishReasonStop, openai.FinishReasonLength:
+	case "":
+		return reply.String(), c.failTimed(callCtx, timeout, errStreamCut)
+	default:
+		return reply.String(), c.fail(fmt.Errorf("%w: %q", errUnknownFinish, finish))
+	}
+	if strings.TrimSpace(reply.String()) == "" {
+		return "", c.fail(errEmptyReply)
+	}
+	return reply.String(), nil
+}
+
+func (c *OpenAIChat) request(messages []openai.ChatCompletionMessage) openai.ChatCompletionRequest {
+	req := openai.ChatCompletionRequest{Model: c.Model, Messages: messages}
+	if !reasoningModel(c.Model) {
+		req.MaxTokens = c.MaxTokens
+		if req.MaxTokens <= 0 {
+			req.MaxTokens = DefaultMaxAnswerTokens
+		}
+		// Low, not zero (which go-openai would leave out, meaning 1):
+		// answers should keep to the sources, not vary.
+		req.Temperature = 0.2
+	}
+	return req
+}
+
+// reasoningModel reports the models that refuse max_tokens and a
+// temperature (go-openai checks this before sending). Their replies are
+// bounded by the prompt alone: a completion cap would count their hidden
+// reasoning too, and could leave no room for the answer.
+func reasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// failTimed is fail for errors that may come from the call's own deadline
+// running out.
+func (c *OpenAIChat) failTimed(callCtx context.Context, timeout time.Duration, err error) error {
+	if errors.Is(callCtx.Err(), context.DeadlineExceeded) {
+		return &LLMError{Reason: fmt.Sprintf("no answer within %v", timeout),
+			Err: fmt.Errorf("chat %s: %w", c.Model, err)}
+	}
+	return c.fail(err)
+}
+
+// fail wraps err with the model name and a reason the user can act on.
+func (c *OpenAIChat) fail(err error) error {
+	return &LLMError{Reason: describeLLMError(err, c.Model), Err: fmt.Errorf("chat %s: %w", c.Model, err)}
+}
+
+// describeLLMError says what went wrong in words for the user, naming what
+// to fix when the fault is in the configuration (key, model, URL).
+func describeLLMError(err error, model string) string {
+	status, code, msg := apiStatus(err)
+	var syntax *json.SyntaxError
+	var netErr net.Error
+	switch {
+	case status == http.StatusUnauthorized:
+		return "the service rejected the API key"
+	case status == http.StatusForbidden:
+		return "the service refused access with this API key"
+	case status == http.StatusNotFound && (code == "model_not_found" || strings.Contains(strings.ToLower(msg), "model")):
+		return fmt.Sprintf("the service does not know the model %q", model)
+	case status == http.StatusNotFound:
+		return "no chat completions API at the configured base URL (HTTP 404)"
+	case status == http.StatusTooManyRequests && code == "insufficient_quota":
+		return "the account has no quota left"
+	case status == http.StatusTooManyRequests:
+		return "the service is rate limiting requests"
+	case status >= 500:
+		return fmt.Sprintf("the service failed (HTTP %d)", status)
+	case status >= 400:
+		return fmt.Sprintf("the service rejected the request (HTTP %d: %s)", status, truncate(msg, 120))
+	case errors.Is(err, errStreamCut), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the answer was cut off"
+	case errors.As(err, &syntax):
+		return "the service sent a malformed answer"
+	case errors.Is(err, errEmptyReply):
+		return "the model returned an empty answer"
+	case errors.Is(err, errUnknownFinish):
+		return "the model stopped before answering"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	case errors.As(err, &netErr):
+		return "the service could not be reached"
+	}
+	return "an unexpected error"
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

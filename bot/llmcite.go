@@ -1,0 +1,68 @@
+package bot
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+var (
+	// citeMarker is a citation as models write it, with the blanks before
+	// it: " [3]", " [1, 4]", "[2][5]" (two markers).
+	citeMarker = regexp.MustCompile(`[ \t]*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
+	citeNumber = regexp.MustCompile(`\d+`)
+	// openMarker is a citation still being streamed: "[", "[1", "[1, ".
+	openMarker = regexp.MustCompile(`\[\s*(?:\d+(?:\s*[,;]\s*\d*)*)?\s*$`)
+)
+
+// rewriteCitations holds a model's answer to the sources it was given: a
+// marker [k] with k outside 1..n points at nothing and is removed (with the
+// blank before it); the sources cited are renumbered 1, 2, … in the order
+// they are first cited and the markers rewritten to match, so that the
+// answer's [n] is the n-th source listed under it. cited holds, for each new
+// number, the index (from 0) of the source it stands for among the n given.
+func rewriteCitations(text string, n int) (out string, cited []int) {
+	renum := make(map[int]int) // given number → new number
+	out = citeMarker.ReplaceAllStringFunc(text, func(m string) string {
+		lead := m[:len(m)-len(strings.TrimLeft(m, " \t"))]
+		var nums []int
+		for _, f := range citeNumber.FindAllString(m, -1) {
+			k, err := strconv.Atoi(f)
+			if err != nil || k < 1 || k > n {
+				continue
+			}
+			nk, ok := renum[k]
+			if !ok {
+				cited = append(cited, k-1)
+				nk = len(cited)
+				renum[k] = nk
+			}
+			if !slices.Contains(nums, nk) {
+				nums = append(nums, nk)
+			}
+		}
+		if len(nums) == 0 {
+			return ""
+		}
+		slices.Sort(nums)
+		parts := make([]string, len(nums))
+		for i, k := range nums {
+			parts[i] = strconv.Itoa(k)
+		}
+		return lead + "[" + strings.Join(parts, ", ") + "]"
+	})
+	return strings.TrimSpace(out), cited
+}
+
+// settled is the part of a reply still streaming that can be shown: a
+// citation not yet closed ("… revenue [1") and trailing blanks are held
+// back, because the rest of the reply decides how they are rewritten. With
+// it, rewriteCitations of each partial text is a prefix of the next one and
+// of the final answer, so a transport can print or edit it as it grows.
+func settled(partial string) string {
+	if loc := openMarker.FindStringIndex(partial); loc != nil {
+		partial = partial[:loc[0]]
+	}
+	return strings.TrimRight(partial, " \t\r\n")
+}
