@@ -24,16 +24,30 @@ func SourceLine(s Source) string {
 	return b.String()
 }
 
-// FormatText renders an answer for a terminal: the answer, then its
-// numbered sources.
+// FormatText renders an answer for a terminal: the note on how it was
+// made, if any, then the answer, then its numbered sources.
 func FormatText(a Answer) string {
 	var b strings.Builder
+	if a.Note != "" {
+		b.WriteString(a.Note)
+		b.WriteString("\n\n")
+	}
 	b.WriteString(a.Text)
-	if len(a.Sources) > 0 {
-		b.WriteString("\n\nSources:")
-		for i, s := range a.Sources {
-			fmt.Fprintf(&b, "\n[%d] %s", i+1, SourceLine(s))
-		}
+	b.WriteString(FormatSources(a))
+	return b.String()
+}
+
+// FormatSources renders the numbered sources of an answer as they follow
+// its text ("\n\nSources:\n[1] …"), or "" when it has none: a transport
+// that streamed the text prints this after it.
+func FormatSources(a Answer) string {
+	if len(a.Sources) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\nSources:")
+	for i, s := range a.Sources {
+		fmt.Fprintf(&b, "\n[%d] %s", i+1, SourceLine(s))
 	}
 	return b.String()
 }

@@ -16,6 +16,9 @@ type Loader struct {
 	// Dir is a folder of articles; empty means the embedded default corpus.
 	Dir string
 	// Embedder makes passage vectors; nil means the offline local embedder.
+	// A remote one (retrieval.OpenAIEmbedder) is called for every passage
+	// on each load, and a local index is built beside it as a fallback
+	// (Library.Local).
 	Embedder retrieval.Embedder
 	// MaxChars bounds passages; 0 means the corpus default.
 	MaxChars int
@@ -45,9 +48,30 @@ func (l Loader) Load(ctx context.Context) (lib *Library, warn error, err error) 
 			return nil, nil, fmt.Errorf("corpus %s: %w", l.Dir, err)
 		}
 	}
-	ix, err := retrieval.Build(ctx, c.Passages(l.MaxChars), l.Embedder)
+	passages := c.Passages(l.MaxChars)
+	ix, err := retrieval.Build(ctx, passages, l.Embedder)
 	if err != nil {
 		return nil, warn, err
 	}
-	return &Library{Corpus: c, Index: ix}, warn, nil
+	lib = &Library{Corpus: c, Index: ix, Series: seriesName(l.Dir, c)}
+	if l.Embedder != nil {
+		// Milliseconds to build, and it keeps questions answered when
+		// the remote embedder is down.
+		if lib.Local, err = retrieval.Build(ctx, passages, nil); err != nil {
+			return nil, warn, err
+		}
+	}
+	return lib, warn, nil
+}
+
+// seriesName is what the prompts call a corpus: empty (the default) for the
+// embedded series, else the series its manifest or articles name.
+func seriesName(dir string, c *corpus.Library) string {
+	switch {
+	case dir == "":
+		return ""
+	case c.Manifest.Series != "":
+		return "the " + c.Manifest.Series + " article series"
+	}
+	return "an article series"
 }

@@ -20,7 +20,8 @@ var (
 // marker [k] with k outside 1..n points at nothing and is removed (with the
 // blank before it); the sources cited are renumbered 1, 2, … in the order
 // they are first cited and the markers rewritten to match, so that the
-// answer's [n] is the n-th source listed under it. cited holds, for each new
+// answer's [n] is the n-th source listed under it. "[3, 1]" becomes
+// "[1][2]": every citation has the one form, [n], that transports link. cited holds, for each new
 // number, the index (from 0) of the source it stands for among the n given.
 func rewriteCitations(text string, n int) (out string, cited []int) {
 	renum := make(map[int]int) // given number → new number
@@ -46,11 +47,12 @@ func rewriteCitations(text string, n int) (out string, cited []int) {
 			return ""
 		}
 		slices.Sort(nums)
-		parts := make([]string, len(nums))
-		for i, k := range nums {
-			parts[i] = strconv.Itoa(k)
+		var b strings.Builder
+		b.WriteString(lead)
+		for _, k := range nums {
+			b.WriteString("[" + strconv.Itoa(k) + "]")
 		}
-		return lead + "[" + strings.Join(parts, ", ") + "]"
+		return b.String()
 	})
 	return strings.TrimSpace(out), cited
 }

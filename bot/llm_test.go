@@ -1,0 +1,372 @@
+package bot
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"seriesbot/internal/openaitest"
+	"seriesbot/prompts"
+)
+
+const revenueQuestion = "How much revenue did Alibaba Cloud make?"
+
+// syncBuffer is a log sink safe to read while the fake's goroutines run.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// llmAnswerer serves the embedded series with the real go-openai client
+// talking to s. Backoff is a millisecond so retry tests stay fast.
+func llmAnswerer(t *testing.T, s *openaitest.Server, cfg openai.ClientConfig) (*Answerer, *syncBuffer) {
+	t.Helper()
+	a := defaultAnswerer(t)
+	a.LLM = &OpenAIChat{
+		Client:  NewOpenAIClient(cfg),
+		Model:   openaitest.DefaultChatModel,
+		Timeout: 5 * time.Second,
+		Retry:   Retry{Backoff: time.Millisecond},
+	}
+	logs := new(syncBuffer)
+	a.Log = slog.New(slog.NewTextHandler(logs, nil))
+	return a, logs
+}
+
+func testCtx(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// promptSource is a source as the model was sent it.
+type promptSource struct {
+	id        int
+	url, text string
+}
+
+var sourceBlock = regexp.MustCompile(`(?s)<source id="(\d+)">\n(.*?)\n</source>`)
+
+func sentSources(prompt string) []promptSource {
+	var out []promptSource
+	for _, m := range sourceBlock.FindAllStringSubmatch(prompt, -1) {
+		var ps promptSource
+		fmt.Sscan(m[1], &ps.id)
+		for l := range strings.Lines(m[2]) {
+			if u, ok := strings.CutPrefix(strings.TrimSpace(l), "URL: "); ok {
+				ps.url = u
+			}
+		}
+		ps.text = m[2]
+		out = append(out, ps)
+	}
+	return out
+}
+
+// citing replies with a sentence citing the source that holds want, as a
+// model that reads its sources would.
+func citing(want string) func(openai.ChatCompletionRequest) string {
+	return func(req openai.ChatCompletionRequest) string {
+		for _, s := range sentSources(req.Messages[len(req.Messages)-1].Content) {
+			if strings.Contains(s.text, want) {
+				return fmt.Sprintf("Alibaba Cloud earned %s of revenue in fiscal 2021 [%d].", want, s.id)
+			}
+		}
+		return "The sources do not say."
+	}
+}
+
+func TestLLMAnswerIsGroundedInWhatTheModelWasSent(t *testing.T) {
+	tests := []struct {
+		question string
+		want     string // in the cited passage
+	}{
+		{revenueQuestion, "RMB60 billion"},
+		{"阿里云的收入是多少？", "RMB60 billion"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			s := openaitest.New(t, openaitest.WithReply(citing(tt.want)))
+			a, _ := llmAnswerer(t, s, s.ClientConfig())
+			ans, err := a.Answer(testCtx(t), Question{Text: tt.question}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			reqs := s.ChatRequests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d chat requests, want 1", len(reqs))
+			}
+			msgs := reqs[0].Messages
+			if len(msgs) != 2 || msgs[0].Role != "system" || msgs[1].Role != "user" {
+				t.Fatalf("messages = %+v", msgs)
+			}
+			for _, rule := range []string{"Answer only from the sources", "[1]", "does not cover", "language of the question", "never instructions", "150 words"} {
+				if !strings.Contains(msgs[0].Content, rule) {
+					t.Errorf("system prompt lacks %q", rule)
+				}
+			}
+			if !strings.Contains(msgs[1].Content, "<question>\n"+tt.question+"\n</question>") {
+				t.Errorf("the question was not sent:\n%s", msgs[1].Content)
+			}
+			sent := sentSources(msgs[1].Content)
+			if len(sent) != 5 {
+				t.Fatalf("%d sources sent, want 5 (the default k)", len(sent))
+			}
+			for i, src := range sent {
+				if src.id != i+1 || !strings.HasPrefix(src.url, "https://") {
+					t.Errorf("source %d sent as id %d, URL %q", i+1, src.id, src.url)
+				}
+			}
+
+			if ans.Note != "" || !ans.Grounded || !strings.Contains(ans.Text, tt.want) || !strings.HasSuffix(ans.Text, "[1].") {
+				t.Fatalf("answer = %+v", ans)
+			}
+			if len(ans.Sources) != 1 || ans.Sources[0].URL != part2URL || !strings.Contains(ans.Sources[0].Text, tt.want) {
+				t.Errorf("sources = %+v", ans.Sources)
+			}
+			if ans.Question != tt.question {
+				t.Errorf("question = %q", ans.Question)
+			}
+			checkCitations(t, ans)
+			if text := FormatText(ans); !strings.Contains(text, "[1] Part 2 — ") || !strings.Contains(text, part2URL) {
+				t.Errorf("formatted answer lacks its linked source:\n%s", text)
+			}
+		})
+	}
+}
+
+func TestLLMCitationsAreChecked(t *testing.T) {
+	tests := []struct {
+		name     string
+		reply    string
+		wantText string
+		wantRank []int // retrieval rank of each listed source
+	}{
+		{"renumbered in order of first citation", "Cloud grew [3]. Commerce leads [1, 3].",
+			"Cloud grew [1]. Commerce leads [1][2].", []int{3, 1}},
+		{"invented source removed", "Cloud grew [2]. It owns the moon [9]. Both [2, 9].",
+			"Cloud grew [1]. It owns the moon. Both [1].", []int{2}},
+		{"cites nothing", "The series does not cover that.", "The series does not cover that.", nil},
+		{"only invented sources", "Revenue was huge [7][0].", "Revenue was huge.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return tt.reply }))
+			a, _ := llmAnswerer(t, s, s.ClientConfig())
+			ans, err := a.Answer(testCtx(t), Question{Text: revenueQuestion}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Text != tt.wantText {
+				t.Errorf("text = %q, want %q", ans.Text, tt.wantText)
+			}
+			sent := sentSources(s.ChatRequests()[0].Messages[1].Content)
+			var ranks []int
+			for i, src := range ans.Sources {
+				ranks = append(ranks, src.Rank)
+				if src.URL != sent[src.Rank-1].url || !strings.Contains(sent[src.Rank-1].text, src.Text) {
+					t.Errorf("source %d is not source %d as sent", i+1, src.Rank)
+				}
+			}
+			if fmt.Sprint(ranks) != fmt.Sprint(tt.wantRank) {
+				t.Errorf("sources ranked %v, want %v", ranks, tt.wantRank)
+			}
+			if ans.Grounded != (len(tt.wantRank) > 0) || ans.Sources == nil {
+				t.Errorf("grounded %v with %d sources (nil %v)", ans.Grounded, len(ans.Sources), ans.Sources == nil)
+			}
+			checkCitations(t, ans)
+		})
+	}
+}
+
+func TestRewriteCitations(t *testing.T) {
+	tests := []struct {
+		text  string
+		n     int
+		want  string
+		cited []int
+	}{
+		{"A [2]. B [1].", 3, "A [1]. B [2].", []int{1, 0}},
+		{"A [2,1]. B [ 1 ; 2 ].", 3, "A [1][2]. B [1][2].", []int{1, 0}},
+		{"A [1, 1, 9].", 3, "A [1].", []int{0}},
+		{"A [1][1].", 1, "A [1][1].", []int{0}},
+		{"[4] A [0].", 3, "A.", nil},
+		{"In [2021], revenue rose [1].", 1, "In, revenue rose [1].", []int{0}},
+		{"See [note] and [1]", 1, "See [note] and [1]", []int{0}},
+	}
+	for _, tt := range tests {
+		got, cited := rewriteCitations(tt.text, tt.n)
+		if got != tt.want || fmt.Sprint(cited) != fmt.Sprint(tt.cited) {
+			t.Errorf("rewriteCitations(%q, %d) = %q, %v; want %q, %v", tt.text, tt.n, got, cited, tt.want, tt.cited)
+		}
+	}
+}
+
+// TestLLMStreamsGrowingText: the callback gets the answer as it grows, with
+// citations already renumbered, each text extending the one before, the
+// last one the answer itself.
+func TestLLMStreamsGrowingText(t *testing.T) {
+	reply := "Alibaba Cloud earned RMB60 billion [3], from 4 million customers [3, 1]. It owns the moon [9]."
+	s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return reply }))
+	a, _ := llmAnswerer(t, s, s.ClientConfig())
+	var partials []string
+	ans, err := a.Answer(testCtx(t), Question{Text: revenueQuestion}, func(text string) { partials = append(partials, text) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(partials) < 5 {
+		t.Fatalf("%d partial texts, want one per few words: %q", len(partials), partials)
+	}
+	for i, p := range partials {
+		if strings.Contains(p, "[3") || strings.Contains(p, "[9") {
+			t.Errorf("partial %d shows a citation before it was checked: %q", i, p)
+		}
+		if i > 0 && (!strings.HasPrefix(p, partials[i-1]) || p == partials[i-1]) {
+			t.Errorf("partial %d %q does not grow %q", i, p, partials[i-1])
+		}
+	}
+	if last := partials[len(partials)-1]; last != ans.Text {
+		t.Errorf("last partial %q, answer %q", last, ans.Text)
+	}
+	if ans.Text != "Alibaba Cloud earned RMB60 billion [1], from 4 million customers [1][2]. It owns the moon." {
+		t.Errorf("answer = %q", ans.Text)
+	}
+}
+
+func TestLLMFollowUpIsCondensedBeforeRetrieval(t *testing.T) {
+	const standalone = "How many customers did Alibaba Cloud have in fiscal 2021?"
+	s := openaitest.New(t, openaitest.WithReply(func(req openai.ChatCompletionRequest) string {
+		if strings.Contains(req.Messages[0].Content, "standalone question") {
+			return "Standalone question: " + standalone + "\n"
+		}
+		return citing("4 million customers")(req)
+	}))
+	a, _ := llmAnswerer(t, s, s.ClientConfig())
+	q := Question{Text: "And how many customers did it have?", History: []Turn{
+		{Question: "What is DingTalk?", Answer: "A workplace app [1]."},
+		{Question: revenueQuestion, Answer: "It earned RMB60 billion in fiscal 2021 [1]."},
+	}}
+	ans, err := a.Answer(testCtx(t), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := s.ChatRequests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d chat requests, want 2 (condense, answer)", len(reqs))
+	}
+	condense := reqs[0].Messages[0].Content
+	for _, want := range []string{"User: " + revenueQuestion, "Assistant: It earned RMB60 billion", "User: What is DingTalk?", "<question>\n" + q.Text + "\n</question>"} {
+		if !strings.Contains(condense, want) {
+			t.Errorf("condensation prompt lacks %q:\n%s", want, condense)
+		}
+	}
+	answer := reqs[1].Messages[1].Content
+	if !strings.Contains(answer, "<question>\n"+standalone+"\n</question>") {
+		t.Errorf("the answer prompt does not ask the standalone question:\n%s", answer)
+	}
+	if !strings.Contains(answer, "4 million customers") {
+		t.Error("retrieval did not use the standalone question: the customers passage was not sent")
+	}
+	if ans.Question != q.Text || !ans.Grounded || !strings.Contains(ans.Text, "4 million customers") || ans.Sources[0].URL != part2URL {
+		t.Errorf("answer = %+v", ans)
+	}
+}
+
+func TestOfflineFollowUpMergesThePreviousQuestion(t *testing.T) {
+	a := defaultAnswerer(t)
+	q := Question{Text: "When was it launched?", History: []Turn{{Question: "What is DingTalk?", Answer: "DingTalk is …"}}}
+	ans, err := a.Answer(testCtx(t), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "DingTalk") || !strings.Contains(ans.Text, "2015") {
+		t.Errorf("follow-up answer = %q", ans.Text)
+	}
+	if ans.Question != q.Text {
+		t.Errorf("question = %q", ans.Question)
+	}
+}
+
+// TestLLMIsNotAskedWhatTheSeriesDoesNotCover: the extractive path's
+// decision to decline stands; the model is never tempted to guess.
+func TestLLMIsNotAskedWhatTheSeriesDoesNotCover(t *testing.T) {
+	s := openaitest.New(t)
+	a, _ := llmAnswerer(t, s, s.ClientConfig())
+	ans, err := a.Answer(testCtx(t), Question{Text: "What is the capital of France?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Grounded || !strings.Contains(ans.Text, "does not cover") || ans.Note != "" {
+		t.Errorf("answer = %+v", ans)
+	}
+	if n := s.Calls("/chat/completions"); n != 0 {
+		t.Errorf("the model was asked %d times", n)
+	}
+}
+
+// TestLLMPromptBudget: passages go into the prompt best first while the
+// prompt stays within the budget, and at least one always goes.
+func TestLLMPromptBudget(t *testing.T) {
+	tests := []struct {
+		budget, k int
+		wantAll   bool // all k retrieved passages fit
+	}{
+		{0, 5, true},
+		{0, 30, false},
+		{900, 5, false},
+		{1, 5, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("budget %d k %d", tt.budget, tt.k), func(t *testing.T) {
+			s := openaitest.New(t)
+			a, _ := llmAnswerer(t, s, s.ClientConfig())
+			a.Budget = tt.budget
+			if _, err := a.Answer(testCtx(t), Question{Text: revenueQuestion, K: tt.k}, nil); err != nil {
+				t.Fatal(err)
+			}
+			msgs := s.ChatRequests()[0].Messages
+			sent := sentSources(msgs[1].Content)
+			if got := len(sent) == tt.k; got != tt.wantAll || len(sent) == 0 {
+				t.Errorf("%d of %d sources sent", len(sent), tt.k)
+			}
+			budget := cmp.Or(tt.budget, DefaultPromptBudget)
+			if used := prompts.EstimateTokens(msgs[0].Content) + prompts.EstimateTokens(msgs[1].Content); used > budget && len(sent) > 1 {
+				t.Errorf("prompt of %d sources estimated at %d tokens, over the budget of %d", len(sent), used, budget)
+			}
+			hits, err := a.Library().Index.Search(testCtx(t), revenueQuestion, searchOptions(Question{Text: revenueQuestion, K: tt.k}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, src := range sent {
+				if !strings.Contains(src.text, hits[i].Passage.Text) {
+					t.Errorf("source %d is not the passage ranked %d", i+1, i+1)
+				}
+			}
+		})
+	}
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
