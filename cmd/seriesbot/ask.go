@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"seriesbot/bot"
+	"seriesbot/retrieval"
 )
 
 // maxK bounds --k: more passages than this is never a better answer, only
@@ -34,9 +35,10 @@ func (f *libraryFlags) check() error {
 	return nil
 }
 
-// load builds the library, reporting skipped corpus files without stopping.
-func (f *libraryFlags) load(ctx context.Context, log *slog.Logger) (*bot.Library, error) {
-	lib, warn, err := bot.Loader{Dir: f.corpus}.Load(ctx)
+// load builds the library with emb (nil for the local embedder), reporting
+// skipped corpus files without stopping.
+func (f *libraryFlags) load(ctx context.Context, emb retrieval.Embedder, log *slog.Logger) (*bot.Library, error) {
+	lib, warn, err := bot.Loader{Dir: f.corpus, Embedder: emb}.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +52,8 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	var lf libraryFlags
 	lf.register(fs)
+	var llm llmFlags
+	llm.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
 	part := fs.Int("part", 0, "only use passages of part `N` of the series")
 	pos, err := parseArgs(fs, args, stdout)
@@ -57,6 +61,9 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	if err := lf.check(); err != nil {
+		return err
+	}
+	if err := llm.check(); err != nil {
 		return err
 	}
 	if *part < 0 {
@@ -72,7 +79,11 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 	}
 
-	lib, err := lf.load(ctx, log)
+	setup, err := llm.resolve()
+	if err != nil {
+		return err
+	}
+	lib, err := lf.loadWith(ctx, setup.embedder(llm.timeout), log)
 	if err != nil {
 		return err
 	}
@@ -80,10 +91,18 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return usagef("--part %d: %s", *part, partsHint(lib))
 	}
 	a := bot.NewAnswerer(lib)
+	a.LLM = setup.chat(llm.timeout)
+	a.Budget = llm.budget
+	a.Log = log
 	out := answerPrinter{w: stdout, json: *asJSON}
+	// The model's text is printed as it comes; JSON waits for the answer.
+	var onPartial func(string)
+	if a.LLM != nil && !*asJSON {
+		onPartial = out.partial
+	}
 
 	if question != "-" {
-		ans, err := a.Answer(ctx, bot.Question{Text: question, Part: *part, K: lf.k}, nil)
+		ans, err := a.Answer(ctx, bot.Question{Text: question, Part: *part, K: lf.k}, onPartial)
 		if err != nil {
 			return err
 		}
@@ -101,7 +120,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ans, err := a.Answer(ctx, bot.Question{Text: q, Part: *part, K: lf.k}, nil)
+		ans, err := a.Answer(ctx, bot.Question{Text: q, Part: *part, K: lf.k}, onPartial)
 		if err != nil {
 			failed++
 			if !*asJSON {
@@ -123,10 +142,14 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 // answerPrinter writes answers one after another, as text or JSON lines.
+// Text may be streamed: partial prints an answer as it grows, and print
+// then adds only what is missing.
 type answerPrinter struct {
 	w     io.Writer
 	json  bool
-	count int
+	count int    // answers begun
+	shown string // text of the current answer printed so far
+	began bool   // the current answer has begun printing
 }
 
 // jsonAnswer is the --json line; Error is set only for a question that
@@ -136,8 +159,42 @@ type jsonAnswer struct {
 	Error string `json:"error,omitempty"`
 }
 
-func (p *answerPrinter) print(a bot.Answer, answerErr error) error {
+// begin separates an answer from the one before it by a blank line.
+func (p *answerPrinter) begin() error {
+	if p.began {
+		return nil
+	}
+	p.began = true
 	p.count++
+	if p.count > 1 && !p.json {
+		_, err := fmt.Fprintln(p.w)
+		return err
+	}
+	return nil
+}
+
+// partial prints the part of a growing answer not printed yet. Each text
+// extends the one before (bot.Answerer holds back what could still change).
+func (p *answerPrinter) partial(text string) {
+	rest, ok := strings.CutPrefix(text, p.shown)
+	if !ok || rest == "" {
+		return
+	}
+	if p.begin() != nil {
+		return
+	}
+	if _, err := io.WriteString(p.w, rest); err == nil {
+		p.shown = text
+	}
+}
+
+func (p *answerPrinter) print(a bot.Answer, answerErr error) error {
+	shown := p.shown
+	p.shown = ""
+	defer func() { p.began = false }()
+	if err := p.begin(); err != nil {
+		return err
+	}
 	if p.json {
 		line := jsonAnswer{Answer: a}
 		if line.Sources == nil {
@@ -154,14 +211,23 @@ func (p *answerPrinter) print(a bot.Answer, answerErr error) error {
 		return err
 	}
 	if answerErr != nil {
+		if shown != "" {
+			_, err := fmt.Fprintln(p.w)
+			return err
+		}
 		return nil // reported on stderr
 	}
 	var err error
-	if p.count > 1 {
-		_, err = fmt.Fprintln(p.w)
-	}
-	if err == nil {
+	switch rest, ok := strings.CutPrefix(a.Text, shown); {
+	case shown == "":
 		_, err = fmt.Fprintf(p.w, "%s\n", bot.FormatText(a))
+	case ok && a.Note == "":
+		// The streamed text was the answer: finish it, then its sources.
+		_, err = fmt.Fprintf(p.w, "%s%s\n", rest, bot.FormatSources(a))
+	default:
+		// The model failed mid-answer: its note and the quoted answer
+		// follow what was streamed.
+		_, err = fmt.Fprintf(p.w, "\n\n%s\n", bot.FormatText(a))
 	}
 	return err
 }

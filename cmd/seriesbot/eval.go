@@ -42,7 +42,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return fmt.Errorf("--questions %s: %w", *questions, err)
 	}
-	lib, err := lf.load(ctx, log)
+	lib, err := lf.load(ctx, nil, log)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@
 //
 // It runs offline by default: the series is embedded in the binary and
 // answers are composed from its passages, so it needs no key to start.
+// With OPENAI_API_KEY (or OPENAI_BASE_URL of any OpenAI-compatible server)
+// a language model writes the answers from the same passages.
 package main
 
 import (
@@ -30,6 +32,10 @@ Usage:
   seriesbot ask [flags] -            one question per line from standard input
   seriesbot eval --questions FILE.jsonl [--corpus DIR] [--k N]
   seriesbot help
+
+A language model writes the answers when OPENAI_API_KEY or OPENAI_BASE_URL
+is set (models: SERIESBOT_CHAT_MODEL, SERIESBOT_EMBED_MODEL, or the flags
+of ask); --offline quotes the series instead.
 
 Run 'seriesbot COMMAND -h' for the flags of a command.
 `

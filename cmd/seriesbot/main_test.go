@@ -49,6 +49,7 @@ type jsonLine struct {
 		Score   float64 `json:"score"`
 		Text    string  `json:"text"`
 	} `json:"sources"`
+	Note  string `json:"note"`
 	Error string `json:"error"`
 }
 
