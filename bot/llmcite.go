@@ -8,9 +8,10 @@ import (
 )
 
 var (
-	// citeMarker is a citation as models write it, with the blanks before
-	// it: " [3]", " [1, 4]", "[2][5]" (two markers).
-	citeMarker = regexp.MustCompile(`[ \t]*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
+	// citeMarker is a citation as models write it: "[3]", "[1, 4]";
+	// "[2][5]" is two. It starts with a literal "[", which lets the
+	// regexp skip from bracket to bracket.
+	citeMarker = regexp.MustCompile(`\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
 	citeNumber = regexp.MustCompile(`\d+`)
 	// openMarker is a citation still being streamed: "[", "[1", "[1, ".
 	openMarker = regexp.MustCompile(`\[\s*(?:\d+(?:\s*[,;]\s*\d*)*)?\s*$`)
@@ -18,17 +19,22 @@ var (
 
 // rewriteCitations holds a model's answer to the sources it was given: a
 // marker [k] with k outside 1..n points at nothing and is removed (with the
-// blank before it); the sources cited are renumbered 1, 2, … in the order
+// blanks before it); the sources cited are renumbered 1, 2, … in the order
 // they are first cited and the markers rewritten to match, so that the
 // answer's [n] is the n-th source listed under it. "[3, 1]" becomes
-// "[1][2]": every citation has the one form, [n], that transports link. cited holds, for each new
-// number, the index (from 0) of the source it stands for among the n given.
+// "[1][2]": every citation has the one form, [n], that transports link.
+// cited holds, for each new number, the index (from 0) of the source it
+// stands for among the n given.
 func rewriteCitations(text string, n int) (out string, cited []int) {
 	renum := make(map[int]int) // given number → new number
-	out = citeMarker.ReplaceAllStringFunc(text, func(m string) string {
-		lead := m[:len(m)-len(strings.TrimLeft(m, " \t"))]
+	var b strings.Builder
+	b.Grow(len(text))
+	last := 0
+	for _, loc := range citeMarker.FindAllStringIndex(text, -1) {
+		b.WriteString(text[last:loc[0]])
+		last = loc[1]
 		var nums []int
-		for _, f := range citeNumber.FindAllString(m, -1) {
+		for _, f := range citeNumber.FindAllString(text[loc[0]:loc[1]], -1) {
 			k, err := strconv.Atoi(f)
 			if err != nil || k < 1 || k > n {
 				continue
@@ -44,17 +50,19 @@ func rewriteCitations(text string, n int) (out string, cited []int) {
 			}
 		}
 		if len(nums) == 0 {
-			return ""
+			// "… the moon [9]." reads "… the moon."
+			trimmed := strings.TrimRight(b.String(), " \t")
+			b.Reset()
+			b.WriteString(trimmed)
+			continue
 		}
 		slices.Sort(nums)
-		var b strings.Builder
-		b.WriteString(lead)
 		for _, k := range nums {
 			b.WriteString("[" + strconv.Itoa(k) + "]")
 		}
-		return b.String()
-	})
-	return strings.TrimSpace(out), cited
+	}
+	b.WriteString(text[last:])
+	return strings.TrimSpace(b.String()), cited
 }
 
 // settled is the part of a reply still streaming that can be shown: a

@@ -142,7 +142,9 @@ func Fit(budget, fixed int, sources []Source) int {
 func EstimateTokens(s string) int {
 	var cjk, other int
 	for _, r := range s {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+		// No script below U+1100 (Hangul Jamo) is CJK: skipping the
+		// table lookups keeps estimating a prompt cheap.
+		if r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
 			cjk++
 		} else {
 			other++

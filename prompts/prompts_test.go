@@ -134,6 +134,7 @@ func TestEstimateTokens(t *testing.T) {
 		{"abcde", 2},
 		{"钉钉是什么", 5},
 		{"钉钉 is", 3}, // 2 CJK + ceil(3/4)
+		{"한국어", 3},
 	}
 	for _, tt := range tests {
 		if got := EstimateTokens(tt.text); got != tt.want {
