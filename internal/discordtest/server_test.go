@@ -1,0 +1,1004 @@
+package discordtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// These tests run the real discordgo client against the fake, the way the
+// bot's own tests will.
+
+// recordingTB keeps the fake's Errorf calls instead of failing the test, so
+// a test can assert that a violation was reported. Everything else goes to
+// the real T.
+type recordingTB struct {
+	testing.TB
+	mu   sync.Mutex
+	errs []string
+}
+
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
+
+func (r *recordingTB) errors() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.errs...)
+}
+
+// expectViolation checks that exactly the reported violations mention each
+// of wants, in order, and that Violations agrees.
+func expectViolation(t *testing.T, rtb *recordingTB, srv *Server, wants ...string) {
+	t.Helper()
+	got := rtb.errors()
+	if len(got) != len(wants) {
+		t.Fatalf("reported %d violations, want %d: %q", len(got), len(wants), got)
+	}
+	for i, w := range wants {
+		if !strings.Contains(got[i], w) {
+			t.Errorf("violation %d = %q, want it to mention %q", i, got[i], w)
+		}
+	}
+	if v := srv.Violations(); len(v) != len(wants) {
+		t.Errorf("Violations() = %q, want %d", v, len(wants))
+	}
+}
+
+// openSession connects a real discordgo session to srv and waits for its
+// Ready handler. The session closes before the server does (cleanups run
+// last-in first-out).
+func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo.Session {
+	t.Helper()
+	s, err := discordgo.New("Bot " + srv.Token())
+	if err != nil {
+		t.Fatalf("discordgo.New: %v", err)
+	}
+	s.Client = srv.HTTPClient()
+	s.Identify.Intents = intents
+	ready := make(chan *discordgo.Ready, 1)
+	s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) { ready <- r })
+	if err := s.Open(); err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		// discordgo's heartbeat goroutine does not check for Close before
+		// writing; a beat that meets the close frame calls reconnect,
+		// which would then retry against the stopped fake for ever.
+		s.ShouldReconnectOnError = false
+		s.Close()
+	})
+	select {
+	case r := <-ready:
+		if r.User == nil || r.User.ID != srv.BotUser().ID {
+			t.Fatalf("Ready user = %+v, want %s", r.User, srv.BotUser().ID)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Ready handler did not fire")
+	}
+	// See WaitForHeartbeats: closing before the first heartbeat can leave
+	// discordgo reconnecting for ever.
+	if err := srv.WaitForHeartbeats(ctxFor(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// recv turns a receive from any channel into a signal.
+func recv[T any](c <-chan T) <-chan bool {
+	out := make(chan bool, 1)
+	go func() { <-c; out <- true }()
+	return out
+}
+
+func ctxFor(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// restError unpacks discordgo's error for a non-2xx answer.
+func restError(t *testing.T, err error) (status, code int) {
+	t.Helper()
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v (%T), want *discordgo.RESTError", err, err)
+	}
+	if re.Message != nil {
+		code = re.Message.Code
+	}
+	return re.Response.StatusCode, code
+}
+
+// noMentions is what every message of the bot should carry.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+var askCommand = &discordgo.ApplicationCommand{
+	Name:        "ask",
+	Description: "Ask about the series",
+	Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "What to ask", Required: true},
+		{Type: discordgo.ApplicationCommandOptionInteger, Name: "passages", Description: "How many passages"},
+	},
+}
+
+func TestOpenIdentifiesAndGetsReady(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s, err := discordgo.New("Bot " + srv.Token())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Client = srv.HTTPClient()
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
+	ready, guild := make(chan *discordgo.Ready, 1), make(chan *discordgo.GuildCreate, 1)
+	s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) { ready <- r })
+	s.AddHandlerOnce(func(_ *discordgo.Session, g *discordgo.GuildCreate) { guild <- g })
+	if err := s.Open(); err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	for _, ch := range []<-chan bool{recv(ready), recv(guild)} {
+		select {
+		case <-ch:
+		case <-time.After(5 * time.Second):
+			t.Fatal("READY or GUILD_CREATE handler did not fire")
+		}
+	}
+	if err := srv.WaitForHeartbeats(ctxFor(t), 1); err != nil {
+		t.Fatal(err)
+	}
+
+	g := srv.Gateway()
+	if len(g.Identifies) != 1 || !g.Identifies[0].Accepted {
+		t.Fatalf("identifies = %+v", g.Identifies)
+	}
+	id := g.Identifies[0]
+	if id.Has(IntentMessageContent) {
+		t.Error("MESSAGE_CONTENT requested, but the session did not ask for it")
+	}
+	if !id.Has(IntentGuildMessages) || id.Shard != [2]int{0, 1} || !id.Compress {
+		t.Errorf("identify = %+v", id)
+	}
+	if g.Events[0].Type != "READY" || g.Events[0].Seq != 1 || g.Events[1].Type != "GUILD_CREATE" || g.Events[1].Seq != 2 {
+		t.Errorf("first events = %+v", g.Events[:2])
+	}
+	// GUILD_CREATE filled discordgo's state.
+	if ch, err := s.State.Channel(srv.ChannelID()); err != nil || ch.GuildID != srv.GuildID() {
+		t.Errorf("State.Channel = %+v, %v", ch, err)
+	}
+	me, err := s.User("@me")
+	if err != nil || me.ID != srv.BotUser().ID || !me.Bot {
+		t.Fatalf("User(@me) = %+v, %v", me, err)
+	}
+	ch, err := s.Channel(srv.ChannelID())
+	if err != nil || ch.Type != discordgo.ChannelTypeGuildText {
+		t.Fatalf("Channel = %+v, %v", ch, err)
+	}
+	reqs := srv.Requests()
+	if reqs[0].Route != "/gateway" || reqs[0].Status != http.StatusOK {
+		t.Errorf("first request = %+v, want GET /gateway", reqs[0])
+	}
+}
+
+func TestSlashCommandDeferredThenEdited(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+
+	cmds, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), srv.GuildID(), []*discordgo.ApplicationCommand{askCommand})
+	if err != nil {
+		t.Fatalf("bulk overwrite: %v", err)
+	}
+	if len(cmds) != 1 || cmds[0].ID == "" || cmds[0].Name != "ask" {
+		t.Fatalf("registered = %+v", cmds)
+	}
+	if got := srv.Commands(srv.GuildID()); len(got) != 1 || got[0].ID != cmds[0].ID {
+		t.Fatalf("Commands = %+v", got)
+	}
+	// A redeploy keeps the command's ID, as on Discord.
+	again, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), srv.GuildID(), []*discordgo.ApplicationCommand{askCommand})
+	if err != nil || again[0].ID != cmds[0].ID {
+		t.Fatalf("second overwrite = %+v, %v", again, err)
+	}
+	listed, err := s.ApplicationCommands(srv.ApplicationID(), srv.GuildID())
+	if err != nil || len(listed) != 1 {
+		t.Fatalf("ApplicationCommands = %+v, %v", listed, err)
+	}
+
+	type result struct {
+		question string
+		passages int64
+		err      error
+	}
+	results := make(chan result, 1)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		data := ic.ApplicationCommandData()
+		r := result{question: data.GetOption("question").StringValue(), passages: data.GetOption("passages").IntValue()}
+		if r.err = s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); r.err == nil {
+			answer := "The answer to " + r.question
+			_, r.err = s.InteractionResponseEdit(ic.Interaction, &discordgo.WebhookEdit{Content: &answer, AllowedMentions: noMentions()})
+		}
+		results <- r
+	})
+
+	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "who is Ada?", "passages": 3}})
+	msg, err := srv.WaitForResponse(ctxFor(t), in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := <-results
+	if r.err != nil || r.question != "who is Ada?" || r.passages != 3 {
+		t.Fatalf("handler saw %+v", r)
+	}
+	if msg.Content != "The answer to who is Ada?" || msg.Loading() || msg.ChannelID != srv.ChannelID() {
+		t.Errorf("final response = %+v", msg)
+	}
+	got, _ := srv.Interaction(in.ID)
+	if len(got.Callbacks) != 1 || got.Callbacks[0].Type != 5 || !got.Callbacks[0].Accepted || got.Callbacks[0].Delay > time.Second {
+		t.Errorf("callbacks = %+v", got.Callbacks)
+	}
+	if len(got.Original.Edits) != 1 || got.Original.AllowedMentions == nil {
+		t.Errorf("original = %+v", got.Original)
+	}
+	if h := srv.Messages(srv.ChannelID()); len(h) != 1 || h[0].InteractionID != in.ID {
+		t.Errorf("channel history = %+v", h)
+	}
+}
+
+func TestMessageNeedsAllowedMentions(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+
+	if _, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: "with", AllowedMentions: noMentions()}); err != nil {
+		t.Fatalf("send with allowed_mentions: %v", err)
+	}
+	if v := srv.Violations(); len(v) != 0 {
+		t.Fatalf("violations after a proper send: %q", v)
+	}
+	// discordgo's plain ChannelMessageSend cannot set allowed_mentions.
+	if _, err := s.ChannelMessageSend(srv.ChannelID(), "without"); err != nil {
+		t.Fatalf("send without allowed_mentions: %v (Discord accepts it; only the fake's rule objects)", err)
+	}
+	expectViolation(t, rtb, srv, "message create without allowed_mentions")
+	if h := srv.Messages(srv.ChannelID()); len(h) != 2 || h[1].AllowedMentions != nil {
+		t.Errorf("history = %+v", h)
+	}
+}
+
+func TestContentTooLongIsRejected(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+
+	_, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: strings.Repeat("x", 2001), AllowedMentions: noMentions()})
+	if status, code := restError(t, err); status != http.StatusBadRequest || code != 50035 {
+		t.Fatalf("status %d code %d, want 400 50035", status, code)
+	}
+	var re *discordgo.RESTError
+	errors.As(err, &re)
+	if !strings.Contains(string(re.ResponseBody), `"content":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH"`) {
+		t.Errorf("body = %s", re.ResponseBody)
+	}
+	expectViolation(t, rtb, srv, "content: Must be 2000 or fewer in length. (got 2001)")
+	if h := srv.Messages(srv.ChannelID()); len(h) != 0 {
+		t.Errorf("rejected message stored: %+v", h)
+	}
+	// Exactly 2000 characters (counted as characters, not bytes) is fine.
+	if _, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: strings.Repeat("é", 2000), AllowedMentions: noMentions()}); err != nil {
+		t.Fatalf("2000 characters: %v", err)
+	}
+}
+
+// respondOnce answers the next interaction with a message, twice or late as
+// told, and reports the errors of both callbacks.
+func answerInteractions(s *discordgo.Session, delay time.Duration, times int) <-chan []error {
+	out := make(chan []error, 1)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		time.Sleep(delay)
+		var errs []error
+		for range times {
+			errs = append(errs, s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+				Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{Content: "hello", AllowedMentions: noMentions()},
+			}))
+		}
+		out <- errs
+	})
+	return out
+}
+
+func TestSecondCallbackIsRejected(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+		t.Fatal(err)
+	}
+	results := answerInteractions(s, 0, 2)
+
+	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
+	errs := <-results
+	if errs[0] != nil {
+		t.Fatalf("first callback: %v", errs[0])
+	}
+	if status, code := restError(t, errs[1]); status != http.StatusBadRequest || code != 40060 {
+		t.Fatalf("second callback: status %d code %d, want 400 40060", status, code)
+	}
+	expectViolation(t, rtb, srv, "second callback")
+	got, _ := srv.Interaction(in.ID)
+	if len(got.Callbacks) != 2 || !got.Callbacks[0].Accepted || got.Callbacks[1].Accepted || got.Original.Content != "hello" {
+		t.Errorf("interaction = %+v", got)
+	}
+}
+
+func TestLateCallbackIsRejected(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb, WithInteractionDeadline(200*time.Millisecond))
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+		t.Fatal(err)
+	}
+	results := answerInteractions(s, 300*time.Millisecond, 1)
+
+	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
+	errs := <-results
+	if status, code := restError(t, errs[0]); status != http.StatusNotFound || code != 10062 {
+		t.Fatalf("late callback: status %d code %d, want 404 10062", status, code)
+	}
+	expectViolation(t, rtb, srv, "past the 200ms deadline")
+	got, _ := srv.Interaction(in.ID)
+	if got.Acknowledged() || got.Original != nil || got.Callbacks[0].Delay < 300*time.Millisecond {
+		t.Errorf("interaction = %+v", got)
+	}
+}
+
+func TestEditOriginalBeforeCallback(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan error, 1)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		content := "too early"
+		_, err := s.InteractionResponseEdit(ic.Interaction, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()})
+		results <- err
+	})
+	srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
+	if status, code := restError(t, <-results); status != http.StatusNotFound || code != 10015 {
+		t.Fatalf("status %d code %d, want 404 10015", status, code)
+	}
+	expectViolation(t, rtb, srv, "before a callback created it")
+}
+
+func TestRateLimitedRequestIsRetried(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+
+	const wait = 300 * time.Millisecond
+	srv.RateLimitNext("POST /channels/{channel_id}/messages", wait)
+	start := time.Now()
+	m, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: "after a 429", AllowedMentions: noMentions()})
+	if err != nil {
+		t.Fatalf("send: %v (discordgo should wait and retry by itself)", err)
+	}
+	if took := time.Since(start); took < wait {
+		t.Errorf("send returned after %v, before retry_after %v", took, wait)
+	}
+	var tries []Request
+	for _, r := range srv.Requests() {
+		if r.Route == "/channels/{channel_id}/messages" && r.Method == "POST" {
+			tries = append(tries, r)
+		}
+	}
+	if len(tries) != 2 || tries[0].Status != http.StatusTooManyRequests || tries[1].Status != http.StatusOK {
+		t.Fatalf("tries = %+v", tries)
+	}
+	if gap := tries[1].At.Sub(tries[0].At); gap < wait-retrySlack {
+		t.Errorf("retried after %v, want at least %v", gap, wait)
+	}
+	if h := srv.Messages(srv.ChannelID()); len(h) != 1 || h[0].ID != m.ID {
+		t.Errorf("history = %+v, want exactly the one message", h)
+	}
+}
+
+func TestRateLimitHeadersOnEveryResponse(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	req, _ := http.NewRequest("GET", "https://discord.com/api/v9/users/@me", nil)
+	req.Header.Set("Authorization", "Bot "+srv.Token())
+	resp, err := srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, h := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Reset-After", "X-RateLimit-Bucket"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("missing %s", h)
+		}
+	}
+}
+
+func TestUnauthorized(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s, _ := discordgo.New("Bot wrong")
+	s.Client = srv.HTTPClient()
+	_, err := s.User("@me")
+	if status, _ := restError(t, err); status != http.StatusUnauthorized {
+		t.Fatalf("status %d, want 401", status)
+	}
+	var re *discordgo.RESTError
+	errors.As(err, &re)
+	if string(re.ResponseBody) != `{"code":0,"message":"401: Unauthorized"}`+"\n" {
+		t.Errorf("body = %q", re.ResponseBody)
+	}
+	if err := s.Open(); err == nil {
+		s.Close()
+		t.Fatal("Open with a wrong token succeeded")
+	}
+}
+
+func TestDropConnectionResumes(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 4)
+	s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { got <- ic.ID })
+
+	srv.DropConnection()
+	// Dispatched while the bot is away: kept in the session, replayed on RESUME.
+	missed := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "while away"}})
+	if err := srv.WaitForResumes(ctxFor(t), 1); err != nil {
+		t.Fatalf("no RESUME: %v (gateway: %+v)", err, srv.Gateway())
+	}
+	after := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "after"}})
+
+	seen := map[string]bool{}
+	for len(seen) < 2 {
+		select {
+		case id := <-got:
+			seen[id] = true
+		case <-time.After(5 * time.Second):
+			t.Fatalf("interactions seen %v, want %s and %s", seen, missed.ID, after.ID)
+		}
+	}
+	if !seen[missed.ID] || !seen[after.ID] {
+		t.Fatalf("seen %v", seen)
+	}
+	// The resumed connection's heartbeat goroutine, before Close.
+	if err := srv.WaitForHeartbeats(ctxFor(t), 2); err != nil {
+		t.Fatal(err)
+	}
+	g := srv.Gateway()
+	if len(g.Identifies) != 1 || g.Connections != 2 || !g.Connected {
+		t.Errorf("gateway = %+v", g)
+	}
+	var last int64
+	for _, e := range g.Events {
+		if e.Seq != 0 && e.Seq <= last {
+			t.Errorf("sequence went from %d to %d", last, e.Seq)
+		}
+		last = max(last, e.Seq)
+	}
+}
+
+func TestThreadFromMessage(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+
+	m, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: "starter", AllowedMentions: noMentions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := s.MessageThreadStart(srv.ChannelID(), m.ID, "Follow-up questions", 60)
+	if err != nil {
+		t.Fatalf("MessageThreadStart: %v", err)
+	}
+	if th.ID != m.ID || th.Type != discordgo.ChannelTypeGuildPublicThread || th.ParentID != srv.ChannelID() || th.Name != "Follow-up questions" {
+		t.Fatalf("thread = %+v", th)
+	}
+	if c, ok := srv.Channel(th.ID); !ok || c.Type != ChannelTypePublicThread || c.ParentID != srv.ChannelID() {
+		t.Fatalf("fake's thread = %+v", c)
+	}
+	if _, err := s.ChannelMessageSendComplex(th.ID, &discordgo.MessageSend{Content: "in the thread", AllowedMentions: noMentions()}); err != nil {
+		t.Fatal(err)
+	}
+	if h := srv.Messages(th.ID); len(h) != 1 || h[0].Content != "in the thread" {
+		t.Errorf("thread history = %+v", h)
+	}
+	if starter, _ := srv.Message(m.ID); starter.ThreadID != th.ID {
+		t.Errorf("starter = %+v", starter)
+	}
+}
+
+func TestSecondThreadOnMessageIsRejected(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	m, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: "starter", AllowedMentions: noMentions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MessageThreadStart(srv.ChannelID(), m.ID, "one", 60); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.MessageThreadStart(srv.ChannelID(), m.ID, "two", 60)
+	if status, code := restError(t, err); status != http.StatusBadRequest || code != 160004 {
+		t.Fatalf("status %d code %d", status, code)
+	}
+	expectViolation(t, rtb, srv, "second thread")
+}
+
+func TestDirectMessage(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	// No MESSAGE_CONTENT: DMs carry their content anyway.
+	s := openSession(t, srv, discordgo.IntentsGuilds|discordgo.IntentsDirectMessages)
+	received := make(chan *discordgo.MessageCreate, 4)
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { received <- m })
+
+	user := User{ID: "1400000000000000002", Username: "reader"}
+	dmID := srv.DMChannel(user)
+	srv.DispatchMessage(dmID, user, "hello bot", false)
+	var in *discordgo.MessageCreate
+	select {
+	case in = <-received:
+	case <-time.After(5 * time.Second):
+		t.Fatal("DM not received")
+	}
+	if in.Content != "hello bot" || in.GuildID != "" || in.Author.ID != user.ID {
+		t.Fatalf("received %+v", in.Message)
+	}
+
+	ch, err := s.UserChannelCreate(user.ID)
+	if err != nil || ch.ID != dmID || ch.Type != discordgo.ChannelTypeDM || ch.Recipients[0].ID != user.ID {
+		t.Fatalf("UserChannelCreate = %+v, %v", ch, err)
+	}
+	if _, err := s.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: "hello reader", AllowedMentions: noMentions()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.WaitForMessage(ctxFor(t), dmID, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The bot's own message comes back on the gateway too: bots must skip it.
+	select {
+	case echo := <-received:
+		if echo.Author.ID != srv.BotUser().ID {
+			t.Errorf("second MESSAGE_CREATE from %s", echo.Author.ID)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the bot's own message did not come back as MESSAGE_CREATE")
+	}
+}
+
+func TestMessageContentIntent(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name        string
+		intents     discordgo.Intent
+		mentionsBot bool
+		want        string
+	}{
+		{"without intent", discordgo.IntentsGuildMessages, false, ""},
+		{"without intent but mentioned", discordgo.IntentsGuildMessages, true, "<@1100000000000000001> what is this?"},
+		{"with intent", discordgo.IntentsGuildMessages | discordgo.IntentMessageContent, false, "what is this?"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := New(t)
+			s := openSession(t, srv, tt.intents)
+			received := make(chan *discordgo.MessageCreate, 1)
+			s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { received <- m })
+			if got := srv.Gateway().Identifies[0].Has(IntentMessageContent); got != (tt.intents&discordgo.IntentMessageContent != 0) {
+				t.Errorf("Identify.Has(MESSAGE_CONTENT) = %v", got)
+			}
+			stored := srv.DispatchMessage(srv.ChannelID(), DefaultUser(), "what is this?", tt.mentionsBot)
+			select {
+			case m := <-received:
+				if m.Content != tt.want || m.ID != stored.ID || m.GuildID != srv.GuildID() {
+					t.Errorf("content %q, want %q (message %+v)", m.Content, tt.want, m.Message)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("MESSAGE_CREATE not received")
+			}
+		})
+	}
+}
+
+func TestWithoutGuildMessagesIntentNothingArrives(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	openSession(t, srv, discordgo.IntentsGuilds)
+	srv.DispatchMessage(srv.ChannelID(), DefaultUser(), "hi", true)
+	g := srv.Gateway()
+	last := g.Events[len(g.Events)-1]
+	if last.Type != "MESSAGE_CREATE" || last.Withheld == "" || last.Seq != 0 {
+		t.Errorf("last event = %+v, want a withheld MESSAGE_CREATE", last)
+	}
+}
+
+func TestDisallowedPrivilegedIntentClosesGateway(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb, WithPrivilegedIntents(0))
+	s, _ := discordgo.New("Bot " + srv.Token())
+	s.Client = srv.HTTPClient()
+	s.ShouldReconnectOnError = false
+	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
+	err := s.Open()
+	if err == nil || !strings.Contains(err.Error(), "4014") {
+		t.Fatalf("Open = %v, want close 4014", err)
+	}
+	expectViolation(t, rtb, srv, "privileged intents")
+}
+
+func TestInvalidCommandIsRejected(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb)
+	s, _ := discordgo.New("Bot " + srv.Token())
+	s.Client = srv.HTTPClient()
+	_, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{{Name: "Ask", Description: "upper case"}})
+	if status, code := restError(t, err); status != http.StatusBadRequest || code != 50035 {
+		t.Fatalf("status %d code %d", status, code)
+	}
+	expectViolation(t, rtb, srv, "Command name is invalid")
+	if c := srv.Commands(""); len(c) != 0 {
+		t.Errorf("commands = %+v", c)
+	}
+}
+
+func TestHistory(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s, _ := discordgo.New("Bot " + srv.Token())
+	s.Client = srv.HTTPClient()
+	var ids []string
+	for _, c := range []string{"one", "two", "three", "four"} {
+		m := srv.DispatchMessage(srv.ChannelID(), DefaultUser(), c, false)
+		ids = append(ids, m.ID)
+	}
+	got, err := s.ChannelMessages(srv.ChannelID(), 2, ids[3], "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Content != "three" || got[1].Content != "two" {
+		t.Fatalf("before four, limit 2: %v", contents(got))
+	}
+	all, err := s.ChannelMessages(srv.ChannelID(), 0, "", "", "")
+	if err != nil || len(all) != 4 || all[0].Content != "four" {
+		t.Fatalf("all = %v, %v", contents(all), err)
+	}
+	after, err := s.ChannelMessages(srv.ChannelID(), 10, "", ids[1], "")
+	if err != nil || len(after) != 2 || after[0].Content != "four" {
+		t.Fatalf("after two = %v, %v", contents(after), err)
+	}
+}
+
+func contents(ms []*discordgo.Message) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Content)
+	}
+	return out
+}
+
+func TestFollowupAfterDeferReplacesThinkingMessage(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 1)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		err := s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
+		if err == nil {
+			_, err = s.FollowupMessageCreate(ic.Interaction, true, &discordgo.WebhookParams{Content: "first", AllowedMentions: noMentions()})
+		}
+		if err == nil {
+			_, err = s.FollowupMessageCreate(ic.Interaction, true, &discordgo.WebhookParams{Content: "second", AllowedMentions: noMentions()})
+		}
+		errs <- err
+	})
+	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	got, _ := srv.Interaction(in.ID)
+	if got.Original.Content != "first" || len(got.Followups) != 1 || got.Followups[0].Content != "second" {
+		t.Errorf("original %+v, follow-ups %+v", got.Original, got.Followups)
+	}
+}
+
+func TestComponentClick(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	_, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{
+		Content: "More?", AllowedMentions: noMentions(),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: "more:1"},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 1)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		if ic.MessageComponentData().CustomID != "more:1" {
+			errs <- errors.New("custom_id " + ic.MessageComponentData().CustomID)
+			return
+		}
+		errs <- s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseUpdateMessage,
+			Data: &discordgo.InteractionResponseData{Content: "Here is more", Components: []discordgo.MessageComponent{}, AllowedMentions: noMentions()},
+		})
+	})
+	in := srv.DispatchInteraction(InteractionSpec{CustomID: "more:1"})
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	msg, err := srv.WaitForResponse(ctxFor(t), in.ID)
+	if err != nil || msg.Content != "Here is more" || len(msg.Components) != 0 {
+		t.Fatalf("updated message = %+v, %v", msg, err)
+	}
+}
+
+// discordgo's Close sends close code 1000, which ends the session on
+// Discord, yet it keeps the session ID, so a later Open tries RESUME. The
+// fake answers op 9 like Discord; discordgo then identifies anew.
+func TestCloseThenOpenIdentifiesAgain(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{}, 1)
+	s.AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { ready <- struct{}{} })
+	if err := s.Open(); err != nil {
+		t.Fatalf("second Open: %v", err)
+	}
+	select {
+	case <-ready:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no READY after op 9")
+	}
+	if err := srv.WaitForHeartbeats(ctxFor(t), 2); err != nil {
+		t.Fatal(err)
+	}
+	g := srv.Gateway()
+	if len(g.Resumes) != 1 || g.Resumes[0].Accepted {
+		t.Errorf("resumes = %+v, want one refused", g.Resumes)
+	}
+	if len(g.Identifies) != 2 || !g.Identifies[1].Accepted {
+		t.Errorf("identifies = %+v", g.Identifies)
+	}
+	if len(g.ClientCloseCodes) == 0 || g.ClientCloseCodes[0] != 1000 {
+		t.Errorf("client close codes = %v, want 1000 first", g.ClientCloseCodes)
+	}
+}
+
+// Op 7 makes discordgo close with 1012 (session kept) and resume.
+func TestRequestReconnectResumes(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	openSession(t, srv, discordgo.IntentsGuilds)
+	srv.RequestReconnect()
+	if err := srv.WaitForResumes(ctxFor(t), 1); err != nil {
+		t.Fatalf("%v: gateway %+v", err, srv.Gateway())
+	}
+	if err := srv.WaitForHeartbeats(ctxFor(t), 2); err != nil {
+		t.Fatal(err)
+	}
+	if g := srv.Gateway(); len(g.Identifies) != 1 || g.ClientCloseCodes[0] != 1012 {
+		t.Errorf("gateway = %+v", g)
+	}
+}
+
+func TestTyping(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s, _ := discordgo.New("Bot " + srv.Token())
+	s.Client = srv.HTTPClient()
+	if err := s.ChannelTyping(srv.ChannelID()); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := srv.Channel(srv.ChannelID()); len(ch.Typing) != 1 {
+		t.Errorf("typing = %v", ch.Typing)
+	}
+}
+
+// With a small bucket, discordgo reads X-RateLimit-Remaining and waits for
+// the reset itself: no 429, no violation.
+func TestDiscordgoHonoursBucketHeaders(t *testing.T) {
+	t.Parallel()
+	const window = 500 * time.Millisecond
+	srv := New(t, WithRateLimit(2, window))
+	s, _ := discordgo.New("Bot " + srv.Token())
+	s.Client = srv.HTTPClient()
+	start := time.Now()
+	for i := range 3 {
+		if err := s.ChannelTyping(srv.ChannelID()); err != nil {
+			t.Fatalf("typing %d: %v", i, err)
+		}
+	}
+	if took := time.Since(start); took < window-50*time.Millisecond {
+		t.Errorf("three requests in %v with two allowed per %v: discordgo did not wait", took, window)
+	}
+	for _, r := range srv.Requests() {
+		if r.Status == http.StatusTooManyRequests {
+			t.Errorf("got a 429: %+v", r)
+		}
+	}
+}
+
+// A client that ignores the headers gets 429s and a violation.
+func TestIgnoringBucketHeadersIsAViolation(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb, WithRateLimit(1, time.Minute))
+	client := srv.HTTPClient()
+	var statuses []int
+	for range 2 {
+		req, _ := http.NewRequest("POST", "https://discord.com/api/v9/channels/"+srv.ChannelID()+"/typing", nil)
+		req.Header.Set("Authorization", "Bot "+srv.Token())
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if statuses[0] != http.StatusNoContent || statuses[1] != http.StatusTooManyRequests {
+		t.Fatalf("statuses = %v", statuses)
+	}
+	expectViolation(t, rtb, srv, "exceeded the bucket")
+}
+
+func TestEditMessage(t *testing.T) {
+	t.Parallel()
+	rtb := &recordingTB{TB: t}
+	srv := New(rtb)
+	s, _ := discordgo.New("Bot " + srv.Token())
+	s.Client = srv.HTTPClient()
+	m, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: "draft", AllowedMentions: noMentions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := discordgo.NewMessageEdit(srv.ChannelID(), m.ID).SetContent("final")
+	edit.AllowedMentions = noMentions()
+	got, err := s.ChannelMessageEditComplex(edit)
+	if err != nil || got.Content != "final" || got.EditedTimestamp == nil {
+		t.Fatalf("edit = %+v, %v", got, err)
+	}
+	stored, _ := srv.Message(m.ID)
+	if len(stored.Edits) != 1 || stored.Content != "final" {
+		t.Errorf("stored = %+v", stored)
+	}
+	// discordgo's MessageEdit has no JSON tags on ID and Channel, so they
+	// travel in the body; Discord ignores them.
+	if !strings.Contains(string(stored.Edits[0].Body), `"ID":"`+m.ID+`"`) {
+		t.Errorf("edit body = %s", stored.Edits[0].Body)
+	}
+
+	theirs := srv.DispatchMessage(srv.ChannelID(), DefaultUser(), "mine", false)
+	edit = discordgo.NewMessageEdit(srv.ChannelID(), theirs.ID).SetContent("hijacked")
+	edit.AllowedMentions = noMentions()
+	_, err = s.ChannelMessageEditComplex(edit)
+	if status, code := restError(t, err); status != http.StatusForbidden || code != 50005 {
+		t.Fatalf("status %d code %d", status, code)
+	}
+	expectViolation(t, rtb, srv, "someone else's message")
+}
+
+func TestInteractionWebhookRoutes(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	s := openSession(t, srv, discordgo.IntentsGuilds)
+	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		original, followup *discordgo.Message
+		err                error
+	}
+	results := make(chan result, 1)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		var r result
+		defer func() { results <- r }()
+		if r.err = s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "answer", AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral},
+		}); r.err != nil {
+			return
+		}
+		if r.original, r.err = s.InteractionResponse(ic.Interaction); r.err != nil {
+			return
+		}
+		if r.followup, r.err = s.FollowupMessageCreate(ic.Interaction, true, &discordgo.WebhookParams{Content: "sources", AllowedMentions: noMentions()}); r.err != nil {
+			return
+		}
+		text := "sources (edited)"
+		if _, r.err = s.FollowupMessageEdit(ic.Interaction, r.followup.ID, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}); r.err != nil {
+			return
+		}
+		r.err = s.InteractionResponseDelete(ic.Interaction)
+	})
+	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
+	r := <-results
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.original.Content != "answer" || r.original.Flags&discordgo.MessageFlagsEphemeral == 0 || r.original.Interaction != nil && r.original.Interaction.ID != in.ID {
+		t.Errorf("original = %+v", r.original)
+	}
+	got, _ := srv.Interaction(in.ID)
+	if !got.Original.Deleted || len(got.Followups) != 1 || got.Followups[0].Content != "sources (edited)" {
+		t.Errorf("interaction = %+v", got)
+	}
+	// Ephemeral messages never show in the channel's history.
+	if h := srv.Messages(srv.ChannelID()); len(h) != 1 || h[0].Content != "sources (edited)" {
+		t.Errorf("history = %+v", h)
+	}
+}
+
+func TestHeartbeatInterval(t *testing.T) {
+	t.Parallel()
+	srv := New(t, WithHeartbeatInterval(50*time.Millisecond))
+	openSession(t, srv, discordgo.IntentsGuilds)
+	start := time.Now()
+	if err := srv.WaitForHeartbeats(ctxFor(t), 5); err != nil {
+		t.Fatal(err)
+	}
+	// Four more beats at 50 ms; far less than Discord's 41 s default.
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("5 heartbeats took %v", took)
+	}
+}
+
+func TestWaitIsBoundedByContext(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := srv.WaitForMessage(ctx, srv.ChannelID(), nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("wait took %v", took)
+	}
+}
