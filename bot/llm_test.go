@@ -327,6 +327,39 @@ func TestLLMIsNotAskedWhatTheSeriesDoesNotCover(t *testing.T) {
 	}
 }
 
+// TestLLMReadsWhatCannotBeQuoted: a loosely worded question that no
+// sentence of the series matches closely enough to quote is still given to
+// the model with the passages retrieval found, and its cited answer comes
+// back with links.
+func TestLLMReadsWhatCannotBeQuoted(t *testing.T) {
+	const q = "how much cash did alibabas cloud arm pull in"
+	offline, err := defaultAnswerer(t).Answer(testCtx(t), Question{Text: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if offline.Grounded {
+		t.Skipf("the offline path now quotes an answer to %q; pick a looser question", q)
+	}
+	s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string {
+		return "Alibaba Cloud brought in RMB60 billion in fiscal 2021 [1]."
+	}))
+	a, _ := llmAnswerer(t, s, s.ClientConfig())
+	ans, err := a.Answer(testCtx(t), Question{Text: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Calls("/chat/completions"); n != 1 {
+		t.Fatalf("the model was asked %d times, want 1", n)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "RMB60 billion in fiscal 2021 [1]") || len(ans.Sources) != 1 || ans.Sources[0].URL == "" {
+		t.Errorf("answer = %+v", ans)
+	}
+	sent := s.ChatRequests()[0].Messages[1].Content
+	if !strings.Contains(sent, "RMB60 billion") {
+		t.Errorf("the passage with the answer was not sent to the model:\n%s", sent)
+	}
+}
+
 // TestLLMPromptBudget: passages go into the prompt best first while the
 // prompt stays within the budget, and at least one always goes.
 func TestLLMPromptBudget(t *testing.T) {
