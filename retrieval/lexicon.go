@@ -179,20 +179,33 @@ func hanStopAt(run []rune, i int) int {
 }
 
 // phrases are multi-word expressions whose words mean nothing apart: "top
-// line" is revenue, not a line at the top.
+// line" is revenue, not a line at the top. Each is tried only when one of
+// its key words is in the text: regular expressions are the slowest part
+// of analysis, and most texts hold none of these.
 var phrases = []struct {
+	keys []string
 	re   *regexp.Regexp
 	with string
 }{
-	{regexp.MustCompile(`(?i)\btop[ -]line\b`), "revenue"},
-	{regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
-	{regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
-	{regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
+	{[]string{"line"}, regexp.MustCompile(`(?i)\btop[ -]line\b`), "revenue"},
+	{[]string{"line"}, regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
+	{[]string{"bring", "brought", "pull", "rake"}, regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
+	{[]string{"from"}, regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
 }
 
 func replacePhrases(text string) string {
+	var lower string
 	for _, p := range phrases {
-		text = p.re.ReplaceAllString(text, p.with)
+		if lower == "" {
+			lower = strings.ToLower(text)
+		}
+		for _, k := range p.keys {
+			if strings.Contains(lower, k) {
+				text = p.re.ReplaceAllString(text, p.with)
+				lower = ""
+				break
+			}
+		}
 	}
 	return text
 }
