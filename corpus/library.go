@@ -72,8 +72,9 @@ func Load(fsys fs.FS) (*Library, error) {
 			k := strings.ToLower(a.Series) + "/" + strconv.Itoa(a.Part)
 			if first, dup := loaded[k]; dup {
 				err = fmt.Errorf("%s part %d is already loaded from %s", a.Series, a.Part, first)
+			} else {
+				loaded[k] = name
 			}
-			loaded[k] = name
 		}
 		if err != nil {
 			failed = append(failed, FileError{Name: name, Err: err})

@@ -330,3 +330,39 @@ func checkUniqueIDs(t *testing.T, ps []Passage) {
 		seen[p.ID] = true
 	}
 }
+
+func TestLoadNamesTheFileAPartWasLoadedFrom(t *testing.T) {
+	art := func(title string) string {
+		return "---\nseries: Lotus\npart: 1\ntitle: \"" + title + "\"\n---\n## Tea\n\nLotus Tea sells oolong.\n"
+	}
+	fsys := fstest.MapFS{
+		"a.md": {Data: []byte(art("A"))},
+		"b.md": {Data: []byte(art("B"))},
+		"c.md": {Data: []byte(art("C"))},
+	}
+	lib, err := Load(fsys)
+	var le *LoadError
+	if !errors.As(err, &le) || lib == nil || len(lib.Articles) != 1 {
+		t.Fatalf("Load = %v, %v", lib, err)
+	}
+	for _, fe := range le.Files {
+		if !strings.Contains(fe.Err.Error(), "already loaded from a.md") {
+			t.Errorf("%s: %v, want it to name a.md, the file that was loaded", fe.Name, fe.Err)
+		}
+	}
+}
+
+func TestManifestWithByteOrderMark(t *testing.T) {
+	m := "\ufeff" + `{"series":"Lotus","parts":[{"part":1,"title":"Lotus (Part 1): Tea","url":"https://example.com/lotus-1"}]}`
+	fsys := fstest.MapFS{
+		"manifest.json": {Data: []byte(m)},
+		"tea.txt":       {Data: []byte("Lotus (Part 1): Tea\n\nLotus Tea sells oolong in Fujian.\n")},
+	}
+	lib, err := Load(fsys)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got := lib.Articles[0].URL; got != "https://example.com/lotus-1" {
+		t.Errorf("URL from a manifest saved with a BOM = %q", got)
+	}
+}

@@ -59,6 +59,8 @@ type manifestJSON struct {
 // A part may name its own "series"; it defaults to the manifest's. Parts
 // must be numbered from 1, appear once, and have an http(s) URL or none.
 func ParseManifest(data []byte) (Manifest, error) {
+	// Editors on Windows start UTF-8 files with a byte-order mark.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var raw manifestJSON
