@@ -242,7 +242,7 @@ const llmMinCoverage = 0.3
 func worthAsking(ix *retrieval.Index, question string, hits []retrieval.Hit) bool {
 	m := ix.Matcher(question)
 	for _, h := range hits {
-		pm := m.Match(h.Passage.Section + ". " + h.Passage.Text)
+		pm := m.MatchPassage(h.Passage)
 		if pm.Coverage >= llmMinCoverage && pm.Matched >= min(2, pm.Terms) && (pm.Names == 0 || pm.NamesMatched > 0) {
 			return true
 		}

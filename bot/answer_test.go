@@ -101,6 +101,10 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		"What was Pinduoduo's GMV in 2021?",
 		"What was Tencent's revenue in 2021?",
 		"今天北京的天气怎么样？",
+		// The name the question is about starts it, so it is capitalised
+		// like any first word; the series never names it all the same.
+		"Pinduoduo revenue 2021",
+		"Amazon cloud revenue?",
 	} {
 		t.Run(q, func(t *testing.T) {
 			ans, err := a.Answer(context.Background(), Question{Text: q}, nil)
@@ -119,6 +123,36 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 				t.Errorf("refusal cites a source: %q", ans.Text)
 			}
 		})
+	}
+}
+
+// TestEveryQuotedSentenceIsAboutTheQuestion: further sentences are held to
+// the same bar as the best one, so an answer about Alibaba Cloud's
+// customers does not go on about the consumers Ant Group serves.
+func TestEveryQuotedSentenceIsAboutTheQuestion(t *testing.T) {
+	a := defaultAnswerer(t)
+	ans, err := a.Answer(context.Background(), Question{Text: "How many customers does Alibaba Cloud serve?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "4 million") {
+		t.Fatalf("answer = %q", ans.Text)
+	}
+	if strings.Contains(ans.Text, "Ant Group") {
+		t.Errorf("answer quotes a sentence about another company: %q", ans.Text)
+	}
+}
+
+// TestFullWidthQuestion: letters typed in full width (common with Chinese
+// input methods) read as the ordinary ones.
+func TestFullWidthQuestion(t *testing.T) {
+	a := defaultAnswerer(t)
+	ans, err := a.Answer(context.Background(), Question{Text: "What is ＤｉｎｇＴａｌｋ？"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "2015") {
+		t.Errorf("full-width DingTalk: %q", ans.Text)
 	}
 }
 

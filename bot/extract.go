@@ -40,7 +40,7 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 		// A passage that names none of the names in the question is about
 		// something else: "Tencent's revenue in 2021" is not answered by
 		// Alibaba Cloud's revenue in 2021.
-		if pm := q.Match(h.Passage.Section + ". " + h.Passage.Text); pm.Names > 0 && pm.NamesMatched == 0 {
+		if pm := q.MatchPassage(h.Passage); pm.Names > 0 && pm.NamesMatched == 0 {
 			continue
 		}
 		for _, s := range corpus.Sentences(h.Passage.Text) {
@@ -57,15 +57,22 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 			if m.Matched == 0 || m.Matched < min(2, m.Terms) {
 				continue
 			}
+			// Every quoted sentence, not only the best, must cover enough of
+			// the question and be about one of its names: "How many
+			// customers does Alibaba Cloud serve?" is not answered by how
+			// many consumers Ant Group serves.
+			if m.Coverage < a.minCoverage() || m.Names > 0 && m.NamesMatched == 0 {
+				continue
+			}
 			cov := m.Coverage
 			score := cov + passageWeight*h.Coverage + rankWeight/float64(i+1)
 			cands = append(cands, candidate{hit: i, text: s, cov: cov, score: score})
 		}
 	}
-	slices.SortStableFunc(cands, func(x, y candidate) int { return cmp.Compare(y.score, x.score) })
-	if len(cands) == 0 || slices.MaxFunc(cands, func(x, y candidate) int { return cmp.Compare(x.cov, y.cov) }).cov < a.minCoverage() {
+	if len(cands) == 0 {
 		return "", nil
 	}
+	slices.SortStableFunc(cands, func(x, y candidate) int { return cmp.Compare(y.score, x.score) })
 	maxN := a.MaxSentences
 	if maxN <= 0 {
 		maxN = 3

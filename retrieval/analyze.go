@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"unicode"
 )
@@ -17,6 +18,11 @@ type term struct {
 	// A name the series never mentions is the strongest sign that a
 	// question is about something else.
 	proper bool
+	// capital marks a word written with a capital anywhere, at the start
+	// of a sentence too. A question often starts with the name it is about
+	// ("Pinduoduo revenue 2021"): if the corpus never uses the word, it is
+	// read as a name.
+	capital bool
 	// han marks Chinese character terms. Bigrams cut across word boundaries,
 	// so one the corpus never uses says little about the question.
 	han bool
@@ -34,7 +40,9 @@ type term struct {
 // question meet English text.
 func analyze(text string) []term {
 	a := analyzer{sentenceStart: true}
-	runes := []rune(replacePhrases(text))
+	// NFKC folds full-width letters and digits (ＤｉｎｇＴａｌｋ, ２０２１)
+	// into the ordinary ones the corpus uses.
+	runes := []rune(replacePhrases(norm.NFKC.String(text)))
 	for i := 0; i < len(runes); i++ {
 		r := runes[i]
 		switch {
@@ -111,7 +119,7 @@ func (a *analyzer) flushWord() {
 		return
 	}
 	s := canonical(stem(w))
-	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper})
+	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w]})
 	if a.prev != "" {
 		a.out = append(a.out, term{text: a.prev + " " + s, weight: 0.5})
 	}

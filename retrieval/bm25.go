@@ -167,14 +167,16 @@ func (x *bm25) match(question []term, doc map[string]bool) Match {
 			w = x.idf(t.text)
 		case t.han:
 			w = maxIDF / 8
-		case t.proper:
+		case t.proper || t.capital:
 			w = 2 * maxIDF
 		default:
 			w = maxIDF / 2
 		}
 		total += w
 		m.Terms++
-		name := t.proper && !unicode.IsDigit(rune(t.text[0]))
+		// A name: capitalised inside the question, or capitalised at its
+		// start and unknown to the corpus (so not an ordinary word).
+		name := (t.proper || t.capital && len(x.postings[t.text]) == 0) && !unicode.IsDigit(rune(t.text[0]))
 		if name {
 			m.Names++
 		}

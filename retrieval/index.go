@@ -45,9 +45,12 @@ type Index struct {
 	passages []corpus.Passage
 	byID     map[string]int
 	coll     *chromem.Collection
-	lex      *bm25
-	emb      Embedder
-	aliases  aliases
+	// terms holds each passage's content terms (with its heading), so
+	// measuring a question against a passage does not analyse it again.
+	terms   []map[string]bool
+	lex     *bm25
+	emb     Embedder
+	aliases aliases
 }
 
 // indexedText is what both indexes see of a passage: its section heading
@@ -71,6 +74,7 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 	}
 	ix := &Index{
 		passages: slices.Clone(passages),
+		terms:    make([]map[string]bool, len(passages)),
 		byID:     make(map[string]int, len(passages)),
 		emb:      emb,
 		aliases:  learnAliases(texts),
@@ -84,8 +88,12 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 		}
 		ix.byID[p.ID] = i
 		ids[i] = p.ID
-		metas[i] = map[string]string{"part": strconv.Itoa(p.Part), "n": strconv.Itoa(i)}
+		metas[i] = map[string]string{"part": strconv.Itoa(p.Part)}
 		lexDocs[i] = termTexts(contentTerms(texts[i]))
+		ix.terms[i] = make(map[string]bool, len(lexDocs[i]))
+		for _, t := range lexDocs[i] {
+			ix.terms[i][t] = true
+		}
 	}
 	ix.lex = newBM25(lexDocs)
 
@@ -231,7 +239,7 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 			Passage:    p,
 			Score:      f.score,
 			Similarity: f.sim,
-			Coverage:   ix.lex.match(qTerms, termSet(indexedText(p))).Coverage,
+			Coverage:   ix.lex.match(qTerms, ix.terms[f.doc]).Coverage,
 		}
 	}
 	return hits, nil
@@ -275,17 +283,27 @@ func (ix *Index) Match(question, text string) Match {
 // Matcher measures many texts against one question, analysing it once: the
 // answerer uses it to pick the sentences that answer.
 type Matcher struct {
-	lex   *bm25
+	ix    *Index
 	terms []term
 }
 
 // Matcher prepares question for Match. Chinese names the corpus gives in
 // English too are read as the English names.
 func (ix *Index) Matcher(question string) Matcher {
-	return Matcher{lex: ix.lex, terms: contentTerms(ix.aliases.translate(question))}
+	return Matcher{ix: ix, terms: contentTerms(ix.aliases.translate(question))}
 }
 
 // Match measures how much of the question text contains.
 func (m Matcher) Match(text string) Match {
-	return m.lex.match(m.terms, termSet(text))
+	return m.ix.lex.match(m.terms, termSet(text))
+}
+
+// MatchPassage measures how much of the question a passage of the index
+// contains, with its section heading, from the terms stored at build time.
+// A passage the index does not hold is analysed as text.
+func (m Matcher) MatchPassage(p corpus.Passage) Match {
+	if i, ok := m.ix.byID[p.ID]; ok && m.ix.passages[i].Text == p.Text {
+		return m.ix.lex.match(m.terms, m.ix.terms[i])
+	}
+	return m.Match(indexedText(p))
 }

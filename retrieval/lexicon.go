@@ -21,7 +21,7 @@ var stopWords = setOf(
 	"this", "those", "through", "to", "too", "under", "until", "up", "us", "very",
 	"was", "we", "were", "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why",
 	"will", "with", "would", "you", "your", "yours", "s", "t", "d", "ll", "re", "ve",
-	"know", "explain", "describe", "recent", "recently", "last", "lately", "currently",
+	"know", "explain", "describe", "summarize", "summarise", "compare", "show", "define", "outline", "recent", "recently", "last", "lately", "currently",
 	// chat filler: questions typed in a chat channel carry these, and they
 	// say nothing about the topic
 	"lol", "lmao", "nah", "yeah", "yep", "ok", "okay", "hey", "hi", "hello", "pls", "plz", "please", "thanks", "thx",
