@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 
 	"seriesbot/corpus"
@@ -30,6 +31,7 @@ const DefaultMinCoverage = 0.45
 var (
 	ErrEmptyQuestion   = errors.New("the question is empty")
 	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
+	ErrNoWords         = errors.New("the question has no words to search for")
 )
 
 // Question is what a user asked, with the narrowing they chose.
@@ -146,6 +148,9 @@ func CheckQuestion(text string) error {
 	}
 	if utf8.RuneCountInString(t) > MaxQuestionRunes {
 		return ErrQuestionTooLong
+	}
+	if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return ErrNoWords
 	}
 	return nil
 }
@@ -269,10 +274,27 @@ func notCovered(lib *corpus.Library, part int) string {
 	} else {
 		b.WriteString("The series does not cover that.")
 	}
-	b.WriteString(" It covers:")
+	var lines []string
 	for _, p := range lib.Manifest.Parts {
-		b.WriteString("\n- ")
-		b.WriteString(PartLine(p))
+		lines = append(lines, PartLine(p))
+	}
+	if len(lines) == 0 {
+		// A corpus of articles without part numbers has no parts to list;
+		// its articles are what it covers.
+		for _, a := range lib.Articles {
+			line := a.Title
+			if a.URL != "" {
+				line += " — " + a.URL
+			}
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) > 0 {
+		b.WriteString(" It covers:")
+		for _, l := range lines {
+			b.WriteString("\n- ")
+			b.WriteString(l)
+		}
 	}
 	return b.String()
 }

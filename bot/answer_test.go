@@ -184,6 +184,8 @@ func TestAnswerRejectsBadQuestions(t *testing.T) {
 		{"empty", "", ErrEmptyQuestion},
 		{"blank", " \n\t ", ErrEmptyQuestion},
 		{"too long", strings.Repeat("cloud ", MaxQuestionRunes), ErrQuestionTooLong},
+		{"punctuation only", "???", ErrNoWords},
+		{"emoji only", "🙂🙂", ErrNoWords},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,5 +295,22 @@ func TestAnswersFromTheRealPart2Page(t *testing.T) {
 		if strings.Contains(FormatText(ans), junk) {
 			t.Errorf("answer quotes blog template text %q", junk)
 		}
+	}
+}
+
+// TestDeclineListsArticlesWithoutParts: a corpus of articles that carry no
+// part number still tells the user what it covers.
+func TestDeclineListsArticlesWithoutParts(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"notes.txt": "Tea notes\n\nLotus Tea sold 12 million tins of oolong in 2020.\n"})
+	lib, warn, err := Loader{Dir: dir}.Load(context.Background())
+	if err != nil || warn != nil {
+		t.Fatalf("load: %v, %v", err, warn)
+	}
+	ans, err := NewAnswerer(lib).Answer(context.Background(), Question{Text: "What is the capital of France?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Grounded || !strings.Contains(ans.Text, "It covers:\n- Tea notes") {
+		t.Errorf("decline = %q", ans.Text)
 	}
 }

@@ -39,9 +39,14 @@ func ReadEvalQuestions(r io.Reader) ([]EvalQuestion, error) {
 		if err := dec.Decode(&q); err != nil {
 			return nil, fmt.Errorf("line %d: %w", n, err)
 		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, fmt.Errorf("line %d: text after the JSON object", n)
+		}
 		switch {
 		case strings.TrimSpace(q.Q) == "":
 			return nil, fmt.Errorf("line %d: no question (\"q\")", n)
+		case CheckQuestion(q.Q) != nil:
+			return nil, fmt.Errorf("line %d: %w", n, CheckQuestion(q.Q))
 		case q.OffTopic && len(q.Expect) > 0:
 			return nil, fmt.Errorf("line %d: an off-topic question cannot expect answers", n)
 		case !q.OffTopic && len(q.Expect) == 0:
@@ -160,12 +165,14 @@ func (s *scorer) report() EvalReport {
 	return r
 }
 
-// Evaluate runs every question through the answerer and its index.
-func Evaluate(ctx context.Context, a *Answerer, qs []EvalQuestion) (EvalReport, error) {
+// Evaluate runs every question through the answerer and its index; k is
+// the number of passages the answerer retrieves (0 = its default). Ranks are
+// always looked for among evalRanks hits.
+func Evaluate(ctx context.Context, a *Answerer, qs []EvalQuestion, k int) (EvalReport, error) {
 	s := scorer{r: EvalReport{System: "seriesbot (" + a.Library().Index.Embedder() + " + BM25, fused)"}}
 	ix := a.Library().Index
 	for _, q := range qs {
-		ans, err := a.Answer(ctx, Question{Text: q.Q}, nil)
+		ans, err := a.Answer(ctx, Question{Text: q.Q, K: k}, nil)
 		if err != nil {
 			return EvalReport{}, fmt.Errorf("answer %q: %w", q.Q, err)
 		}

@@ -17,6 +17,9 @@ func TestReadEvalQuestionsNamesTheBadLine(t *testing.T) {
 		{"neither", `{"q":"a"}`, "line 1: give"},
 		{"both", `{"q":"a","offtopic":true,"expect":["x"]}`, "line 1: an off-topic"},
 		{"empty", "\n\n", "no questions"},
+		{"junk after the object", `{"q":"a","offtopic":true} trailing`, "line 1: text after"},
+		{"two objects", `{"q":"a","offtopic":true}{"q":"b","offtopic":true}`, "line 1: text after"},
+		{"too long", "\n" + `{"q":"` + strings.Repeat("x", 1001) + `","offtopic":true}`, "line 2: the question is longer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +47,7 @@ func TestQualityOnTheQuestionSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := defaultAnswerer(t)
-	ours, err := Evaluate(context.Background(), a, qs)
+	ours, err := Evaluate(context.Background(), a, qs, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,36 +109,109 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return out.print(ans, nil)
 	}
 
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	lines := readLines(ctx, stdin, maxLineBytes)
 	failed := 0
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
+	for {
+		var l line
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case l, ok = <-lines:
+		}
+		if !ok {
+			break
+		}
+		if l.err != nil {
+			return fmt.Errorf("read questions from standard input: %w", l.err)
+		}
+		q := strings.TrimSpace(l.text)
+		if q == "" && !l.tooLong {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return err
+		var ans bot.Answer
+		var err error
+		if l.tooLong {
+			err = bot.ErrQuestionTooLong
+		} else {
+			ans, err = a.Answer(ctx, bot.Question{Text: q, Part: *part, K: lf.k}, onPartial)
 		}
-		ans, err := a.Answer(ctx, bot.Question{Text: q, Part: *part, K: lf.k}, onPartial)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			failed++
 			if !*asJSON {
 				fmt.Fprintf(stderr, "seriesbot: %q: %v\n", truncate(q, 60), err)
 			}
-			ans = bot.Answer{Question: q}
+			ans = bot.Answer{Question: truncate(q, 200)}
 		}
 		if err := out.print(ans, err); err != nil {
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions from standard input: %w", err)
-	}
 	if failed > 0 {
 		return fmt.Errorf("%d question(s) could not be answered", failed)
 	}
 	return nil
+}
+
+// maxLineBytes bounds what is kept of one line of standard input: far more
+// than the longest question allowed, so a longer line is reported as too
+// long rather than read into memory whole.
+const maxLineBytes = 64 * 1024
+
+// line is one line of standard input, or the error that ended reading.
+type line struct {
+	text    string
+	tooLong bool
+	err     error
+}
+
+// readLines reads r line by line in the background, so that a signal is
+// noticed while waiting for input. A line longer than max is delivered
+// truncated and marked, and reading goes on with the next line.
+func readLines(ctx context.Context, r io.Reader, max int) <-chan line {
+	out := make(chan line)
+	go func() {
+		defer close(out)
+		br := bufio.NewReaderSize(r, 4096)
+		for {
+			var buf []byte
+			tooLong := false
+			var err error
+			for {
+				var chunk []byte
+				chunk, err = br.ReadSlice('\n')
+				if len(buf)+len(chunk) <= max {
+					buf = append(buf, chunk...)
+				} else {
+					tooLong = true
+				}
+				if err != bufio.ErrBufferFull {
+					break
+				}
+			}
+			if len(buf) > 0 || tooLong {
+				select {
+				case out <- line{text: strings.TrimRight(string(buf), "\r\n"), tooLong: tooLong}:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				select {
+				case out <- line{err: err}:
+				case <-ctx.Done():
+				}
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // answerPrinter writes answers one after another, as text or JSON lines.

@@ -46,7 +46,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return err
 	}
-	ours, err := bot.Evaluate(ctx, bot.NewAnswerer(lib), qs)
+	ours, err := bot.Evaluate(ctx, bot.NewAnswerer(lib), qs, lf.k)
 	if err != nil {
 		return err
 	}

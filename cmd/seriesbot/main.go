@@ -23,6 +23,8 @@ import (
 const (
 	exitFailure = 1
 	exitUsage   = 2
+	// exitInterrupted is the shell's code for a process ended by SIGINT.
+	exitInterrupted = 130
 )
 
 const usage = `seriesbot answers questions about the Alibaba series of investorinsights.asia.
@@ -79,6 +81,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case errors.Is(err, errHelp):
 		return 0
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintln(stderr, "seriesbot: interrupted")
+		return exitInterrupted
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "seriesbot: %v\nRun 'seriesbot help' for usage.\n", err)
 		return exitUsage

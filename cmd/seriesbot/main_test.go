@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 type result struct {
@@ -193,5 +195,46 @@ func TestHelp(t *testing.T) {
 	r := runCLI(t, "", "ask", "-h")
 	if r.code != 0 || !strings.Contains(r.stdout, "-corpus") {
 		t.Errorf("ask -h: exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+func TestAskStdinLineTooLongIsReportedAndTheNextAnswered(t *testing.T) {
+	in := strings.Repeat("cloud ", 20000) + "\nWhen was DingTalk launched?\n"
+	r := runCLI(t, in, "ask", "--json", "-")
+	if r.code != exitFailure {
+		t.Errorf("exit %d, want %d", r.code, exitFailure)
+	}
+	lines := decodeLines(t, r.stdout)
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %d:\n%.300s", len(lines), r.stdout)
+	}
+	if !strings.Contains(lines[0].Error, "longer than") {
+		t.Errorf("line 1 error = %q", lines[0].Error)
+	}
+	if !lines[1].Grounded || !strings.Contains(lines[1].Answer, "2015") {
+		t.Errorf("line 2 = %+v", lines[1])
+	}
+}
+
+// TestAskStdinInterrupted: a signal while waiting for the next question
+// ends the batch at once.
+func TestAskStdinInterrupted(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut bytes.Buffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"ask", "-"}, pr, &out, &errOut) }()
+	if _, err := io.WriteString(pw, "When was DingTalk launched?\n"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitInterrupted || !strings.Contains(errOut.String(), "interrupted") {
+			t.Errorf("exit %d, stderr %q", code, errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ask - kept waiting for input after the context ended")
 	}
 }
