@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseRate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Rate
+		err  string
+	}{
+		{"6/min:3", Rate{6, time.Minute, 3}, ""},
+		{"6/min", Rate{6, time.Minute, 6}, ""},
+		{" 1/S ", Rate{1, time.Second, 1}, ""},
+		{"100/hour:10", Rate{100, time.Hour, 10}, ""},
+		{"off", Rate{}, ""},
+		{"0", Rate{}, ""},
+		{"6", Rate{}, "N/UNIT"},
+		{"six/min", Rate{}, "positive whole number"},
+		{"0/min", Rate{}, "positive whole number"},
+		{"6/day", Rate{}, "unknown unit"},
+		{"6/min:0", Rate{}, "burst"},
+	}
+	for _, tt := range tests {
+		got, err := ParseRate(tt.in)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("ParseRate(%q) error = %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("ParseRate(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+		if back, err := ParseRate(got.String()); err != nil || back != got {
+			t.Errorf("%q does not round-trip: %q → %+v, %v", tt.in, got.String(), back, err)
+		}
+	}
+}
+
+func TestUserLimiter(t *testing.T) {
+	l := newUserLimiter(Rate{N: 6, Per: time.Minute, Burst: 3})
+	now := time.Unix(1_700_000_000, 0)
+	for i := range 3 {
+		if ok, _ := l.allow("ada", now); !ok {
+			t.Fatalf("question %d of the burst refused", i+1)
+		}
+	}
+	ok, wait := l.allow("ada", now)
+	if ok || wait != 10*time.Second {
+		t.Fatalf("fourth question: ok %v, wait %v; want refused for 10s", ok, wait)
+	}
+	// A refusal costs nothing: the wait does not grow.
+	if _, again := l.allow("ada", now); again != wait {
+		t.Errorf("second refusal waits %v, want %v", again, wait)
+	}
+	if ok, _ := l.allow("grace", now); !ok {
+		t.Error("another user is limited too")
+	}
+	if ok, _ := l.allow("ada", now.Add(10*time.Second)); !ok {
+		t.Error("refused after the wait")
+	}
+	if ok, _ := newUserLimiter(Rate{}).allow("ada", now); !ok {
+		t.Error("the zero Rate limits")
+	}
+	if got := slowDown(9200 * time.Millisecond); !strings.Contains(got, "Try again in 10 s") {
+		t.Errorf("slowDown = %q", got)
+	}
+}
+
+func TestUserLimiterForgetsIdleUsers(t *testing.T) {
+	l := newUserLimiter(Rate{N: 1, Per: time.Second, Burst: 1})
+	now := time.Unix(1_700_000_000, 0)
+	for i := range maxTrackedUsers {
+		l.allow(string(rune('a'+i%26))+time.Duration(i).String(), now)
+	}
+	l.allow("late", now.Add(time.Minute))
+	if n := len(l.users); n != 1 {
+		t.Errorf("%d users tracked after the others went idle, want 1", n)
+	}
+}
