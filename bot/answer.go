@@ -163,7 +163,9 @@ func CheckQuestion(text string) error {
 // passed to onPartial (if not nil) as it grows, each call with the whole
 // text so far, so a transport can edit a message with it. When no sentence
 // of the passages covers the question, the answer says the series does not
-// cover it, and the model is not asked: it would only be tempted to guess.
+// cover it; the model is asked then only if a passage comes close to the
+// question (worthAsking), and otherwise not at all: it would only be
+// tempted to guess.
 //
 // A failing model never fails the answer: the extractive one is returned
 // with a Note saying the model was unavailable, and the error is logged.

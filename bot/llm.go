@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -131,17 +132,69 @@ func (c *OpenAIChat) Stream(ctx context.Context, messages []openai.ChatCompletio
 	// go-openai reports a stream that stops without "data: [DONE]" as a
 	// plain io.EOF, exactly like a finished one: only the finish reason
 	// tells them apart.
+	text := reply.String()
 	switch finish {
-	case openai.FinishReasonStop, openai.FinishReasonLength:
+	case openai.FinishReasonStop:
+	case openai.FinishReasonLength:
+		// The model ran out of tokens mid-answer: keep what ends a
+		// sentence rather than show a clause and a dangling "[1".
+		text = lastFullSentence(text)
 	case "":
 		return reply.String(), c.failTimed(callCtx, timeout, errStreamCut)
 	default:
 		return reply.String(), c.fail(fmt.Errorf("%w: %q", errUnknownFinish, finish))
 	}
-	if strings.TrimSpace(reply.String()) == "" {
+	if strings.TrimSpace(text) == "" {
 		return "", c.fail(errEmptyReply)
 	}
-	return reply.String(), nil
+	return text, nil
+}
+
+// lastFullSentence cuts text after its last sentence end (with the
+// citations that follow it), or returns it whole when it has none.
+func lastFullSentence(text string) string {
+	cut := -1
+	for i, r := range text {
+		switch r {
+		case '.', '!', '?':
+			// Not the point of 7.5 or of an abbreviation inside a word.
+			next := text[i+1:]
+			if next == "" || next[0] == ' ' || next[0] == '\n' || next[0] == '"' || next[0] == ')' {
+				cut = i + 1
+			}
+		case '。', '！', '？':
+			cut = i + utf8.RuneLen(r)
+		case ']':
+			if cut >= 0 && strings.TrimSpace(text[cut:i]) != "" && citationRun(text[cut:i+1]) {
+				cut = i + 1
+			}
+		}
+	}
+	if cut < 0 {
+		return text
+	}
+	return strings.TrimRight(text[:cut], " ")
+}
+
+// citationRun reports whether s is only citation markers: " [1][2]".
+func citationRun(s string) bool {
+	s = strings.TrimSpace(s)
+	for s != "" {
+		if s[0] != '[' {
+			return false
+		}
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return false
+		}
+		for _, c := range s[1:end] {
+			if (c < '0' || c > '9') && c != ',' && c != ' ' {
+				return false
+			}
+		}
+		s = strings.TrimSpace(s[end+1:])
+	}
+	return true
 }
 
 func (c *OpenAIChat) request(messages []openai.ChatCompletionMessage) openai.ChatCompletionRequest {

@@ -22,9 +22,9 @@ type Hit struct {
 	// 0 for a passage only the BM25 ranking found.
 	Similarity float64
 	// Coverage is the share of the question's content (by IDF weight) found
-	// in the passage, 0..1. Unlike Score it is comparable across questions,
-	// which is what makes it usable for deciding whether the series covers
-	// a question at all.
+	// in the passage, 0..1. Unlike Score it is comparable across questions;
+	// whether the series answers a question is decided per sentence with a
+	// Matcher, this is the passage's share of that.
 	Coverage float64
 }
 

@@ -25,9 +25,9 @@ const (
 //
 // Vectors of different models live in different spaces and must never be
 // compared. An Index keeps the embedder it was built with and embeds every
-// question with it, and records Name in its collection's metadata, so an
-// index built with one model is never queried with another; switching
-// models means building a new index.
+// question with it, so an index built with one model is never queried with
+// another (Name is also written into the vector collection's metadata, for
+// anyone inspecting it); switching models means building a new index.
 type OpenAIEmbedder struct {
 	Client *openai.Client
 	Model  string
