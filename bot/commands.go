@@ -1,0 +1,611 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"seriesbot/corpus"
+)
+
+// Names of the commands and of their options, the same on every transport.
+const (
+	CommandAsk     = "ask"
+	CommandSummary = "summary"
+	CommandParts   = "parts"
+	CommandReload  = "reload"
+	CommandHelp    = "help"
+
+	OptionQuestion = "question"
+	OptionPart     = "part"
+	OptionSegment  = "segment"
+)
+
+// Limits of command definitions (Discord's, which are the tightest of the
+// transports).
+const (
+	maxChoices    = 25
+	maxChoiceName = 100
+)
+
+// OptionType is the kind of value an option takes.
+type OptionType int
+
+const (
+	OptionText OptionType = iota + 1
+	OptionInteger
+)
+
+// Choice is one value an option may take: Name is what the user sees,
+// Value what the handler gets ("2", "cloud").
+type Choice struct {
+	Name  string
+	Value string
+}
+
+// Option is a named argument of a command.
+type Option struct {
+	Name        string
+	Description string
+	Type        OptionType
+	Required    bool
+	// MaxLength bounds a text option, in characters (0: no bound).
+	MaxLength int
+	// Choices, when there are any, are the only values allowed.
+	Choices []Choice
+}
+
+// Command is one command as every transport offers it: Discord registers
+// it as a slash command, the terminal parses it from a line.
+type Command struct {
+	Name        string
+	Description string
+	Options     []Option
+	// Admin commands may only be run by those who administer the bot: on
+	// Discord, members who can manage the server (or are listed as
+	// admins); the terminal's user always can.
+	Admin bool
+	// Private replies are shown only to the user who ran the command.
+	Private bool
+}
+
+// CommandSet returns the commands for the corpus lib, with the choices of
+// their options taken from it: the parts it has text for, and the
+// segments its sections are tagged with, named as its manifest names
+// them. /summary is left out of a corpus without segments.
+func CommandSet(lib *corpus.Library) []Command {
+	ask := Command{
+		Name:        CommandAsk,
+		Description: "Ask a question about the series; the answer cites the parts it comes from",
+		Options: []Option{
+			{Name: OptionQuestion, Description: "What you want to know", Type: OptionText, Required: true, MaxLength: MaxQuestionRunes},
+			{Name: OptionPart, Description: "Only search this part of the series", Type: OptionInteger, Choices: partChoices(lib)},
+		},
+	}
+	cmds := []Command{ask}
+	if segs := segmentChoices(lib); len(segs) > 0 {
+		cmds = append(cmds, Command{
+			Name:        CommandSummary,
+			Description: "What the series says about one business segment, cited",
+			Options:     []Option{{Name: OptionSegment, Description: "The business segment", Type: OptionText, Required: true, Choices: segs}},
+		})
+	}
+	return append(cmds,
+		Command{Name: CommandParts, Description: "The parts of the series, with links"},
+		Command{Name: CommandReload, Description: "Reload the articles and rebuild the index (admins only)", Admin: true, Private: true},
+		Command{Name: CommandHelp, Description: "How to use this bot", Private: true},
+	)
+}
+
+// partChoices lists the parts lib has text for, by number and title. A
+// series of more than 25 parts takes the number as typed instead.
+func partChoices(lib *corpus.Library) []Choice {
+	var parts []int
+	for _, a := range lib.Articles {
+		if a.Part > 0 && !slices.Contains(parts, a.Part) {
+			parts = append(parts, a.Part)
+		}
+	}
+	if len(parts) > maxChoices {
+		return nil
+	}
+	slices.Sort(parts)
+	var out []Choice
+	for _, n := range parts {
+		name := fmt.Sprintf("Part %d", n)
+		if p, ok := lib.Part(n); ok && p.Title != "" {
+			name += " — " + p.Title
+		}
+		out = append(out, Choice{Name: clip(name, maxChoiceName), Value: strconv.Itoa(n)})
+	}
+	return out
+}
+
+// segmentChoices lists the segments of lib's sections, named by the
+// manifest. More than 25 are taken as typed.
+func segmentChoices(lib *corpus.Library) []Choice {
+	segs := lib.Segments()
+	if len(segs) > maxChoices {
+		segs = nil
+	}
+	var out []Choice
+	for _, id := range segs {
+		out = append(out, Choice{Name: clip(segmentName(lib, id), maxChoiceName), Value: id})
+	}
+	return out
+}
+
+// segmentName is how the manifest names segment id, or the id itself.
+func segmentName(lib *corpus.Library, id string) string {
+	return cmp.Or(strings.TrimSpace(lib.Manifest.Segments[id]), id)
+}
+
+// clip shortens s to at most n characters, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// Invocation is one use of a command, parsed from whichever transport.
+type Invocation struct {
+	Command  string
+	Question string
+	Part     int    // 0: all parts
+	Segment  string // a segment id
+	// History holds the earlier turns of a conversation (a thread), for
+	// follow-up questions.
+	History []Turn
+}
+
+// Link is a labelled address a reply points to: Discord shows it as a link
+// button, the terminal has it in the text already.
+type Link struct {
+	Label string
+	URL   string
+}
+
+// Reply is what a command answers, before a transport renders it.
+type Reply struct {
+	// Text is the body; an answer's [n] markers point into Sources.
+	Text string
+	// Note is one line on how an answer was made (the language model was
+	// unavailable), shown before it.
+	Note    string
+	Sources []Source
+	// Links are the parts the reply points to, each once, in order.
+	Links []Link
+	// Private replies are shown only to the user who asked.
+	Private bool
+	// Feedback invites the user to say whether the answer helped.
+	Feedback bool
+	// Reloaded is set when the reply is to a reload that swapped in a new
+	// library: a transport may have to refresh what it built from the
+	// old one (Discord's command choices).
+	Reloaded bool
+}
+
+// Commands runs the commands for every transport, so a question asked in
+// the terminal is answered exactly as on Discord.
+type Commands struct {
+	Answerer *Answerer
+	// Loader re-reads the corpus for /reload; nil means reloading is not
+	// available.
+	Loader *Loader
+	// Log receives failures the user is shielded from; nil means
+	// slog.Default().
+	Log *slog.Logger
+
+	reloading sync.Mutex
+}
+
+func (c *Commands) log() *slog.Logger {
+	if c.Log != nil {
+		return c.Log
+	}
+	return slog.Default()
+}
+
+// Set returns the commands for what the answerer serves now.
+func (c *Commands) Set() []Command { return CommandSet(c.Answerer.Library().Corpus) }
+
+// QuestionProblem says, in words for the user, why text cannot be asked;
+// "" when it can.
+func QuestionProblem(text string) string {
+	switch err := CheckQuestion(text); {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrQuestionTooLong):
+		return fmt.Sprintf("Your question is %s characters long; questions are limited to %s. Please shorten it and ask again.",
+			thousands(utf8.RuneCountInString(strings.TrimSpace(text))), thousands(MaxQuestionRunes))
+	case errors.Is(err, ErrEmptyQuestion):
+		return "Your question is empty: write what you want to know about the series."
+	default:
+		return "I cannot search for that (" + err.Error() + "): write what you want to know about the series in words."
+	}
+}
+
+// thousands writes n with a comma every three digits, as the replies do.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Run runs inv and returns its reply. An answer's text is passed to
+// onPartial (when not nil) as it is written, as Answerer.Answer does.
+// Failures become replies that say what went wrong; the details are
+// logged.
+func (c *Commands) Run(ctx context.Context, inv Invocation, onPartial func(text string)) Reply {
+	switch inv.Command {
+	case CommandAsk:
+		return c.ask(ctx, inv, onPartial)
+	case CommandSummary:
+		return c.summary(inv.Segment)
+	case CommandParts:
+		return c.parts()
+	case CommandReload:
+		return c.reload(ctx)
+	case CommandHelp:
+		return c.Help("")
+	}
+	return Reply{Text: fmt.Sprintf("There is no command /%s. /help lists the commands.", inv.Command), Private: true}
+}
+
+func (c *Commands) ask(ctx context.Context, inv Invocation, onPartial func(string)) Reply {
+	if p := QuestionProblem(inv.Question); p != "" {
+		return Reply{Text: p, Private: true}
+	}
+	ans, err := c.Answerer.Answer(ctx, Question{Text: inv.Question, Part: inv.Part, History: inv.History}, onPartial)
+	if err != nil {
+		return c.failed(ctx, "answer a question", err)
+	}
+	r := Reply{Text: ans.Text, Note: ans.Note, Sources: ans.Sources, Feedback: true}
+	if ans.Grounded {
+		r.Links = sourceLinks(ans.Sources)
+	} else {
+		// The refusal lists the parts; point at them too.
+		r.Links = partLinks(c.Answerer.Library().Corpus)
+	}
+	return r
+}
+
+// failed turns an error of a command into a reply, logging it.
+func (c *Commands) failed(ctx context.Context, doing string, err error) Reply {
+	if ctx.Err() != nil {
+		c.log().Warn("command interrupted", "doing", doing, "err", err)
+		return Reply{Text: "The answer took too long and was given up. Please try again.", Private: true}
+	}
+	c.log().Error("command failed", "doing", doing, "err", err)
+	return Reply{Text: "Something went wrong while answering. Please try again in a moment.", Private: true}
+}
+
+// sourceLinks links each part the sources cite, once, in citation order.
+// A source without a URL is never linked.
+func sourceLinks(sources []Source) []Link {
+	var out []Link
+	for _, s := range sources {
+		if s.URL == "" || slices.ContainsFunc(out, func(l Link) bool { return l.URL == s.URL }) {
+			continue
+		}
+		label := clip(s.Title, 80)
+		if s.Part > 0 {
+			label = fmt.Sprintf("Part %d", s.Part)
+		}
+		out = append(out, Link{Label: label, URL: s.URL})
+	}
+	return out
+}
+
+// partLinks links every part of lib's series that has a URL.
+func partLinks(lib *corpus.Library) []Link {
+	var out []Link
+	for _, p := range lib.Manifest.Parts {
+		if p.URL != "" && !slices.ContainsFunc(out, func(l Link) bool { return l.URL == p.URL }) {
+			out = append(out, Link{Label: fmt.Sprintf("Part %d", p.Part), URL: p.URL})
+		}
+	}
+	return out
+}
+
+func (c *Commands) parts() Reply {
+	lib := c.Answerer.Library().Corpus
+	var b strings.Builder
+	n := len(lib.Manifest.Parts)
+	if lib.Manifest.Series != "" {
+		fmt.Fprintf(&b, "The %s series has %d part%s:", lib.Manifest.Series, n, plural(n))
+	} else {
+		fmt.Fprintf(&b, "The series has %d part%s:", n, plural(n))
+	}
+	for _, p := range lib.Manifest.Parts {
+		b.WriteString("\n- ")
+		b.WriteString(PartLine(p))
+	}
+	return Reply{Text: b.String(), Links: partLinks(lib)}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// Bounds of a summary answered from passages.
+const (
+	maxSummarySections = 6
+	maxSummarySentence = 400
+)
+
+// summary answers what the series says about a segment with the opening
+// sentence of each section tagged with it, cited.
+func (c *Commands) summary(segment string) Reply {
+	lib := c.Answerer.Library()
+	id, ok := resolveSegment(lib.Corpus, segment)
+	if !ok {
+		return Reply{Text: fmt.Sprintf("There is no segment %q. %s", segment, segmentsHint(lib.Corpus)), Private: true}
+	}
+	var sources []Source
+	var lines []string
+	seen := map[string]bool{}
+	for _, p := range lib.Index.Passages() {
+		key := strconv.Itoa(p.Part) + "\x00" + p.Section
+		if p.Segment != id || seen[key] || len(sources) == maxSummarySections {
+			continue
+		}
+		seen[key] = true
+		sentences := corpus.Sentences(p.Text)
+		if len(sentences) == 0 {
+			continue
+		}
+		n := len(sources) + 1
+		sources = append(sources, Source{Rank: n, Title: p.Title, Part: p.Part, Section: p.Section, URL: p.URL, Text: p.Text})
+		line := "- "
+		if p.Section != "" {
+			line += p.Section + ": "
+		}
+		lines = append(lines, line+cite(clip(sentences[0], maxSummarySentence), n))
+	}
+	name := segmentName(lib.Corpus, id)
+	if len(sources) == 0 {
+		return Reply{Text: fmt.Sprintf("The series has no passages on %s.", name), Private: true}
+	}
+	text := fmt.Sprintf("%s — what the series says:\n\n%s", name, strings.Join(lines, "\n"))
+	return Reply{Text: text, Sources: sources, Links: sourceLinks(sources), Feedback: true}
+}
+
+// resolveSegment finds a segment by id or by name, ignoring case.
+func resolveSegment(lib *corpus.Library, s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, id := range lib.Segments() {
+		if strings.EqualFold(id, s) || strings.EqualFold(segmentName(lib, id), s) {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+func segmentsHint(lib *corpus.Library) string {
+	var names []string
+	for _, id := range lib.Segments() {
+		names = append(names, fmt.Sprintf("%s (%s)", id, segmentName(lib, id)))
+	}
+	if len(names) == 0 {
+		return "This corpus has no segments."
+	}
+	return "The segments are: " + strings.Join(names, ", ") + "."
+}
+
+// reload re-reads the corpus the way it was first read, builds the index
+// beside the one being served, and swaps it in: questions asked meanwhile
+// are answered from the old one. A failed reload leaves it serving.
+func (c *Commands) reload(ctx context.Context) Reply {
+	if c.Loader == nil {
+		return Reply{Text: "Reloading is not available here.", Private: true}
+	}
+	if !c.reloading.TryLock() {
+		return Reply{Text: "A reload is already running; its result will show when it ends.", Private: true}
+	}
+	defer c.reloading.Unlock()
+	started := time.Now()
+	lib, warn, err := c.Loader.Load(ctx)
+	if err != nil {
+		c.log().Error("reload failed; still serving the previous corpus", "dir", c.Loader.Dir, "err", err)
+		return Reply{Text: fmt.Sprintf("The reload failed, so the bot still answers from the corpus it had: %v", err), Private: true}
+	}
+	took := time.Since(started)
+	old := c.Answerer.Swap(lib)
+	c.log().Info("corpus reloaded", "dir", c.Loader.Dir, "passages", lib.Index.Len(), "took", took)
+	text := describeReload(old, lib, took.Seconds())
+	if warn != nil {
+		text += "\nSkipped: " + clip(warn.Error(), 1000)
+	}
+	return Reply{Text: text, Private: true, Reloaded: true}
+}
+
+// partDigest sums up what a part has to answer from, to tell whether a
+// reload changed it.
+type partDigest struct {
+	passages int
+	text     string
+}
+
+func digest(lib *Library) map[int]partDigest {
+	out := map[int]partDigest{}
+	for _, p := range lib.Index.Passages() {
+		d := out[p.Part]
+		d.passages++
+		d.text += p.Title + "\x00" + p.URL + "\x00" + p.Section + "\x00" + p.Text + "\x00"
+		out[p.Part] = d
+	}
+	return out
+}
+
+// describeReload says what a reload changed, part by part.
+func describeReload(old, lib *Library, seconds float64) string {
+	before, after := digest(old), digest(lib)
+	var changed, added, removed, same []string
+	for _, n := range sortedKeys(after) {
+		b, had := before[n]
+		a := after[n]
+		switch {
+		case !had:
+			added = append(added, fmt.Sprintf("%s (%d passages)", partName(n), a.passages))
+		case b.text != a.text:
+			changed = append(changed, fmt.Sprintf("%s (%d passages, before %d)", partName(n), a.passages, b.passages))
+		default:
+			same = append(same, partName(n))
+		}
+	}
+	for _, n := range sortedKeys(before) {
+		if _, ok := after[n]; !ok {
+			removed = append(removed, partName(n))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Reloaded in %.1f s: %d passages (before: %d).", seconds, lib.Index.Len(), old.Index.Len())
+	if len(changed)+len(added)+len(removed) == 0 {
+		b.WriteString(" Nothing changed.")
+	}
+	for _, l := range []struct {
+		label string
+		items []string
+	}{{"Changed", changed}, {"Added", added}, {"Removed", removed}, {"Unchanged", same}} {
+		if len(l.items) > 0 {
+			fmt.Fprintf(&b, "\n%s: %s.", l.label, strings.Join(l.items, ", "))
+		}
+	}
+	oldSegs, newSegs := old.Corpus.Segments(), lib.Corpus.Segments()
+	if !slices.Equal(oldSegs, newSegs) {
+		fmt.Fprintf(&b, "\nSegments: %s (before: %s).", strings.Join(newSegs, ", "), strings.Join(oldSegs, ", "))
+	}
+	return b.String()
+}
+
+func partName(n int) string {
+	if n == 0 {
+		return "unnumbered articles"
+	}
+	return fmt.Sprintf("Part %d", n)
+}
+
+func sortedKeys(m map[int]partDigest) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Help lists the commands, with their options and choices, followed by
+// note (what is particular to the transport).
+func (c *Commands) Help(note string) Reply {
+	return Reply{Text: HelpText(c.Set(), note), Private: true}
+}
+
+// HelpText renders cmds for a user: one line of usage and purpose each,
+// and the values of options that have choices.
+func HelpText(cmds []Command, note string) string {
+	var b strings.Builder
+	b.WriteString("Ask about the series and get answers that cite the parts they come from.\n")
+	for _, cmd := range cmds {
+		fmt.Fprintf(&b, "\n/%s", cmd.Name)
+		for _, o := range cmd.Options {
+			if o.Required {
+				fmt.Fprintf(&b, " %s:<%s>", o.Name, o.Name)
+			} else {
+				fmt.Fprintf(&b, " [%s:<%s>]", o.Name, o.Name)
+			}
+		}
+		fmt.Fprintf(&b, " — %s", cmd.Description)
+		for _, o := range cmd.Options {
+			if len(o.Choices) == 0 {
+				continue
+			}
+			var vals []string
+			for _, ch := range o.Choices {
+				if ch.Name == ch.Value || o.Type == OptionInteger {
+					vals = append(vals, ch.Value)
+				} else {
+					vals = append(vals, fmt.Sprintf("%s (%s)", ch.Value, ch.Name))
+				}
+			}
+			fmt.Fprintf(&b, "\n    %s: %s", o.Name, strings.Join(vals, ", "))
+		}
+	}
+	if note != "" {
+		b.WriteString("\n\n")
+		b.WriteString(note)
+	}
+	return b.String()
+}
+
+// NewInvocation checks the option values given to cmd (by option name,
+// as text) and makes them an Invocation. A value of an option with
+// choices may be the choice's value or its name, in any case.
+func NewInvocation(cmd Command, values map[string]string) (Invocation, error) {
+	inv := Invocation{Command: cmd.Name}
+	for _, o := range cmd.Options {
+		v, given := values[o.Name]
+		v = strings.TrimSpace(v)
+		if !given || v == "" {
+			if o.Required {
+				return Invocation{}, fmt.Errorf("/%s needs %s:<%s>%s", cmd.Name, o.Name, o.Name, choicesHint(o))
+			}
+			continue
+		}
+		if len(o.Choices) > 0 {
+			i := slices.IndexFunc(o.Choices, func(c Choice) bool { return strings.EqualFold(c.Value, v) || strings.EqualFold(c.Name, v) })
+			if i < 0 {
+				return Invocation{}, fmt.Errorf("/%s %s:%s is not one of the choices%s", cmd.Name, o.Name, v, choicesHint(o))
+			}
+			v = o.Choices[i].Value
+		}
+		if o.Type == OptionInteger {
+			if _, err := strconv.Atoi(v); err != nil {
+				return Invocation{}, fmt.Errorf("/%s %s:%s is not a whole number", cmd.Name, o.Name, v)
+			}
+		}
+		switch o.Name {
+		case OptionQuestion:
+			inv.Question = v
+		case OptionPart:
+			inv.Part, _ = strconv.Atoi(v)
+		case OptionSegment:
+			inv.Segment = v
+		}
+	}
+	return inv, nil
+}
+
+func choicesHint(o Option) string {
+	if len(o.Choices) == 0 {
+		return ""
+	}
+	vals := make([]string, len(o.Choices))
+	for i, c := range o.Choices {
+		vals[i] = c.Value
+	}
+	return " (one of " + strings.Join(vals, ", ") + ")"
+}
+
+// FindCommand returns the command of cmds called name.
+func FindCommand(cmds []Command, name string) (Command, bool) {
+	i := slices.IndexFunc(cmds, func(c Command) bool { return strings.EqualFold(c.Name, name) })
+	if i < 0 {
+		return Command{}, false
+	}
+	return cmds[i], true
+}

@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+func runTerminal(t *testing.T, c *Commands, input string) string {
+	t.Helper()
+	var out strings.Builder
+	term := &Terminal{Commands: c, In: strings.NewReader(input), Out: &out}
+	if err := term.Run(context.Background()); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return out.String()
+}
+
+func TestTerminalPiped(t *testing.T) {
+	in := strings.Join([]string{
+		"How much revenue did Alibaba Cloud make?",
+		"",
+		"/ask part:2 When was DingTalk launched?",
+		"/summary cloud",
+		"/parts",
+		"/frobnicate",
+		strings.Repeat("x", 1001),
+		"/help",
+		"/reload",
+		"/quit",
+		"What is Damai?",
+	}, "\n")
+	out := runTerminal(t, defaultCommands(t), in)
+	for _, want := range []string{
+		"RMB60 billion",
+		"Sources:\n[1] Part 2 — Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives — " + part2URL + " (Cloud Computing)",
+		"2015",
+		"Cloud computing — what the series says:\n\n- ",
+		"The Alibaba series has 4 parts:\n- Part 1",
+		"unknown command /frobnicate. /help lists the commands.",
+		"Your question is 1,001 characters long",
+		"/summary segment:<segment> — ",
+		"Any line that does not start with / is asked as a question.",
+		"Reloaded in ",
+		"Nothing changed.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "Damai") {
+		t.Error("a line after /quit was answered")
+	}
+	// Replies are separated by one blank line, and the output ends with
+	// a line break.
+	if !strings.Contains(out, "(Cloud Computing)\n\n") || !strings.HasSuffix(out, "\n") || strings.Contains(out, "\n\n\n") {
+		t.Errorf("layout:\n%s", out)
+	}
+}
+
+func TestTerminalPrompt(t *testing.T) {
+	var out strings.Builder
+	term := &Terminal{Commands: defaultCommands(t), In: strings.NewReader("/parts\n"), Out: &out, Prompt: "> "}
+	if err := term.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "> The Alibaba series") || !strings.HasSuffix(out.String(), "\n> ") {
+		t.Errorf("output = %q", out.String())
+	}
+}
+
+// streamingChat writes its reply in pieces, as a model streams.
+type streamingChat struct {
+	reply string
+	pause time.Duration
+}
+
+func (c streamingChat) Stream(ctx context.Context, _ []openai.ChatCompletionMessage, onDelta func(string)) (string, error) {
+	words := strings.SplitAfter(c.reply, " ")
+	for _, w := range words {
+		if onDelta != nil {
+			onDelta(w)
+		}
+		select {
+		case <-time.After(c.pause):
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	return c.reply, nil
+}
+
+func TestTerminalStreamsAnAnswerOnce(t *testing.T) {
+	a := defaultAnswerer(t)
+	a.LLM = streamingChat{reply: "Alibaba Cloud made RMB60 billion in fiscal 2021 [1]. It had 4 million customers [1]."}
+	c := &Commands{Answerer: a, Log: quietLog}
+	out := runTerminal(t, c, "How much revenue did Alibaba Cloud make?\n")
+	want := "Alibaba Cloud made RMB60 billion in fiscal 2021 [1]. It had 4 million customers [1].\n\nSources:\n[1] Part 2 — "
+	if !strings.HasPrefix(out, want) || strings.Count(out, "RMB60") != 1 {
+		t.Errorf("output:\n%s\nwant it to start:\n%s", out, want)
+	}
+}
