@@ -13,6 +13,11 @@ import (
 // EnvDir names the variable that points at the shared folder explicitly.
 const EnvDir = "SERIESBOT_SHARED_DIR"
 
+// EnvRequire, set to 1, turns a missing shared folder or file into a test
+// failure instead of a skip: CI sets it where the folder is laid out, so a
+// path mistake cannot quietly skip the tests of the protocol fakes.
+const EnvRequire = "SERIESBOT_REQUIRE_SHARED"
+
 // Root returns the shared folder, or "" when there is none. It honours
 // $SERIESBOT_SHARED_DIR, else looks for a "shared" folder beside the module
 // root (the directory holding go.mod).
@@ -49,11 +54,17 @@ func Root() string {
 func Path(tb testing.TB, rel string) string {
 	tb.Helper()
 	root := Root()
+	if root == "" && os.Getenv(EnvRequire) == "1" {
+		tb.Fatalf("shared reference folder not found but %s=1 (set %s or place it beside the checkout as ../shared); it is needed for %s", EnvRequire, EnvDir, rel)
+	}
 	if root == "" {
 		tb.Skipf("shared reference folder not found (set %s or place it beside the checkout as ../shared); skipping test that needs %s", EnvDir, rel)
 	}
 	p := filepath.Join(root, filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
+		if os.Getenv(EnvRequire) == "1" {
+			tb.Fatalf("shared reference file %s not present (%v) but %s=1", p, err, EnvRequire)
+		}
 		tb.Skipf("shared reference file %s not present (%v); skipping", p, err)
 	}
 	return p
