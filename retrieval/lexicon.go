@@ -39,7 +39,7 @@ var nameSuffixes = setOf("group", "inc", "co", "corp", "corporation", "ltd", "li
 // would join words that the series keeps apart.
 var synonyms = map[string]string{
 	// money coming in
-	"sal": "revenu", "turnov": "revenu", "earn": "revenu", "earning": "revenu", "mak": "revenu",
+	"sal": "revenu", "turnov": "revenu", "earn": "revenu", "mak": "revenu",
 	"generat": "revenu", "topline": "revenu",
 	// money left over
 	"profit": "incom", "profitabl": "incom", "margin": "incom",
@@ -73,11 +73,11 @@ var synonyms = map[string]string{
 	"cost": "cost", "expens": "cost", "spend": "cost",
 	"grow": "growth", "grew": "growth", "ris": "growth", "ros": "growth", "increas": "growth",
 	"climb": "growth", "soar": "growth", "balloon": "growth", "skyrocket": "growth", "escalat": "growth",
-	"yr": "year", "yearli": "year", "mov": "shift", "reclassifi": "shift", "transfer": "shift", "end": "clos",
+	"yr": "year", "mov": "shift", "reclassifi": "shift", "transfer": "shift", "end": "clos",
 	"shar": "percent", "portion": "percent", "proportion": "percent", "contribut": "percent",
 	"tick": "list", "exchang": "list",
 	"ecommerc": "commerc", "e-commerc": "commerc", "retail": "commerc", "marketplac": "commerc",
-	"worldwid": "world", "planet": "world", "global": "world", "globally": "world", "abroad": "international", "oversea": "international", "globalisation": "international", "globalization": "international",
+	"worldwid": "world", "planet": "world", "global": "world", "abroad": "international", "oversea": "international", "globalisation": "international", "globalization": "international",
 }
 
 // hanLexicon maps Chinese words onto the English stems of the corpus, so a
