@@ -1,0 +1,448 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/internal/discordapi"
+)
+
+// Defaults of DiscordConfig.
+const (
+	// DefaultEditInterval spaces the edits of an answer being written:
+	// about one a second reads as live, and stays far inside what
+	// Discord allows on the edit routes, which discordgo puts in one
+	// rate-limit bucket for all interactions.
+	DefaultEditInterval = time.Second
+	// DefaultShutdownGrace is how long Run lets answers in progress finish
+	// once asked to stop.
+	DefaultShutdownGrace = 10 * time.Second
+)
+
+const (
+	// answerTimeout bounds the work of one answer: a follow-up may take
+	// two calls to the language model, each bounded by its own timeout.
+	answerTimeout = 2 * time.Minute
+	// restTimeout bounds each request to Discord.
+	restTimeout = 20 * time.Second
+)
+
+// Errors of Run a caller can explain in terms of its configuration.
+var (
+	// ErrDiscordToken: Discord did not accept the bot token.
+	ErrDiscordToken = errors.New("Discord rejected the bot token")
+	// ErrMessageContentIntent: the application may not receive message
+	// content; it must be enabled in the Developer Portal (or mention
+	// answering turned off).
+	ErrMessageContentIntent = errors.New("Discord refused the Message Content intent")
+	// ErrDiscordShard: the shard ID and count do not fit Discord's
+	// sharding of the bot.
+	ErrDiscordShard = errors.New("Discord refused the shard")
+
+	errUnknownCommand = errors.New("unknown command")
+)
+
+// DiscordConfig configures the Discord transport.
+type DiscordConfig struct {
+	// Token is the bot token, without the "Bot " prefix.
+	Token string
+	// APIBase is the Discord-compatible server to talk to; nil means
+	// Discord itself. REST requests go to it, and the gateway is the one
+	// its GET /api/v9/gateway names.
+	APIBase *url.URL
+	// GuildID registers the commands in that server only, where changes
+	// show at once; empty registers them globally.
+	GuildID string
+	// AdminIDs are users and roles allowed to run admin commands besides
+	// members who can manage the server.
+	AdminIDs []string
+	// Mentions turns on answering messages that mention the bot, and
+	// follow-ups in the threads it starts. It needs the privileged Message
+	// Content intent. Direct messages are answered either way.
+	Mentions bool
+	// Rate limits how often each user may ask; the zero Rate sets no
+	// limit.
+	Rate Rate
+	// ShardID and ShardCount run this process as one shard of the bot
+	// (ShardCount 0 or 1: unsharded).
+	ShardID, ShardCount int
+	// EditInterval spaces the edits of an answer being written; 0 means
+	// DefaultEditInterval.
+	EditInterval time.Duration
+	// ShutdownGrace bounds how long Run waits for answers in progress
+	// once its context ends; 0 means DefaultShutdownGrace.
+	ShutdownGrace time.Duration
+}
+
+// Discord serves the commands on Discord: slash commands, messages that
+// mention the bot (answered in a thread started on them), follow-ups in
+// those threads, and direct messages.
+type Discord struct {
+	cmds    *Commands
+	cfg     DiscordConfig
+	log     *slog.Logger
+	admins  map[string]bool
+	limiter *userLimiter
+	flight  inflight
+	threads threadMemory
+
+	// work is the context of answers; it ends once the shutdown grace
+	// has passed.
+	work context.Context
+
+	mu         sync.Mutex
+	registered []byte // the command definitions last registered, as JSON
+	// ready is closed once the commands are registered.
+	ready chan struct{}
+	// handled, when set, is called with the ID of each interaction and
+	// message once its handler has ended: tests wait on it.
+	handled func(id string)
+}
+
+// NewDiscord returns the Discord transport of cmds. log receives what the
+// bot does (connections, registrations, feedback) and what went wrong;
+// nil means slog.Default().
+func NewDiscord(cmds *Commands, cfg DiscordConfig, log *slog.Logger) (*Discord, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("no Discord bot token")
+	}
+	if cfg.ShardCount < 0 || cfg.ShardID < 0 || (cfg.ShardCount > 0 && cfg.ShardID >= cfg.ShardCount) || (cfg.ShardCount == 0 && cfg.ShardID != 0) {
+		return nil, fmt.Errorf("shard %d of %d: want 0 <= id < count", cfg.ShardID, cfg.ShardCount)
+	}
+	if cfg.EditInterval <= 0 {
+		cfg.EditInterval = DefaultEditInterval
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	d := &Discord{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), ready: make(chan struct{})}
+	for _, id := range cfg.AdminIDs {
+		if id = strings.TrimSpace(id); id != "" {
+			d.admins[id] = true
+		}
+	}
+	return d, nil
+}
+
+// Intents are the gateway intents the bot asks for: guilds (for threads
+// and the channel cache), direct messages, and — only with mention
+// answering — guild messages and their content.
+func (d *Discord) Intents() discordgo.Intent {
+	in := discordgo.IntentsGuilds | discordgo.IntentsDirectMessages
+	if d.cfg.Mentions {
+		in |= discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
+	}
+	return in
+}
+
+// Run connects to Discord, registers the commands (one bulk overwrite)
+// and serves until ctx ends. Then it stops taking new work, lets answers
+// in progress finish (up to the shutdown grace) and disconnects.
+func (d *Discord) Run(ctx context.Context) error {
+	s, err := discordgo.New("Bot " + d.cfg.Token)
+	if err != nil {
+		return fmt.Errorf("discord session: %w", err)
+	}
+	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, nil), Timeout: restTimeout}
+	s.Identify.Intents = d.Intents()
+	if d.cfg.ShardCount > 1 {
+		s.ShardID, s.ShardCount = d.cfg.ShardID, d.cfg.ShardCount
+	}
+	s.ShouldReconnectOnError = true
+	s.LogLevel = discordgo.LogWarning
+	s.AddHandler(d.onReady)
+	s.AddHandler(d.onInteraction)
+	s.AddHandler(d.onMessage)
+
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	d.work = work
+
+	if err := s.Open(); err != nil {
+		s.ShouldReconnectOnError = false
+		return describeOpenError(err)
+	}
+	if err := d.registerCommands(ctx, s); err != nil {
+		d.close(s)
+		if ctx.Err() != nil {
+			return nil // stopped while registering
+		}
+		return err
+	}
+	close(d.ready)
+	<-ctx.Done()
+	d.log.Info("shutting down: finishing the answers in progress", "grace", d.cfg.ShutdownGrace)
+	select {
+	case <-d.flight.close():
+	case <-time.After(d.cfg.ShutdownGrace):
+		d.log.Warn("answers still in progress at shutdown were cut short")
+	}
+	stopWork()
+	d.close(s)
+	return nil
+}
+
+// close disconnects. Reconnecting is turned off first: discordgo's
+// heartbeat could otherwise meet the closing connection and reconnect.
+func (d *Discord) close(s *discordgo.Session) {
+	s.ShouldReconnectOnError = false
+	if err := s.Close(); err != nil {
+		d.log.Warn("closing the Discord session", "err", err)
+	}
+}
+
+// describeOpenError names what Discord refused when the gateway closed on
+// the bot (its close codes) or the REST API answered 401.
+func describeOpenError(err error) error {
+	var re *discordgo.RESTError
+	msg := err.Error()
+	switch {
+	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized,
+		strings.Contains(msg, "4004"):
+		return fmt.Errorf("%w: %v", ErrDiscordToken, describeErr(err))
+	case strings.Contains(msg, "4014"):
+		return fmt.Errorf("%w: %v", ErrMessageContentIntent, describeErr(err))
+	case strings.Contains(msg, "4010") || strings.Contains(msg, "4011"):
+		return fmt.Errorf("%w: %v", ErrDiscordShard, describeErr(err))
+	}
+	return fmt.Errorf("connect to Discord: %v", describeErr(err))
+}
+
+func (d *Discord) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	user := ""
+	if r.User != nil {
+		user = r.User.Username
+	}
+	d.log.Info("connected to Discord", "user", user, "guilds", len(r.Guilds), "shard", r.Shard, "mentions", d.cfg.Mentions)
+}
+
+// appID is the application the bot belongs to, as READY named it.
+func appID(s *discordgo.Session) string {
+	s.State.RLock()
+	defer s.State.RUnlock()
+	if a := s.State.Application; a != nil && a.ID != "" {
+		return a.ID
+	}
+	if u := s.State.User; u != nil {
+		return u.ID
+	}
+	return ""
+}
+
+// botUserID is the bot's own user ID.
+func botUserID(s *discordgo.Session) string {
+	s.State.RLock()
+	defer s.State.RUnlock()
+	if u := s.State.User; u != nil {
+		return u.ID
+	}
+	return ""
+}
+
+// registerCommands replaces the bot's commands with the current set, in
+// one bulk overwrite: globally, or in the configured guild. With shards,
+// the first registers for all.
+func (d *Discord) registerCommands(ctx context.Context, s *discordgo.Session) error {
+	if d.cfg.ShardID != 0 {
+		return nil
+	}
+	_, err := d.syncCommands(ctx, s)
+	return err
+}
+
+// syncCommands registers the commands when they differ from those last
+// registered, and reports whether it did.
+func (d *Discord) syncCommands(ctx context.Context, s *discordgo.Session) (bool, error) {
+	cmds := d.cmds.Set()
+	raw, err := DiscordCommandsJSON(cmds)
+	if err != nil {
+		return false, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if string(raw) == string(d.registered) {
+		return false, nil
+	}
+	scope, endpoint := "globally", discordgo.EndpointApplicationGlobalCommands(appID(s))
+	if d.cfg.GuildID != "" {
+		scope, endpoint = "in guild "+d.cfg.GuildID, discordgo.EndpointApplicationGuildCommands(appID(s), d.cfg.GuildID)
+	}
+	if _, err := s.RequestWithBucketID(http.MethodPut, endpoint, json.RawMessage(raw), endpoint, discordgo.WithContext(ctx)); err != nil {
+		return false, fmt.Errorf("register the commands %s: %v", scope, describeErr(err))
+	}
+	d.registered = raw
+	d.log.Info("registered commands", "count", len(cmds), "scope", scope)
+	return true, nil
+}
+
+// isAdmin reports whether the user behind in may run admin commands:
+// Manage Server or Administrator in the guild, or listed in AdminIDs (as
+// a user, or through a role).
+func (d *Discord) isAdmin(in *discordgo.Interaction) bool {
+	if m := in.Member; m != nil {
+		if m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+			return true
+		}
+		for _, r := range m.Roles {
+			if d.admins[r] {
+				return true
+			}
+		}
+	}
+	return d.admins[interactionUser(in)]
+}
+
+// interactionUser is who ran an interaction, in a guild or a DM.
+func interactionUser(in *discordgo.Interaction) string {
+	switch {
+	case in.Member != nil && in.Member.User != nil:
+		return in.Member.User.ID
+	case in.User != nil:
+		return in.User.ID
+	}
+	return ""
+}
+
+// recovered logs a panic of a handler with its stack and reports whether
+// there was one; tell, when not nil, lets the user know.
+func (d *Discord) recovered(p any, where string, tell func()) {
+	if p == nil {
+		return
+	}
+	d.log.Error("handler panicked", "where", where, "panic", p, "stack", string(debug.Stack()))
+	if tell != nil {
+		func() {
+			defer func() { recover() }()
+			tell()
+		}()
+	}
+}
+
+// somethingWentWrong is what a user sees when a handler failed.
+const somethingWentWrong = "Something went wrong while answering. Please try again in a moment."
+
+// tokenInPath matches the secret part of interaction and webhook routes.
+var tokenInPath = regexp.MustCompile(`/(webhooks|interactions)/(\d+)/[^/?\s"]+`)
+
+// describeErr renders an error of a Discord request for a log or a
+// message: discordgo's REST errors carry Discord's answer; transport errors
+// carry the URL, whose interaction token is left out.
+func describeErr(err error) string {
+	if err == nil {
+		return ""
+	}
+	return tokenInPath.ReplaceAllString(err.Error(), "/$1/$2/…")
+}
+
+// RouteDiscordgoLogs sends discordgo's own log lines (warnings and
+// errors: failed heartbeats, reconnections) to log, with tokens in URLs
+// left out. It sets a variable of the discordgo package, so it concerns
+// every session of the process: call it once, at start.
+func RouteDiscordgoLogs(log *slog.Logger) {
+	discordgo.Logger = func(level, _ int, format string, args ...any) {
+		msg := tokenInPath.ReplaceAllString(fmt.Sprintf(format, args...), "/$1/$2/…")
+		switch level {
+		case discordgo.LogError:
+			log.Error("discordgo: " + msg)
+		case discordgo.LogWarning:
+			log.Warn("discordgo: " + msg)
+		default:
+			log.Debug("discordgo: " + msg)
+		}
+	}
+}
+
+// inflight counts the handlers at work, so that shutdown can wait for
+// them, and refuses new ones once shutdown has begun.
+type inflight struct {
+	mu      sync.Mutex
+	n       int
+	closing bool
+	idle    chan struct{}
+}
+
+// begin registers a handler; false once shutdown has begun.
+func (f *inflight) begin() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closing {
+		return false
+	}
+	f.n++
+	return true
+}
+
+func (f *inflight) end() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n--
+	if f.n == 0 && f.idle != nil {
+		close(f.idle)
+		f.idle = nil
+	}
+}
+
+// close refuses new handlers and returns a channel closed once the
+// running ones have ended.
+func (f *inflight) close() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closing = true
+	ch := make(chan struct{})
+	if f.n == 0 {
+		close(ch)
+	} else {
+		f.idle = ch
+	}
+	return ch
+}
+
+// threadMemory remembers the threads the bot started and the question
+// each was started on, up to a bound: a thread forgotten (or started
+// before a restart) is recognised by its owner instead.
+type threadMemory struct {
+	mu      sync.Mutex
+	starter map[string]string
+	order   []string
+}
+
+const maxRememberedThreads = 10_000
+
+func (m *threadMemory) add(threadID, question string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.starter == nil {
+		m.starter = map[string]string{}
+	}
+	if _, ok := m.starter[threadID]; ok {
+		return
+	}
+	if len(m.order) >= maxRememberedThreads {
+		delete(m.starter, m.order[0])
+		m.order = m.order[1:]
+	}
+	m.starter[threadID] = question
+	m.order = append(m.order, threadID)
+}
+
+func (m *threadMemory) get(threadID string) (question string, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	question, ok = m.starter[threadID]
+	return question, ok
+}

@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// discordHelpNote ends /help on Discord.
+const discordHelpNote = "You can also mention me with a question: I answer in a thread, and every message in that thread is a follow-up. In a direct message, just write the question."
+
+// onInteraction serves slash commands and button clicks. It acknowledges
+// first, before any slow work: Discord gives an interaction three seconds,
+// and the handler's own scheduling counts.
+func (d *Discord) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	in := ic.Interaction
+	r := &interactionReply{s: s, in: in, d: d}
+	if !d.flight.begin() {
+		r.respondPrivately("The bot is restarting; please ask again in a minute.")
+		return
+	}
+	defer d.flight.end()
+	if d.handled != nil {
+		defer d.handled(in.ID)
+	}
+	defer func() { d.recovered(recover(), "interaction "+in.ID, func() { r.fail(somethingWentWrong) }) }()
+
+	switch in.Type {
+	case discordgo.InteractionApplicationCommand:
+		d.onCommand(r)
+	case discordgo.InteractionMessageComponent:
+		d.onComponent(r)
+	}
+}
+
+func (d *Discord) onCommand(r *interactionReply) {
+	in := r.in
+	cmds := d.cmds.Set()
+	inv, err := discordInvocation(cmds, in.ApplicationCommandData())
+	if err != nil {
+		d.log.Warn("unusable command", "command", in.ApplicationCommandData().Name, "err", err)
+		r.respondPrivately("I cannot run this command: " + err.Error() + ". If the command list looks outdated, reload Discord.")
+		return
+	}
+	cmd, _ := FindCommand(cmds, inv.Command)
+	user := interactionUser(in)
+	if cmd.Admin && !d.isAdmin(in) {
+		d.log.Info("admin command refused", "command", cmd.Name, "user", user, "guild", in.GuildID)
+		r.respondPrivately("Only server admins (Manage Server permission, or listed as bot admins) can run /" + cmd.Name + ".")
+		return
+	}
+	if inv.Command == CommandAsk {
+		if p := QuestionProblem(inv.Question); p != "" {
+			r.respondPrivately(p)
+			return
+		}
+	}
+	if inv.Command == CommandAsk || inv.Command == CommandSummary {
+		if ok, wait := d.limiter.allow(user, time.Now()); !ok {
+			r.respondPrivately(slowDown(wait))
+			return
+		}
+	}
+	if err := r.deferReply(cmd.Private); err != nil {
+		d.log.Warn("could not acknowledge an interaction", "command", cmd.Name, "interaction", in.ID, "err", describeErr(err))
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
+	defer cancel()
+	var reply Reply
+	if inv.Command == CommandHelp {
+		reply = d.cmds.Help(discordHelpNote)
+	} else {
+		ed := startStreamEditor(d.cfg.EditInterval, func(text string) { r.editText(ctx, text) })
+		reply = d.cmds.Run(ctx, inv, ed.update)
+		ed.stop()
+	}
+	if reply.Reloaded {
+		switch updated, err := d.syncCommands(ctx, r.s); {
+		case err != nil:
+			d.log.Error("reload: could not update the commands", "err", err)
+			reply.Text += "\nThe command choices could not be updated: " + err.Error()
+		case updated:
+			reply.Text += "\nThe command choices were updated."
+		}
+	}
+	r.finish(ctx, reply)
+}
+
+// onComponent acknowledges a click on a feedback button and logs it.
+func (d *Discord) onComponent(r *interactionReply) {
+	in := r.in
+	vote, answered, ok := parseFeedback(in.MessageComponentData().CustomID)
+	if !ok {
+		r.respondPrivately("This button no longer does anything.")
+		return
+	}
+	answer, message := "", ""
+	if in.Message != nil {
+		answer, message = clip(in.Message.Content, 200), in.Message.ID
+	}
+	d.log.Info("feedback", "vote", vote, "answered", answered, "message", message,
+		"user", interactionUser(in), "guild", in.GuildID, "channel", in.ChannelID, "answer", answer)
+	r.respondPrivately("Thanks for the feedback!")
+}
+
+// interactionReply answers one interaction: at once with a message, or
+// deferred and then edited.
+type interactionReply struct {
+	s  *discordgo.Session
+	in *discordgo.Interaction
+	d  *Discord
+
+	mu      sync.Mutex
+	acked   bool
+	private bool
+}
+
+// respondPrivately answers at once with a message only the user sees: a refusal,
+// an error, a thank-you. It is as quick as deferring.
+func (r *interactionReply) respondPrivately(text string) {
+	err := r.s.InteractionRespond(r.in, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{
+			Content:         clip(text, MaxMessageRunes),
+			Flags:           discordgo.MessageFlagsEphemeral,
+			AllowedMentions: noMentions(),
+		},
+	}, discordgo.WithContext(r.d.work))
+	r.mu.Lock()
+	r.acked = r.acked || err == nil
+	r.mu.Unlock()
+	if err != nil {
+		r.d.log.Warn("could not answer an interaction", "interaction", r.in.ID, "err", describeErr(err))
+	}
+}
+
+// deferReply acknowledges with "thinking…", to be edited with the answer.
+func (r *interactionReply) deferReply(private bool) error {
+	data := &discordgo.InteractionResponseData{AllowedMentions: noMentions()}
+	if private {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	err := r.s.InteractionRespond(r.in, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: data,
+	}, discordgo.WithContext(r.d.work))
+	if err == nil {
+		r.mu.Lock()
+		r.acked, r.private = true, private
+		r.mu.Unlock()
+	}
+	return err
+}
+
+// editText shows an answer still being written.
+func (r *interactionReply) editText(ctx context.Context, text string) {
+	content := previewText(quietLinks(text), MaxMessageRunes)
+	if content == "" {
+		return
+	}
+	_, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}, discordgo.WithContext(ctx))
+	if err != nil {
+		r.d.log.Warn("could not show the answer so far", "interaction", r.in.ID, "err", describeErr(err))
+	}
+}
+
+// finish shows the reply: its first piece in the original response, with
+// its sources and buttons when it fits in one message, the rest as
+// follow-ups, the sources and buttons under the last.
+func (r *interactionReply) finish(ctx context.Context, reply Reply) {
+	msgs := renderReply(reply, r.in.ID)
+	first := msgs[0]
+	_, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{
+		Content:         &first.Content,
+		Embeds:          &first.Embeds,
+		Components:      &first.Components,
+		AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		r.d.log.Error("could not show the answer", "interaction", r.in.ID, "err", describeErr(err))
+		r.fail(somethingWentWrong)
+		return
+	}
+	for i, m := range msgs[1:] {
+		params := &discordgo.WebhookParams{
+			Content:         m.Content,
+			Embeds:          m.Embeds,
+			Components:      m.Components,
+			AllowedMentions: noMentions(),
+		}
+		r.mu.Lock()
+		if r.private {
+			params.Flags = discordgo.MessageFlagsEphemeral
+		}
+		r.mu.Unlock()
+		if _, err := r.s.FollowupMessageCreate(r.in, true, params, discordgo.WithContext(ctx)); err != nil {
+			r.d.log.Error("could not send the rest of the answer", "interaction", r.in.ID, "piece", i+2, "of", len(msgs), "err", describeErr(err))
+			return
+		}
+	}
+}
+
+// fail tells the user something went wrong: in the original response if
+// there is one, else in a message only they see.
+func (r *interactionReply) fail(text string) {
+	r.mu.Lock()
+	acked := r.acked
+	r.mu.Unlock()
+	if !acked {
+		r.respondPrivately(text)
+		return
+	}
+	empty := []*discordgo.MessageEmbed{}
+	none := []discordgo.MessageComponent{}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.d.work), restTimeout)
+	defer cancel()
+	if _, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{Content: &text, Embeds: &empty, Components: &none, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
+		r.d.log.Warn("could not tell the user something went wrong", "interaction", r.in.ID, "err", describeErr(err))
+	}
+}
+
+// streamEditor shows an answer as it is written, with at most one edit
+// per interval: update takes the newest text at any pace, a goroutine
+// sends it on. stop waits for an edit in flight, so the final edit always
+// comes after the last partial one.
+type streamEditor struct {
+	interval time.Duration
+	send     func(text string)
+
+	mu      sync.Mutex
+	latest  string
+	changed chan struct{}
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+func startStreamEditor(interval time.Duration, send func(string)) *streamEditor {
+	e := &streamEditor{interval: interval, send: send, changed: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	go e.loop()
+	return e
+}
+
+// update records the answer so far; it never blocks.
+func (e *streamEditor) update(text string) {
+	e.mu.Lock()
+	e.latest = text
+	e.mu.Unlock()
+	select {
+	case e.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (e *streamEditor) loop() {
+	defer close(e.done)
+	defer func() { recover() }() // a failed preview must not take the answer down
+	var sent string
+	var last time.Time
+	for {
+		select {
+		case <-e.changed:
+		case <-e.quit:
+			return
+		}
+		if wait := e.interval - time.Since(last); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-e.quit:
+				t.Stop()
+				return
+			}
+		}
+		e.mu.Lock()
+		text := e.latest
+		e.mu.Unlock()
+		if text == sent {
+			continue
+		}
+		e.send(text)
+		sent, last = text, time.Now()
+	}
+}
+
+func (e *streamEditor) stop() {
+	close(e.quit)
+	<-e.done
+}

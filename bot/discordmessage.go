@@ -1,0 +1,300 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+const (
+	// historyLimit is how many earlier messages of a thread a follow-up
+	// is read with.
+	historyLimit = 10
+	// typingEvery renews the typing indicator, which Discord shows for
+	// about ten seconds.
+	typingEvery = 8 * time.Second
+	// threadArchiveMinutes archives an idle answer thread after a day.
+	threadArchiveMinutes = 1440
+	maxThreadName        = 100
+)
+
+// mentionHelp answers a mention with no question.
+const mentionHelp = "Ask me about the series: mention me with your question, for example “@me How much revenue did Alibaba Cloud make?”, or use /ask. /help lists every command."
+
+// channelKind is what a channel is to the bot.
+type channelKind int
+
+const (
+	channelOther      channelKind = iota // no threads can start here
+	channelText                          // threads can start on its messages
+	channelThread                        // a thread someone else started
+	channelOwnThread                     // a thread the bot started: every message is a follow-up
+	channelDirect                        // a DM
+	channelUnknownYet                    // could not be looked up
+)
+
+// onMessage answers a message that mentions the bot in a new thread
+// started on it, a message in a thread the bot started as a follow-up,
+// and a direct message inline. It ignores bots, webhooks and itself.
+func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || m.WebhookID != "" {
+		return
+	}
+	me := botUserID(s)
+	if m.Author.ID == me || !d.flight.begin() {
+		return
+	}
+	defer d.flight.end()
+	if d.handled != nil {
+		defer d.handled(m.ID)
+	}
+	defer func() {
+		d.recovered(recover(), "message "+m.ID, func() {
+			d.send(context.WithoutCancel(d.work), s, m.ChannelID, discordMessage{Content: somethingWentWrong}, nil)
+		})
+	}()
+
+	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
+	defer cancel()
+	if m.GuildID == "" {
+		d.answerMessage(ctx, s, m, m.ChannelID, stripMention(m.Content, me), nil, nil)
+		return
+	}
+	if !d.cfg.Mentions {
+		return
+	}
+	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == me })
+	kind, parent := d.channelKind(ctx, s, m.ChannelID, me)
+	question := stripMention(m.Content, me)
+	switch {
+	case kind == channelOwnThread:
+		if question == "" {
+			return // an image, a sticker: nothing to answer
+		}
+		history := d.threadHistory(ctx, s, m, parent, me)
+		d.answerMessage(ctx, s, m, m.ChannelID, question, history, nil)
+	case !mentioned:
+	case kind == channelText && question != "":
+		d.answerInThread(ctx, s, m, question)
+	default:
+		d.answerMessage(ctx, s, m, m.ChannelID, question, nil, replyTo(m))
+	}
+}
+
+// answerInThread starts a thread on the question and answers in it. When
+// no thread can be started (no permission), it answers in the channel.
+func (d *Discord) answerInThread(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, question string) {
+	if refusal := d.messageRefusal(m, question); refusal != "" {
+		d.send(ctx, s, m.ChannelID, discordMessage{Content: refusal}, replyTo(m))
+		return
+	}
+	th, err := s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+		Name:                threadName(question),
+		AutoArchiveDuration: threadArchiveMinutes,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		d.log.Warn("could not start a thread; answering in the channel", "channel", m.ChannelID, "message", m.ID, "err", describeErr(err))
+		d.reply(ctx, s, m, m.ChannelID, question, nil, replyTo(m))
+		return
+	}
+	d.threads.add(th.ID, question)
+	d.reply(ctx, s, m, th.ID, question, nil, nil)
+}
+
+// answerMessage checks a question and answers it in channelID.
+func (d *Discord) answerMessage(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, question string, history []Turn, ref *discordgo.MessageReference) {
+	if refusal := d.messageRefusal(m, question); refusal != "" {
+		d.send(ctx, s, channelID, discordMessage{Content: refusal}, ref)
+		return
+	}
+	d.reply(ctx, s, m, channelID, question, history, ref)
+}
+
+// messageRefusal is why a message's question is not answered ("" when it
+// is): empty, too long, or asked too fast.
+func (d *Discord) messageRefusal(m *discordgo.MessageCreate, question string) string {
+	if question == "" {
+		return mentionHelp
+	}
+	if p := QuestionProblem(question); p != "" {
+		return p
+	}
+	if ok, wait := d.limiter.allow(m.Author.ID, time.Now()); !ok {
+		return slowDown(wait)
+	}
+	return ""
+}
+
+// reply answers question in channelID, showing the bot as typing
+// meanwhile.
+func (d *Discord) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, question string, history []Turn, ref *discordgo.MessageReference) {
+	stopTyping := d.keepTyping(ctx, s, channelID)
+	r := d.cmds.Run(ctx, Invocation{Command: CommandAsk, Question: question, History: history}, nil)
+	stopTyping()
+	for i, msg := range renderReply(r, m.ID) {
+		if i > 0 {
+			ref = nil
+		}
+		if !d.send(ctx, s, channelID, msg, ref) {
+			return
+		}
+	}
+}
+
+// send posts msg in channelID, replying to ref when not nil, and reports
+// whether it was posted.
+func (d *Discord) send(ctx context.Context, s *discordgo.Session, channelID string, msg discordMessage, ref *discordgo.MessageReference) bool {
+	_, err := s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
+		Content:         msg.Content,
+		Embeds:          msg.Embeds,
+		Components:      msg.Components,
+		AllowedMentions: noMentions(),
+		Reference:       ref,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		d.log.Error("could not send a message", "channel", channelID, "err", describeErr(err))
+		return false
+	}
+	return true
+}
+
+// replyTo refers to m without pinging its author, and without failing
+// when m was deleted meanwhile.
+func replyTo(m *discordgo.MessageCreate) *discordgo.MessageReference {
+	no := false
+	return &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &no}
+}
+
+// keepTyping shows the bot typing in channelID until the returned func is
+// called.
+func (d *Discord) keepTyping(ctx context.Context, s *discordgo.Session, channelID string) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() { recover() }()
+		for {
+			if err := s.ChannelTyping(channelID, discordgo.WithContext(ctx)); err != nil && ctx.Err() == nil {
+				d.log.Debug("typing indicator", "channel", channelID, "err", describeErr(err))
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(typingEvery):
+			}
+		}
+	}()
+	return func() { cancel(); wg.Wait() }
+}
+
+// mentionPattern matches a user mention, "<@id>" or "<@!id>".
+var mentionPattern = regexp.MustCompile(`<@!?(\d+)>`)
+
+// stripMention removes the bot's mentions from content.
+func stripMention(content, me string) string {
+	out := mentionPattern.ReplaceAllStringFunc(content, func(m string) string {
+		if mentionPattern.FindStringSubmatch(m)[1] == me {
+			return ""
+		}
+		return m
+	})
+	return strings.Join(strings.Fields(out), " ")
+}
+
+// threadName names an answer thread after its question.
+func threadName(question string) string {
+	return clip(cmp.Or(strings.Join(strings.Fields(question), " "), "Question"), maxThreadName)
+}
+
+// channelKind finds out what channelID is, from the threads the bot
+// remembers, discordgo's state, or a request; and returns the parent of a
+// thread.
+func (d *Discord) channelKind(ctx context.Context, s *discordgo.Session, channelID, me string) (channelKind, string) {
+	if _, ok := d.threads.get(channelID); ok {
+		ch, _ := s.State.Channel(channelID)
+		if ch != nil {
+			return channelOwnThread, ch.ParentID
+		}
+		return channelOwnThread, ""
+	}
+	ch, err := s.State.Channel(channelID)
+	if err != nil {
+		// Not in the state yet: a thread created before GUILD_CREATE
+		// arrived, or a channel the state does not track.
+		if ch, err = s.Channel(channelID, discordgo.WithContext(ctx)); err != nil {
+			d.log.Warn("could not look up a channel", "channel", channelID, "err", describeErr(err))
+			return channelUnknownYet, ""
+		}
+	}
+	switch {
+	case ch.IsThread() && ch.OwnerID == me:
+		d.threads.add(ch.ID, "")
+		return channelOwnThread, ch.ParentID
+	case ch.IsThread():
+		return channelThread, ch.ParentID
+	case ch.Type == discordgo.ChannelTypeGuildText || ch.Type == discordgo.ChannelTypeGuildNews:
+		return channelText, ""
+	case ch.Type == discordgo.ChannelTypeDM:
+		return channelDirect, ""
+	}
+	return channelOther, ""
+}
+
+// threadHistory reads the turns of the conversation before m in the
+// bot's thread: the question the thread was started on, then each
+// question and the bot's answer to it.
+func (d *Discord) threadHistory(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, parentID, me string) []Turn {
+	msgs, err := s.ChannelMessages(m.ChannelID, historyLimit, m.ID, "", "", discordgo.WithContext(ctx))
+	if err != nil {
+		d.log.Warn("could not read the thread's history; answering without it", "thread", m.ChannelID, "err", describeErr(err))
+		return nil
+	}
+	slices.Reverse(msgs) // oldest first
+	starter, _ := d.threads.get(m.ChannelID)
+	if starter == "" && len(msgs) < historyLimit && parentID != "" {
+		// The whole thread is in msgs; its first question is the message
+		// it was started on, in the parent channel, with the thread's ID.
+		if sm, err := s.ChannelMessage(parentID, m.ChannelID, discordgo.WithContext(ctx)); err == nil {
+			starter = stripMention(sm.Content, me)
+		}
+	}
+	return historyTurns(starter, msgs, me)
+}
+
+// historyTurns pairs the questions of a conversation with the bot's
+// answers, oldest first; a question left without answer is dropped.
+func historyTurns(starter string, msgs []*discordgo.Message, me string) []Turn {
+	var turns []Turn
+	cur := Turn{Question: starter}
+	flush := func() {
+		if cur.Question != "" && cur.Answer != "" {
+			turns = append(turns, cur)
+		}
+	}
+	for _, msg := range msgs {
+		if msg.Author == nil {
+			continue
+		}
+		if msg.Author.ID == me {
+			if cur.Answer != "" {
+				cur.Answer += "\n"
+			}
+			cur.Answer += msg.Content
+			continue
+		}
+		if msg.Author.Bot {
+			continue
+		}
+		flush()
+		cur = Turn{Question: stripMention(msg.Content, me)}
+	}
+	flush()
+	return turns
+}
