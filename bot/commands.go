@@ -201,6 +201,9 @@ type Commands struct {
 	// Loader re-reads the corpus for /reload; nil means reloading is not
 	// available.
 	Loader *Loader
+	// K is how many passages to retrieve for a question; 0 means the
+	// default.
+	K int
 	// Log receives failures the user is shielded from; nil means
 	// slog.Default().
 	Log *slog.Logger
@@ -267,7 +270,7 @@ func (c *Commands) ask(ctx context.Context, inv Invocation, onPartial func(strin
 	if p := QuestionProblem(inv.Question); p != "" {
 		return Reply{Text: p, Private: true}
 	}
-	ans, err := c.Answerer.Answer(ctx, Question{Text: inv.Question, Part: inv.Part, History: inv.History}, onPartial)
+	ans, err := c.Answerer.Answer(ctx, Question{Text: inv.Question, Part: inv.Part, K: c.K, History: inv.History}, onPartial)
 	if err != nil {
 		return c.failed(ctx, "answer a question", err)
 	}
@@ -348,34 +351,50 @@ const (
 	maxSummarySentence = 400
 )
 
-// summary answers what the series says about a segment with the opening
-// sentence of each section tagged with it, cited.
+// summary answers what the series says about a segment from its
+// passages: the opening sentence of each section tagged with it, then of
+// further passages, in the order of the series, each cited.
 func (c *Commands) summary(segment string) Reply {
 	lib := c.Answerer.Library()
 	id, ok := resolveSegment(lib.Corpus, segment)
 	if !ok {
 		return Reply{Text: fmt.Sprintf("There is no segment %q. %s", segment, segmentsHint(lib.Corpus)), Private: true}
 	}
+	var passages []corpus.Passage
+	for _, p := range lib.Index.Passages() {
+		if p.Segment == id && len(corpus.Sentences(p.Text)) > 0 {
+			passages = append(passages, p)
+		}
+	}
+	// Every section first, then more of each, up to the bound.
+	chosen := make([]bool, len(passages))
+	n, sections := 0, map[string]bool{}
+	for i, p := range passages {
+		key := strconv.Itoa(p.Part) + "\x00" + p.Section
+		if n < maxSummarySections && !sections[key] {
+			sections[key], chosen[i] = true, true
+			n++
+		}
+	}
+	for i := range passages {
+		if n < maxSummarySections && !chosen[i] {
+			chosen[i] = true
+			n++
+		}
+	}
 	var sources []Source
 	var lines []string
-	seen := map[string]bool{}
-	for _, p := range lib.Index.Passages() {
-		key := strconv.Itoa(p.Part) + "\x00" + p.Section
-		if p.Segment != id || seen[key] || len(sources) == maxSummarySections {
+	for i, p := range passages {
+		if !chosen[i] {
 			continue
 		}
-		seen[key] = true
-		sentences := corpus.Sentences(p.Text)
-		if len(sentences) == 0 {
-			continue
-		}
-		n := len(sources) + 1
-		sources = append(sources, Source{Rank: n, Title: p.Title, Part: p.Part, Section: p.Section, URL: p.URL, Text: p.Text})
+		k := len(sources) + 1
+		sources = append(sources, Source{Rank: k, Title: p.Title, Part: p.Part, Section: p.Section, URL: p.URL, Text: p.Text})
 		line := "- "
 		if p.Section != "" {
 			line += p.Section + ": "
 		}
-		lines = append(lines, line+cite(clip(sentences[0], maxSummarySentence), n))
+		lines = append(lines, line+cite(clip(corpus.Sentences(p.Text)[0], maxSummarySentence), k))
 	}
 	name := segmentName(lib.Corpus, id)
 	if len(sources) == 0 {

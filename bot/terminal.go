@@ -26,19 +26,30 @@ type Terminal struct {
 	Prompt string
 }
 
-// Run answers lines until the input ends, /quit, or ctx ends.
+// Run answers lines until the input ends, /quit, or ctx ends (even while
+// waiting for a line: an interrupt need not wait for Enter).
 func (t *Terminal) Run(ctx context.Context) error {
-	sc := bufio.NewScanner(t.In)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	done := make(chan struct{})
+	defer close(done)
+	lines, readErr := readLines(t.In, done)
 	out := &terminalPrinter{w: t.Out}
 	for {
 		if t.Prompt != "" {
 			fmt.Fprint(t.Out, t.Prompt)
 		}
-		if !sc.Scan() {
-			break
+		var line string
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case l, ok := <-lines:
+			if !ok {
+				if err := <-readErr; err != nil {
+					return fmt.Errorf("read standard input: %w", err)
+				}
+				return nil
+			}
+			line = strings.TrimSpace(l)
 		}
-		line := strings.TrimSpace(sc.Text())
 		switch strings.ToLower(line) {
 		case "":
 			continue
@@ -54,17 +65,34 @@ func (t *Terminal) Run(ctx context.Context) error {
 		default:
 			reply = t.Commands.Run(ctx, inv, out.partial)
 		}
-		if err := out.print(reply); err != nil {
-			return err
-		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if err := out.print(reply); err != nil {
+			return err
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read standard input: %w", err)
-	}
-	return nil
+}
+
+// readLines reads r line by line in a goroutine of its own, until r ends
+// or done is closed (a read already blocked keeps it until the process
+// ends); errs gets the read's error (or nil) once lines is closed.
+func readLines(r io.Reader, done <-chan struct{}) (lines <-chan string, errs <-chan error) {
+	out, errc := make(chan string), make(chan error, 1)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+		for sc.Scan() {
+			select {
+			case out <- sc.Text():
+			case <-done:
+				return
+			}
+		}
+		errc <- sc.Err()
+	}()
+	return out, errc
 }
 
 // optionToken is "name:value" inside a command line.

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +103,25 @@ func TestTerminalStreamsAnAnswerOnce(t *testing.T) {
 	want := "Alibaba Cloud made RMB60 billion in fiscal 2021 [1]. It had 4 million customers [1].\n\nSources:\n[1] Part 2 — "
 	if !strings.HasPrefix(out, want) || strings.Count(out, "RMB60") != 1 {
 		t.Errorf("output:\n%s\nwant it to start:\n%s", out, want)
+	}
+}
+
+// An interrupt ends the chat at once, even while it waits for a line.
+func TestTerminalInterruptWhileWaiting(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- (&Terminal{Commands: defaultCommands(t), In: r, Out: io.Discard}).Run(ctx)
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Run = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after the interrupt")
 	}
 }
