@@ -33,6 +33,10 @@ Usage:
   seriesbot ask [--json] [--corpus DIR] [--part N] [--k N] QUESTION
   seriesbot ask [flags] -            one question per line from standard input
   seriesbot eval --questions FILE.jsonl [--corpus DIR] [--k N]
+  seriesbot serve [--corpus DIR] [--guild ID] [--mentions on|off] [--rate 6/min:3]
+                                     the Discord bot; DISCORD_TOKEN holds its token
+  seriesbot chat [--corpus DIR]      the bot's commands in the terminal, no token needed
+  seriesbot commands [--json]        the bot's commands, as registered with Discord
   seriesbot help
 
 A language model writes the answers when OPENAI_API_KEY or OPENAI_BASE_URL
@@ -69,6 +73,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runAsk(ctx, rest, stdin, stdout, stderr, log)
 	case "eval":
 		err = runEval(ctx, rest, stdout, stderr, log)
+	case "serve":
+		err = runServe(ctx, rest, stdout, stderr)
+	case "chat":
+		err = runChat(ctx, rest, stdin, stdout, log)
+	case "commands":
+		err = runCommands(ctx, rest, stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"seriesbot/bot"
+)
+
+// botFlags configure what chat and serve answer with: the corpus and the
+// language model, as for ask.
+type botFlags struct {
+	lib libraryFlags
+	llm llmFlags
+}
+
+func (f *botFlags) register(fs *flag.FlagSet) {
+	f.lib.register(fs)
+	f.llm.register(fs)
+}
+
+func (f *botFlags) check() error {
+	if err := f.lib.check(); err != nil {
+		return err
+	}
+	return f.llm.check()
+}
+
+// commands loads the library and returns the commands that serve it. A
+// reload re-reads the same corpus with the same embedder.
+func (f *botFlags) commands(ctx context.Context, log *slog.Logger) (*bot.Commands, error) {
+	setup, err := f.llm.resolve()
+	if err != nil {
+		return nil, err
+	}
+	emb := setup.embedder(f.llm.timeout)
+	lib, err := f.lib.loadWith(ctx, emb, log)
+	if err != nil {
+		return nil, err
+	}
+	a := bot.NewAnswerer(lib)
+	a.LLM = setup.chat(f.llm.timeout)
+	a.Budget = f.llm.budget
+	a.Log = log
+	return &bot.Commands{Answerer: a, Loader: &bot.Loader{Dir: f.lib.corpus, Embedder: emb}, K: f.lib.k, Log: log}, nil
+}
+
+// runChat serves the bot's commands in the terminal, one line each, with
+// the handlers the Discord bot uses.
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	var bf botFlags
+	bf.register(fs)
+	pos, err := parseArgs(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("chat: unexpected argument %q (questions are read from standard input)", pos[0])
+	}
+	if err := bf.check(); err != nil {
+		return err
+	}
+	cmds, err := bf.commands(ctx, log)
+	if err != nil {
+		return err
+	}
+	term := &bot.Terminal{Commands: cmds, In: stdin, Out: stdout}
+	if isTerminal(stdin) {
+		fmt.Fprintln(stdout, "Ask about the series, or type /help for the commands and /quit to leave.")
+		term.Prompt = "> "
+	}
+	return term.Run(ctx)
+}
+
+// isTerminal reports whether r is an interactive terminal, where a prompt
+// helps; piped input gets none.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
