@@ -158,7 +158,7 @@ func (d *Discord) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord session: %w", err)
 	}
-	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, nil), Timeout: restTimeout}
+	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, restTransport()), Timeout: restTimeout}
 	s.Identify.Intents = d.Intents()
 	if d.cfg.ShardCount > 1 {
 		s.ShardID, s.ShardCount = d.cfg.ShardID, d.cfg.ShardCount
@@ -204,6 +204,17 @@ func (d *Discord) close(s *discordgo.Session) {
 	if err := s.Close(); err != nil {
 		d.log.Warn("closing the Discord session", "err", err)
 	}
+}
+
+// restTransport is the HTTP transport of REST requests. It keeps more idle
+// connections than Go's default of two per host: over HTTP/1.1 (a proxy,
+// a Discord-compatible server), a burst of interactions would otherwise
+// open and close a connection for almost every request. Over HTTP/2
+// (Discord itself) requests share one connection anyway.
+func restTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }
 
 // describeOpenError names what Discord refused when the gateway closed on

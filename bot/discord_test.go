@@ -32,6 +32,8 @@ type testBot struct {
 	d       *Discord
 	logs    *syncBuffer
 	handled handledSet
+	// stop ends Run, as a signal would, and waits for it.
+	stop func()
 }
 
 // handledSet records the interactions and messages whose handler ended.
@@ -70,12 +72,18 @@ func (h *handledSet) wait(ctx context.Context, id string) error {
 // waits until it is ready to serve. It stops when the test ends.
 func startBot(t *testing.T, cmds *Commands, cfg DiscordConfig, opts ...discordtest.Option) *testBot {
 	t.Helper()
-	srv := discordtest.New(t, opts...)
-	logs := new(syncBuffer)
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if cmds == nil {
 		cmds = &Commands{Answerer: defaultAnswerer(t), Loader: &Loader{}}
 	}
+	return runBot(t, cmds, cfg, slog.LevelDebug, opts...)
+}
+
+// runBot is startBot for any test or benchmark, logging from level on.
+func runBot(t testing.TB, cmds *Commands, cfg DiscordConfig, level slog.Level, opts ...discordtest.Option) *testBot {
+	t.Helper()
+	srv := discordtest.New(t, opts...)
+	logs := new(syncBuffer)
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level}))
 	cmds.Log = log
 	cmds.Answerer.Log = log
 	base, err := discordapi.ParseBaseURL(srv.URL())
@@ -95,21 +103,25 @@ func startBot(t *testing.T, cmds *Commands, cfg DiscordConfig, opts ...discordte
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
+	var once sync.Once
+	b.stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Error("Run did not return after its context ended")
 			}
-		case <-time.After(20 * time.Second):
-			t.Error("Run did not return after its context ended")
-		}
-	})
+		})
+	}
+	t.Cleanup(b.stop)
 	select {
 	case <-d.ready:
-	case err := <-done:
-		t.Fatalf("Run: %v; log:\n%s", err, logs.String())
+	case <-done:
+		t.Fatalf("Run ended early; log:\n%s", logs.String())
 	case <-time.After(15 * time.Second):
 		t.Fatalf("the bot did not get ready (gateway %+v); log:\n%s", srv.Gateway(), logs.String())
 	}
@@ -524,6 +536,56 @@ func TestDiscordMentionThreadAndFollowUp(t *testing.T) {
 	}
 	if n := len(b.srv.Messages(b.srv.ChannelID())); n != 1 {
 		t.Errorf("%d messages in the channel, want only the question", n)
+	}
+	b.noViolations(t)
+}
+
+// After a restart the bot remembers no thread: it recognises its own by
+// their owner, and reads the first question from the message the thread
+// was started on.
+func TestDiscordFollowUpInAThreadFromBeforeARestart(t *testing.T) {
+	t.Parallel()
+	b := startBot(t, nil, DiscordConfig{Mentions: true})
+	q := b.message(t, b.srv.ChannelID(), discordtest.DefaultUser(), "What is DingTalk?", true)
+	starter, _ := b.srv.Message(q.ID)
+	if starter.ThreadID == "" {
+		t.Fatal("no thread")
+	}
+	b.d.threads.mu.Lock()
+	b.d.threads.starter, b.d.threads.order = nil, nil
+	b.d.threads.mu.Unlock()
+
+	b.message(t, starter.ThreadID, discordtest.DefaultUser(), "When was it launched?", false)
+	answers := b.botMessages(starter.ThreadID)
+	if len(answers) != 2 || !strings.Contains(answers[1].Content, "2015") {
+		t.Fatalf("answers = %q", contents(answers))
+	}
+	fetched := false
+	for _, r := range b.srv.Requests() {
+		fetched = fetched || (r.Method == http.MethodGet && r.Path == "/channels/"+b.srv.ChannelID()+"/messages/"+q.ID)
+	}
+	if !fetched {
+		t.Error("the thread's first question was not read from its starter message")
+	}
+	b.noViolations(t)
+}
+
+// Stopping lets the answers in progress finish: nothing a user asked is
+// left "thinking".
+func TestDiscordShutdownFinishesAnswersInProgress(t *testing.T) {
+	t.Parallel()
+	a := defaultAnswerer(t)
+	reply := "Alibaba Cloud made RMB60 billion of revenue in fiscal 2021 [1]."
+	a.LLM = streamingChat{reply: reply, pause: 150 * time.Millisecond}
+	b := startBot(t, &Commands{Answerer: a}, DiscordConfig{Mentions: true})
+	in := b.srv.DispatchInteraction(askSpec("How much revenue did Alibaba Cloud make?"))
+	if _, err := b.srv.WaitForInteraction(waitCtx(t), in.ID, discordtest.Interaction.Acknowledged); err != nil {
+		t.Fatal(err)
+	}
+	b.stop()
+	got, _ := b.srv.Interaction(in.ID)
+	if got.Original == nil || got.Original.Content != reply || len(got.Original.Embeds) != 1 {
+		t.Errorf("after stopping, the response is %+v", got.Original)
 	}
 	b.noViolations(t)
 }
