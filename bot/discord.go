@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -101,6 +102,9 @@ type Discord struct {
 	// work is the context of answers; it ends once the shutdown grace
 	// has passed.
 	work context.Context
+	// compute holds a slot for each answer being composed without a
+	// language model, which is all computation; see computing.
+	compute chan struct{}
 
 	mu         sync.Mutex
 	registered []byte // the command definitions last registered, as JSON
@@ -130,7 +134,8 @@ func NewDiscord(cmds *Commands, cfg DiscordConfig, log *slog.Logger) (*Discord, 
 	if log == nil {
 		log = slog.Default()
 	}
-	d := &Discord{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), ready: make(chan struct{})}
+	d := &Discord{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), ready: make(chan struct{}),
+		compute: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	for _, id := range cfg.AdminIDs {
 		if id = strings.TrimSpace(id); id != "" {
 			d.admins[id] = true
@@ -299,6 +304,25 @@ func (d *Discord) syncCommands(ctx context.Context, s *discordgo.Session) (bool,
 	d.registered = raw
 	d.log.Info("registered commands", "count", len(cmds), "scope", scope)
 	return true, nil
+}
+
+// computing waits for a slot to compose an answer in, and returns the func
+// that frees it. Without a language model an answer is a few milliseconds
+// of computation and nothing else, so a burst of questions would keep
+// every processor busy; one processor is left for what must not wait —
+// acknowledging the interactions arriving meanwhile, within Discord's
+// three seconds. (With a model, answers mostly wait on it, and run
+// unbounded.) Measured in BENCHMARKS.md.
+func (d *Discord) computing(ctx context.Context) (done func()) {
+	if d.cmds.Answerer.LLM != nil {
+		return func() {}
+	}
+	select {
+	case d.compute <- struct{}{}:
+		return func() { <-d.compute }
+	case <-ctx.Done():
+		return func() {}
+	}
 }
 
 // isAdmin reports whether the user behind in may run admin commands:

@@ -75,7 +75,9 @@ func (d *Discord) onCommand(r *interactionReply) {
 		reply = d.cmds.Help(discordHelpNote)
 	} else {
 		ed := startStreamEditor(d.cfg.EditInterval, func(text string) { r.editText(ctx, text) })
+		done := d.computing(ctx)
 		reply = d.cmds.Run(ctx, inv, ed.update)
+		done()
 		ed.stop()
 	}
 	if reply.Reloaded {

@@ -135,7 +135,9 @@ func (d *Discord) messageRefusal(m *discordgo.MessageCreate, question string) st
 // meanwhile.
 func (d *Discord) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, question string, history []Turn, ref *discordgo.MessageReference) {
 	stopTyping := d.keepTyping(ctx, s, channelID)
+	done := d.computing(ctx)
 	r := d.cmds.Run(ctx, Invocation{Command: CommandAsk, Question: question, History: history}, nil)
+	done()
 	stopTyping()
 	for i, msg := range renderReply(r, m.ID) {
 		if i > 0 {
