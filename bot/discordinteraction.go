@@ -8,8 +8,11 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// discordHelpNote ends /help on Discord.
-const discordHelpNote = "You can also mention me with a question: I answer in a thread, and every message in that thread is a follow-up. In a direct message, just write the question."
+// Notes that end /help on Discord, with mention answering on and off.
+const (
+	discordHelpNote           = "You can also mention me with a question: I answer in a thread, and every message in that thread is a follow-up. In a direct message, just write the question."
+	discordHelpNoteNoMentions = "In a direct message, just write the question."
+)
 
 // onInteraction serves slash commands and button clicks. It acknowledges
 // first, before any slow work: Discord gives an interaction three seconds,
@@ -72,7 +75,11 @@ func (d *Discord) onCommand(r *interactionReply) {
 	defer cancel()
 	var reply Reply
 	if inv.Command == CommandHelp {
-		reply = d.cmds.Help(discordHelpNote)
+		note := discordHelpNote
+		if !d.cfg.Mentions {
+			note = discordHelpNoteNoMentions
+		}
+		reply = d.cmds.Help(note)
 	} else {
 		ed := startStreamEditor(d.cfg.EditInterval, func(text string) { r.editText(ctx, text) })
 		done := d.computing(ctx)
