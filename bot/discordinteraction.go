@@ -71,6 +71,7 @@ func (d *Discord) onCommand(r *interactionReply) {
 		return
 	}
 
+	started := time.Now()
 	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
 	defer cancel()
 	var reply Reply
@@ -97,6 +98,8 @@ func (d *Discord) onCommand(r *interactionReply) {
 		}
 	}
 	r.finish(ctx, reply)
+	d.log.Info("answered", "command", cmd.Name, "interaction", in.ID, "user", user, "guild", in.GuildID,
+		"sources", len(reply.Sources), "took", time.Since(started).Round(time.Millisecond))
 }
 
 // onComponent acknowledges a click on a feedback button and logs it.

@@ -134,6 +134,7 @@ func (d *Discord) messageRefusal(m *discordgo.MessageCreate, question string) st
 // reply answers question in channelID, showing the bot as typing
 // meanwhile.
 func (d *Discord) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, question string, history []Turn, ref *discordgo.MessageReference) {
+	started := time.Now()
 	stopTyping := d.keepTyping(ctx, s, channelID)
 	done := d.computing(ctx)
 	r := d.cmds.Run(ctx, Invocation{Command: CommandAsk, Question: question, History: history}, nil)
@@ -147,6 +148,8 @@ func (d *Discord) reply(ctx context.Context, s *discordgo.Session, m *discordgo.
 			return
 		}
 	}
+	d.log.Info("answered", "message", m.ID, "channel", channelID, "user", m.Author.ID, "guild", m.GuildID,
+		"follow_up", len(history) > 0, "sources", len(r.Sources), "took", time.Since(started).Round(time.Millisecond))
 }
 
 // send posts msg in channelID, replying to ref when not nil, and reports
