@@ -148,12 +148,13 @@ func segmentName(lib *corpus.Library, id string) string {
 	return cmp.Or(strings.TrimSpace(lib.Manifest.Segments[id]), id)
 }
 
-// clip shortens s to at most n characters, marking the cut.
+// clip shortens s to at most n characters, the mark of the cut included,
+// as Discord's limits count them.
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n-1]) + "…"
+	return truncate(s, n-1)
 }
 
 // Invocation is one use of a command, parsed from whichever transport.
