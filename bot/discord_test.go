@@ -19,6 +19,7 @@ import (
 	"seriesbot/internal/discordapi"
 	"seriesbot/internal/discordtest"
 	"seriesbot/internal/openaitest"
+	"seriesbot/internal/recordtb"
 )
 
 // These tests run the bot, with the real discordgo client, against the
@@ -788,20 +789,6 @@ func TestDiscordRecoversFromAPanic(t *testing.T) {
 	b.noViolations(t)
 }
 
-// recordingTB keeps the fake's reports of violations instead of failing,
-// for tests of configurations the fake rightly refuses.
-type recordingTB struct {
-	testing.TB
-	mu   sync.Mutex
-	errs []string
-}
-
-func (r *recordingTB) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
-}
-
 func TestDiscordConfigurationErrors(t *testing.T) {
 	t.Parallel()
 	run := func(t *testing.T, srv *discordtest.Server, cfg DiscordConfig) error {
@@ -827,7 +814,7 @@ func TestDiscordConfigurationErrors(t *testing.T) {
 	})
 	t.Run("message content not enabled", func(t *testing.T) {
 		t.Parallel()
-		rtb := &recordingTB{TB: t}
+		rtb := recordtb.New(t)
 		srv := discordtest.New(rtb, discordtest.WithPrivilegedIntents(0))
 		err := run(t, srv, DiscordConfig{Token: srv.Token(), Mentions: true})
 		if !errors.Is(err, ErrMessageContentIntent) {

@@ -3,45 +3,24 @@ package discordtest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/internal/recordtb"
 )
 
 // These tests run the real discordgo client against the fake, the way the
 // bot's own tests will.
 
-// recordingTB keeps the fake's Errorf calls instead of failing the test, so
-// a test can assert that a violation was reported. Everything else goes to
-// the real T.
-type recordingTB struct {
-	testing.TB
-	mu   sync.Mutex
-	errs []string
-}
-
-func (r *recordingTB) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.errs = append(r.errs, strings.TrimSpace(fmt.Sprintf(format, args...)))
-}
-
-func (r *recordingTB) errors() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.errs...)
-}
-
 // expectViolation checks that exactly the reported violations mention each
 // of wants, in order, and that Violations agrees.
-func expectViolation(t *testing.T, rtb *recordingTB, srv *Server, wants ...string) {
+func expectViolation(t *testing.T, rtb *recordtb.TB, srv *Server, wants ...string) {
 	t.Helper()
-	got := rtb.errors()
+	got := rtb.Errors()
 	if len(got) != len(wants) {
 		t.Fatalf("reported %d violations, want %d: %q", len(got), len(wants), got)
 	}
@@ -260,7 +239,7 @@ func TestSlashCommandDeferredThenEdited(t *testing.T) {
 
 func TestMessageNeedsAllowedMentions(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 
@@ -282,7 +261,7 @@ func TestMessageNeedsAllowedMentions(t *testing.T) {
 
 func TestContentTooLongIsRejected(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 
@@ -325,7 +304,7 @@ func answerInteractions(s *discordgo.Session, delay time.Duration, times int) <-
 
 func TestSecondCallbackIsRejected(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
@@ -350,7 +329,7 @@ func TestSecondCallbackIsRejected(t *testing.T) {
 
 func TestLateCallbackIsRejected(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb, WithInteractionDeadline(200*time.Millisecond))
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
@@ -372,7 +351,7 @@ func TestLateCallbackIsRejected(t *testing.T) {
 
 func TestEditOriginalBeforeCallback(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
@@ -539,7 +518,7 @@ func TestThreadFromMessage(t *testing.T) {
 
 func TestSecondThreadOnMessageIsRejected(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	m, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: "starter", AllowedMentions: noMentions()})
@@ -646,7 +625,7 @@ func TestWithoutGuildMessagesIntentNothingArrives(t *testing.T) {
 
 func TestDisallowedPrivilegedIntentClosesGateway(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb, WithPrivilegedIntents(0))
 	s, _ := discordgo.New("Bot " + srv.Token())
 	s.Client = srv.HTTPClient()
@@ -661,7 +640,7 @@ func TestDisallowedPrivilegedIntentClosesGateway(t *testing.T) {
 
 func TestInvalidCommandIsRejected(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb)
 	s, _ := discordgo.New("Bot " + srv.Token())
 	s.Client = srv.HTTPClient()
@@ -864,7 +843,7 @@ func TestDiscordgoHonoursBucketHeaders(t *testing.T) {
 // A client that ignores the headers gets 429s and a violation.
 func TestIgnoringBucketHeadersIsAViolation(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb, WithRateLimit(1, time.Minute))
 	client := srv.HTTPClient()
 	var statuses []int
@@ -889,7 +868,7 @@ func TestIgnoringBucketHeadersIsAViolation(t *testing.T) {
 
 func TestEditMessage(t *testing.T) {
 	t.Parallel()
-	rtb := &recordingTB{TB: t}
+	rtb := recordtb.New(t)
 	srv := New(rtb)
 	s, _ := discordgo.New("Bot " + srv.Token())
 	s.Client = srv.HTTPClient()

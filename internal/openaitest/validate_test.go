@@ -2,35 +2,14 @@ package openaitest
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"seriesbot/internal/recordtb"
 )
-
-// recordingTB stands in for the test the server reports to, so a test can
-// check that a violation is reported without failing itself. Everything
-// but Errorf goes to the real test.
-type recordingTB struct {
-	testing.TB
-	mu     sync.Mutex
-	errors []string
-}
-
-func (r *recordingTB) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
-}
-
-func (r *recordingTB) reported() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.errors...)
-}
 
 func TestValidationIsStrict(t *testing.T) {
 	const chat, embeddings = "/chat/completions", "/embeddings"
@@ -63,10 +42,10 @@ func TestValidationIsStrict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tb := &recordingTB{TB: t}
+			tb := recordtb.New(t)
 			s := New(tb)
 			resp, body := rawRequest(t, s, http.MethodPost, tt.path, cmp.Or(tt.contentType, "application/json"), s.Key, tt.body)
-			reported := tb.reported()
+			reported := tb.Errors()
 
 			if tt.wantError == "" {
 				if resp.StatusCode != http.StatusOK || len(reported) != 0 {
@@ -109,14 +88,14 @@ func TestSchemaCompileTime(t *testing.T) {
 // know: Content has "omitempty", so an empty user message is sent without
 // "content", which the spec (and the API) reject.
 func TestEmptyUserMessageIsAViolation(t *testing.T) {
-	tb := &recordingTB{TB: t}
+	tb := recordtb.New(t)
 	s := New(tb)
 	_, err := newClient(s).CreateChatCompletion(ctx(t), openai.ChatCompletionRequest{
 		Model:    DefaultChatModel,
 		Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: ""}},
 	})
 	wantAPIError(t, err, http.StatusBadRequest, "invalid_request_error", 0)
-	if r := tb.reported(); len(r) != 1 || !strings.Contains(r[0], "missing property 'content'") {
+	if r := tb.Errors(); len(r) != 1 || !strings.Contains(r[0], "missing property 'content'") {
 		t.Errorf("reported %q, want the missing content", r)
 	}
 }
