@@ -99,15 +99,7 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 			h := hits[c.hit]
 			n = len(sources) + 1
 			numOf[c.hit] = n
-			sources = append(sources, Source{
-				Rank:    c.hit + 1,
-				Title:   h.Passage.Title,
-				Part:    h.Passage.Part,
-				Section: h.Passage.Section,
-				URL:     h.Passage.URL,
-				Score:   h.Score,
-				Text:    h.Passage.Text,
-			})
+			sources = append(sources, sourceOf(h, c.hit+1))
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
