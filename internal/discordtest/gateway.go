@@ -706,26 +706,24 @@ func (s *Server) WaitForHeartbeats(ctx context.Context, n int) error {
 // as a network failure would. The session stays resumable: events
 // dispatched meanwhile are replayed when the bot sends RESUME.
 func (s *Server) DropConnection() {
-	s.mu.Lock()
-	var c *gwConn
-	if sess := s.gw.current; sess != nil {
-		c = sess.conn
-	}
-	s.mu.Unlock()
-	if c != nil {
+	if c := s.currentConn(); c != nil {
 		c.closeAbruptly()
 	}
 }
 
 // RequestReconnect sends op 7, Discord's "reconnect and resume" request.
 func (s *Server) RequestReconnect() {
-	s.mu.Lock()
-	var c *gwConn
-	if sess := s.gw.current; sess != nil {
-		c = sess.conn
-	}
-	s.mu.Unlock()
-	if c != nil {
+	if c := s.currentConn(); c != nil {
 		c.writeOp(opReconnect, nil)
 	}
+}
+
+// currentConn is the connection of the current gateway session, if any.
+func (s *Server) currentConn() *gwConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sess := s.gw.current; sess != nil {
+		return sess.conn
+	}
+	return nil
 }
