@@ -48,9 +48,17 @@ func Root() string {
 	}
 }
 
+// MissingReason opens the skip message of every test that finds no shared
+// folder. A passing package's output is discarded by go test, so the run's
+// report (internal/testreport) counts skips by the text of their message
+// before the first "; ": keeping what differs between tests (the file they
+// need) after that separator lets a whole clone's worth of skips add up to
+// one line saying why.
+const MissingReason = "shared reference folder not found (set " + EnvDir + " or place it beside the checkout as ../shared)"
+
 // Path returns the shared file or folder at rel (slash-separated, e.g.
-// "specs/openai-openapi.json"), or skips the test with a clear message
-// when it is not there.
+// "specs/openai-openapi.json"), or skips the test when it is not there,
+// with a message of the form "<reason>; needs <rel>" (see MissingReason).
 func Path(tb testing.TB, rel string) string {
 	tb.Helper()
 	root := Root()
@@ -58,14 +66,14 @@ func Path(tb testing.TB, rel string) string {
 		tb.Fatalf("shared reference folder not found but %s=1 (set %s or place it beside the checkout as ../shared); it is needed for %s", EnvRequire, EnvDir, rel)
 	}
 	if root == "" {
-		tb.Skipf("shared reference folder not found (set %s or place it beside the checkout as ../shared); skipping test that needs %s", EnvDir, rel)
+		tb.Skipf("%s; needs %s", MissingReason, rel)
 	}
 	p := filepath.Join(root, filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
 		if os.Getenv(EnvRequire) == "1" {
 			tb.Fatalf("shared reference file %s not present (%v) but %s=1", p, err, EnvRequire)
 		}
-		tb.Skipf("shared reference file %s not present (%v); skipping", p, err)
+		tb.Skipf("shared reference file missing from %s; needs %s (%v)", root, rel, err)
 	}
 	return p
 }
