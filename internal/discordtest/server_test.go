@@ -45,8 +45,16 @@ func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo
 	}
 	s.Client = srv.HTTPClient()
 	s.Identify.Intents = intents
+	// Not AddHandlerOnce: in discordgo v0.29.0 it races Session.Close.
+	// After an event, Session.handle clears the once-handlers by writing
+	// the handlers map (event.go:183) while holding only the read lock, so
+	// the Disconnect event Close emits reads the map at the same time
+	// (event.go:175). Plain handlers are written only under the write lock,
+	// by AddHandler and by the remover it returns. (The remover must not
+	// run inside a handler when SyncEvents is set: it would wait for the
+	// lock the event holds.) Every test here adds handlers this way.
 	ready := make(chan *discordgo.Ready, 1)
-	s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) { ready <- r })
+	removeReady := s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { offer(ready, r) })
 	if err := s.Open(); err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -59,6 +67,7 @@ func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo
 	})
 	select {
 	case r := <-ready:
+		removeReady()
 		if r.User == nil || r.User.ID != srv.BotUser().ID {
 			t.Fatalf("Ready user = %+v, want %s", r.User, srv.BotUser().ID)
 		}
@@ -71,6 +80,15 @@ func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo
 		t.Fatal(err)
 	}
 	return s
+}
+
+// offer sends v unless c is full: a handler that outlives its first event
+// (a reconnect sends READY again) must not block discordgo.
+func offer[T any](c chan<- T, v T) {
+	select {
+	case c <- v:
+	default:
+	}
 }
 
 // recv turns a receive from any channel into a signal.
@@ -123,8 +141,8 @@ func TestOpenIdentifiesAndGetsReady(t *testing.T) {
 	s.Client = srv.HTTPClient()
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
 	ready, guild := make(chan *discordgo.Ready, 1), make(chan *discordgo.GuildCreate, 1)
-	s.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) { ready <- r })
-	s.AddHandlerOnce(func(_ *discordgo.Session, g *discordgo.GuildCreate) { guild <- g })
+	removeReady := s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { offer(ready, r) })
+	removeGuild := s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { offer(guild, g) })
 	if err := s.Open(); err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -136,6 +154,8 @@ func TestOpenIdentifiesAndGetsReady(t *testing.T) {
 			t.Fatal("READY or GUILD_CREATE handler did not fire")
 		}
 	}
+	removeReady()
+	removeGuild()
 	if err := srv.WaitForHeartbeats(ctxFor(t), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -762,12 +782,13 @@ func TestCloseThenOpenIdentifiesAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	ready := make(chan struct{}, 1)
-	s.AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { ready <- struct{}{} })
+	removeReady := s.AddHandler(func(*discordgo.Session, *discordgo.Ready) { offer(ready, struct{}{}) })
 	if err := s.Open(); err != nil {
 		t.Fatalf("second Open: %v", err)
 	}
 	select {
 	case <-ready:
+		removeReady()
 	case <-time.After(5 * time.Second):
 		t.Fatal("no READY after op 9")
 	}
