@@ -28,6 +28,7 @@ package discordtest
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -176,7 +177,12 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("/api/", s.serveREST)
 	mux.HandleFunc("/gateway", s.serveGateway)
 	mux.HandleFunc("/gateway/", s.serveGateway)
-	s.http = httptest.NewServer(mux)
+	s.http = httptest.NewUnstartedServer(mux)
+	// net/http logs what it cannot tell a handler (a broken connection,
+	// a handler panic) on the server's own logger; through the test's log
+	// it shows only where the test's output does (-v, or a failure).
+	s.http.Config.ErrorLog = log.New(tbWriter{tb}, "discordtest: ", 0)
+	s.http.Start()
 	base, err := discordapi.ParseBaseURL(s.http.URL)
 	if err != nil {
 		s.http.Close()
@@ -199,6 +205,15 @@ func (s *Server) close() {
 	}
 	s.wg.Wait()
 	s.http.Close()
+}
+
+// tbWriter sends a logger's lines to the test's log.
+type tbWriter struct{ tb testing.TB }
+
+func (w tbWriter) Write(p []byte) (int, error) {
+	w.tb.Helper()
+	w.tb.Logf("%s", strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // URL is the base URL to give discordapi.Transport (or ParseBaseURL).

@@ -45,6 +45,9 @@ func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo
 	}
 	s.Client = srv.HTTPClient()
 	s.Identify.Intents = intents
+	// Warnings too: TestMain keeps them out of passing runs, and a failing
+	// one prints them.
+	s.LogLevel = discordgo.LogWarning
 	// Not AddHandlerOnce: in discordgo v0.29.0 it races Session.Close.
 	// After an event, Session.handle clears the once-handlers by writing
 	// the handlers map (event.go:183) while holding only the read lock, so
@@ -496,6 +499,11 @@ func TestDropConnectionResumes(t *testing.T) {
 	g := srv.Gateway()
 	if len(g.Identifies) != 1 || g.Connections != 2 || !g.Connected {
 		t.Errorf("gateway = %+v", g)
+	}
+	// The drop is expected, and so is discordgo's warning about it: kept
+	// by TestMain rather than printed.
+	if got := discordgoLogged("error reading from gateway " + srv.GatewayURL()); len(got) != 1 {
+		t.Errorf("discordgo logged %q about the drop, want one read error", got)
 	}
 	var last int64
 	for _, e := range g.Events {
