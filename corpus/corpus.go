@@ -6,7 +6,9 @@ package corpus
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
+	"unicode"
 )
 
 // ErrNoText is reported for a source that holds no paragraph to answer
@@ -68,4 +70,23 @@ func (a Article) Validate() error {
 		errs = append(errs, ErrNoText)
 	}
 	return errors.Join(errs...)
+}
+
+// isHTTPURL accepts absolute http and https URLs only: a link the bot shows
+// must open in a browser.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// checkSegmentID keeps segment ids usable as command arguments and filter
+// values: one word, no spaces.
+func checkSegmentID(id string) error {
+	if id == "" {
+		return fmt.Errorf("empty segment id")
+	}
+	if strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || r == ':' || r == '"' }) >= 0 {
+		return fmt.Errorf("segment id %q must be one word (like \"digital-media\")", id)
+	}
+	return nil
 }
