@@ -2,23 +2,34 @@ package corpus
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
 )
+
+// markdown reads CommonMark, plus "~~strikethrough~~", which writers use
+// and a hand-written reader would get wrong around setext headings,
+// nested brackets and code spans. goldmark's parser holds no state
+// between documents, so one serves every call.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.Strikethrough)).Parser()
 
 // ParseMarkdown reads an article written in Markdown, optionally opened by
 // front matter (see frontMatter for the keys). name is the file name, kept
 // as the article's Source and used for passage IDs when the part is not
 // known.
 //
-// Title: the front matter's, else the first "# " heading, else the first
-// non-empty line. "##" and deeper headings start sections; paragraphs before
-// the first one form the IntroHeading section. Consecutive non-blank lines
-// are one paragraph; each list item is a paragraph of its own; inline
-// markup is stripped. A section's segment comes from the front matter's
-// segments map, else from its segment key.
+// Title: the front matter's, else the first level-1 heading ("# Title" or
+// "Title" underlined with "="), else the first non-empty line. Deeper
+// headings start sections; paragraphs before the first one form the
+// IntroHeading section. Each paragraph, list item and paragraph of a block
+// quote is a paragraph; code is kept as text; HTML and rules are dropped;
+// inline markup is reduced to its text. A section's segment comes from the
+// front matter's segments map, else from its segment key.
 //
 // Errors name the line (“line 3: part "two" is not a number”) but not the
 // file: the caller knows the file and adds it, as Load does.
@@ -32,12 +43,11 @@ func ParseMarkdown(name string, data []byte) (Article, error) {
 			return Article{}, err
 		}
 	}
-	p := markdownParser{fm: fm, title: fm.title, b: sectionBuilder{introSegment: fm.segment}}
-	p.titleFromFirstLine = fm.title == "" && !hasTitleHeading(lines[body:])
-	for _, line := range lines[body:] {
-		p.line(line)
-	}
-	p.flush()
+	src := []byte(strings.Join(lines[body:], "\n"))
+	doc := markdown.Parse(text.NewReader(src))
+	p := markdownParser{src: src, fm: fm, title: fm.title, b: sectionBuilder{introSegment: fm.segment}}
+	p.titleFromFirstLine = fm.title == "" && !hasTitleHeading(doc, src)
+	p.block(doc)
 	if err := p.checkSegments(); err != nil {
 		return Article{}, err
 	}
@@ -51,87 +61,50 @@ func ParseMarkdown(name string, data []byte) (Article, error) {
 	})
 }
 
-// markdownParser is the state of one pass over a Markdown body.
+// markdownParser is the state of one walk over a Markdown body.
 type markdownParser struct {
+	src   []byte // the body, which the AST's segments point into
 	fm    frontMatter
 	title string
 	// titleFromFirstLine: no title anywhere else, so the first non-empty
 	// line is the title.
 	titleFromFirstLine bool
 	b                  sectionBuilder
-	para               []string // lines of the paragraph being read
-	inFence, inComment bool
 	usedSegments       map[string]bool
 }
 
-var (
-	listMarker   = regexp.MustCompile(`^(?:[-*+]|\d{1,9}[.)])(?:\s+|$)`)
-	thematicRule = regexp.MustCompile(`^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|=+)$`)
-)
-
-func (p *markdownParser) line(raw string) {
-	t := strings.TrimSpace(raw)
-	switch {
-	case p.inComment:
-		p.inComment = !strings.Contains(t, "-->")
-		return
-	case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
-		p.flush()
-		p.inFence = !p.inFence
-		return
-	case p.inFence:
-		// Code is rare in an article; keep its text as paragraphs.
-		if t == "" {
-			p.flush()
+// block reads block n and the blocks inside it.
+func (p *markdownParser) block(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Heading:
+		// Only the article's own headings make sections: one inside a
+		// quote or a list item is part of what is quoted or listed.
+		if n.Parent().Kind() == ast.KindDocument {
+			p.heading(n.Level, inlineText(n, p.src))
 		} else {
-			p.para = append(p.para, t)
+			p.paragraph(inlineLines(n, p.src))
 		}
-		return
-	case t == "":
-		p.flush()
-		return
-	case strings.HasPrefix(t, "<!--"):
-		p.flush()
-		p.inComment = !strings.Contains(t[4:], "-->")
-		return
-	}
-	if p.titleFromFirstLine {
-		p.titleFromFirstLine = false
-		if _, text, ok := atxHeading(t); ok {
-			t = text
-		} else if m := listMarker.FindString(t); m != "" {
-			t = t[len(m):]
+	case *ast.Paragraph, *ast.TextBlock:
+		p.paragraph(inlineLines(n, p.src))
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
+		p.code(n)
+	case *ast.HTMLBlock, *ast.ThematicBreak:
+		// Markup only: nothing a reader would quote.
+	default:
+		// The document, lists, list items, block quotes.
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			p.block(c)
 		}
-		p.title = stripInline(t)
-		return
-	}
-	if level, text, ok := atxHeading(t); ok {
-		p.flush()
-		p.heading(level, stripInline(text))
-		return
-	}
-	if thematicRule.MatchString(t) {
-		p.flush()
-		return
-	}
-	if strings.HasPrefix(t, ">") {
-		t = strings.TrimSpace(strings.TrimLeft(t, "> "))
-		if t == "" {
-			p.flush()
-			return
-		}
-	}
-	if m := listMarker.FindString(t); m != "" {
-		p.flush()
-		t = t[len(m):]
-	}
-	if t != "" {
-		p.para = append(p.para, t)
 	}
 }
 
 func (p *markdownParser) heading(level int, text string) {
 	if text == "" {
+		return
+	}
+	if p.titleFromFirstLine {
+		p.titleFromFirstLine = false
+		p.title = text
 		return
 	}
 	if level == 1 {
@@ -146,11 +119,38 @@ func (p *markdownParser) heading(level int, text string) {
 	p.b.startSection(text, p.segmentFor(text))
 }
 
-func (p *markdownParser) flush() {
-	if len(p.para) > 0 {
-		p.b.addParagraph(stripInline(strings.Join(p.para, " ")))
-		p.para = p.para[:0]
+// paragraph adds the paragraph made of lines, unless its first line is the
+// article's title.
+func (p *markdownParser) paragraph(lines []string) {
+	if p.titleFromFirstLine {
+		for i, l := range lines {
+			if l = collapseSpace(l); l != "" {
+				p.titleFromFirstLine = false
+				p.title = l
+				lines = lines[i+1:]
+				break
+			}
+		}
 	}
+	p.b.addParagraph(strings.Join(lines, " "))
+}
+
+// code keeps the text of a code block: code is rare in an article, and
+// when there is some, it is quoted as written. A blank line inside it
+// ends a paragraph, as in prose.
+func (p *markdownParser) code(n ast.Node) {
+	var para []string
+	segs := n.Lines()
+	for i := 0; i < segs.Len(); i++ {
+		seg := segs.At(i)
+		if t := strings.TrimSpace(string(seg.Value(p.src))); t != "" {
+			para = append(para, t)
+			continue
+		}
+		p.b.addParagraph(strings.Join(para, " "))
+		para = para[:0]
+	}
+	p.b.addParagraph(strings.Join(para, " "))
 }
 
 // segmentFor returns the segment of the section headed h: the front
@@ -192,34 +192,11 @@ func (p *markdownParser) checkSegments() error {
 	return fmt.Errorf("line %d: segments: no section is headed %q", p.fm.segmentLine[h], h)
 }
 
-// atxHeading parses "## Heading ##" lines: level 1–6, a space after the
-// hashes, optional closing hashes.
-func atxHeading(t string) (level int, text string, ok bool) {
-	level = len(t) - len(strings.TrimLeft(t, "#"))
-	if level == 0 || level > 6 {
-		return 0, "", false
-	}
-	rest := t[level:]
-	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
-		return 0, "", false // "#hashtag"
-	}
-	rest = strings.TrimSpace(rest)
-	if closed := strings.TrimRight(rest, "#"); closed == "" || strings.HasSuffix(closed, " ") {
-		rest = strings.TrimSpace(closed)
-	}
-	return level, rest, true
-}
-
-// hasTitleHeading reports whether a "# " heading appears outside code.
-func hasTitleHeading(lines []string) bool {
-	fence := false
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fence = !fence
-			continue
-		}
-		if level, text, ok := atxHeading(t); ok && !fence && level == 1 && text != "" {
+// hasTitleHeading reports whether the article has a level-1 heading of its
+// own (not one inside a quote or a list), which is then its title.
+func hasTitleHeading(doc ast.Node, src []byte) bool {
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		if h, ok := c.(*ast.Heading); ok && h.Level == 1 && inlineText(h, src) != "" {
 			return true
 		}
 	}

@@ -209,11 +209,135 @@ func TestParseMarkdownStructure(t *testing.T) {
 	}
 }
 
+// TestParseMarkdownCommonMark covers what a reading line by line got
+// wrong: setext headings, brackets and parentheses in links, markup
+// inside code spans, and the blocks and inlines that are not text.
+func TestParseMarkdownCommonMark(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         string
+		wantTitle  string
+		wantSeries string
+		wantPart   int
+		wantSecs   []Section
+	}{
+		{
+			name:      "setext level-1 heading is the title",
+			in:        "Lotus Foods (Part 1): Shops\n===========================\n\nText.\n",
+			wantTitle: "Lotus Foods (Part 1): Shops", wantSeries: "Lotus Foods", wantPart: 1,
+			wantSecs: []Section{{Heading: IntroHeading, Paragraphs: []string{"Text."}}},
+		},
+		{
+			name:      "setext level-2 heading starts a section",
+			in:        "# T\n\nIntro.\n\nStores\n------\n\nText.\n",
+			wantTitle: "T",
+			wantSecs: []Section{
+				{Heading: IntroHeading, Paragraphs: []string{"Intro."}},
+				{Heading: "Stores", Paragraphs: []string{"Text."}},
+			},
+		},
+		{
+			name:      "setext level-1 heading after a front matter title is a section",
+			in:        "---\ntitle: T\n---\nOther Top\n=========\nText.\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: "Other Top", Paragraphs: []string{"Text."}}},
+		},
+		{
+			name:      "link with parentheses in its URL",
+			in:        "# T\n\nSee [the filing](https://a.io/a_(b)) and [x](<https://a.io/c d>) for more.\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"See the filing and x for more."}}},
+		},
+		{
+			name:      "link text with brackets and markup",
+			in:        "# T\n\nRead [the *[annual]* report](https://a.io/r).\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"Read the [annual] report."}}},
+		},
+		{
+			name:      "code spans keep their markup",
+			in:        "# T\n\nRun `a*b*c` and `__init__` and `` `x` `` and `\\*`.\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"Run a*b*c and __init__ and `x` and \\*."}}},
+		},
+		{
+			name:      "code span across lines",
+			in:        "# T\n\nA `b\nc` d.\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"A b c d."}}},
+		},
+		{
+			name:      "autolinks, images, raw HTML, references, escapes",
+			in:        "# T\n\nGo to <https://a.io/x> or see ![the *chart*](c.png) <span>here</span> &amp; \\[not a link\\](x) &copy; &#8364;5 &nosuch;\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"Go to https://a.io/x or see the chart here & [not a link](x) © €5 &nosuch;"}}},
+		},
+		{
+			name:      "reference link, its definition dropped",
+			in:        "# T\n\nSee [the report][r].\n\n[r]: https://a.io/r \"Report\"\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"See the report."}}},
+		},
+		{
+			name:      "hard line breaks are spaces",
+			in:        "# T\n\nline one  \nline two\\\nline three\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"line one line two line three"}}},
+		},
+		{
+			name:      "heading inside a quote is quoted text",
+			in:        "# T\n\n> ## Said\n> words\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"Said", "words"}}},
+		},
+		{
+			name:      "indented code kept as text, HTML block dropped",
+			in:        "# T\n\nText.\n\n    code *a*\n\n    more\n\n<div class=\"ad\">\nBuy now\n</div>\n\nEnd.\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"Text.", "code *a*", "more", "End."}}},
+		},
+		{
+			name:      "nested list items and a loose item's paragraphs",
+			in:        "# T\n\n- a\n  - b\n- c\n\n  c again\n",
+			wantTitle: "T",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"a", "b", "c", "c again"}}},
+		},
+		{
+			name:      "title from the first line of a quote",
+			in:        "> A quoted title\n> and its text\n\nMore.\n",
+			wantTitle: "A quoted title",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"and its text", "More."}}},
+		},
+		{
+			name:      "code is never the title",
+			in:        "```\ncode\n```\nA title\nText.\n",
+			wantTitle: "A title",
+			wantSecs:  []Section{{Heading: IntroHeading, Paragraphs: []string{"code", "Text."}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := ParseMarkdown("x.md", []byte(tt.in))
+			if err != nil {
+				t.Fatalf("ParseMarkdown: %v", err)
+			}
+			if a.Title != tt.wantTitle || a.Series != tt.wantSeries || a.Part != tt.wantPart {
+				t.Errorf("title/series/part = %q/%q/%d, want %q/%q/%d", a.Title, a.Series, a.Part, tt.wantTitle, tt.wantSeries, tt.wantPart)
+			}
+			if !reflect.DeepEqual(a.Sections, tt.wantSecs) {
+				t.Errorf("sections\n got %#v\nwant %#v", a.Sections, tt.wantSecs)
+			}
+		})
+	}
+}
+
 func FuzzParseMarkdown(f *testing.F) {
 	f.Add(readTestdata(f, "markdown/good.md"))
 	for _, s := range []string{
 		"", "---", "---\n---\n", "---\npart: x\n---\n", "# T\n\n## S\n\n- a\n- b\n",
 		"---\nsegments:\n  \"A: b\": c\n---\n## A: b\ntext\n", "```\n# x\n", "<!--", "*a* **b** [c](d) `e`",
+		"---\ntitle: \"A (Part 1): B\" # c\nsegments: {S: s}\n---\nT\n=\n\nS\n-\n\n> x\n", "---\ntitle: A: B\nx: &a [*a]\n---\n",
+		"[a](<b c> \"d\") ![e](f) <g@h.io> &amp;\\* `*`\n\n    code\n",
 	} {
 		f.Add([]byte(s))
 	}
