@@ -103,7 +103,7 @@ func (s *Server) channelObject(ch *channel) map[string]any {
 		o["rate_limit_per_user"] = 0
 		o["thread_metadata"] = map[string]any{
 			"archived": false, "auto_archive_duration": 1440, "locked": false,
-			"archive_timestamp": timestamp(time.Now()), "create_timestamp": timestamp(time.Now()),
+			"archive_timestamp": timestamp(s.now()), "create_timestamp": timestamp(s.now()),
 		}
 	default:
 		o["guild_id"] = ch.GuildID
@@ -201,7 +201,7 @@ func (s *Server) messageEventLocked(m *message, ch *channel) messageEvent {
 		ev.need, ev.gated = IntentDirectMessages, false
 	} else {
 		data["guild_id"] = ch.GuildID
-		data["member"] = map[string]any{"roles": []any{}, "joined_at": timestamp(time.Now().Add(-time.Hour)), "deaf": false, "mute": false, "flags": 0}
+		data["member"] = map[string]any{"roles": []any{}, "joined_at": timestamp(s.now().Add(-time.Hour)), "deaf": false, "mute": false, "flags": 0}
 	}
 	if a, ok := data["author"].(map[string]any); ok && a["id"] == s.cfg.bot.ID {
 		ev.gated = false
@@ -529,7 +529,7 @@ func (s *Server) DispatchMessage(channelID string, author User, content string, 
 	if mentionsBot && !strings.Contains(content, mention) {
 		content = mention + " " + content
 	}
-	m := s.newMessageLocked(ch, author, map[string]any{"content": content}, time.Now())
+	m := s.newMessageLocked(ch, author, map[string]any{"content": content}, s.now())
 	if mentionsBot {
 		m.obj["mentions"] = []any{userObject(s.cfg.bot)}
 	}

@@ -366,7 +366,7 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage, version string) bool {
 		Properties     map[string]any `json:"properties"`
 		LargeThreshold int            `json:"large_threshold"`
 	}
-	rec := Identify{At: time.Now(), Shard: [2]int{0, 1}}
+	rec := Identify{At: s.now(), Shard: [2]int{0, 1}}
 	fail := func(code int, reason, why string) bool {
 		rec.CloseCode = code
 		s.mu.Lock()
@@ -450,7 +450,7 @@ func (s *Server) resume(c *gwConn, raw json.RawMessage) bool {
 		c.closeWith(4002, "Error while decoding payload.")
 		return false
 	}
-	rec := Resume{At: time.Now(), SessionID: d.SessionID, Seq: d.Seq}
+	rec := Resume{At: s.now(), SessionID: d.SessionID, Seq: d.Seq}
 	if !s.validToken(d.Token) {
 		s.mu.Lock()
 		s.gw.state.Resumes = append(s.gw.state.Resumes, rec)
@@ -526,7 +526,7 @@ func (s *Server) sendLocked(sess *gwSession, typ string, data map[string]any) bo
 	}
 	sess.log = append(sess.log, loggedEvent{seq: seq, payload: payload})
 	conn := sess.conn
-	s.gw.state.Events = append(s.gw.state.Events, GatewayEvent{At: time.Now(), Type: typ, Seq: seq, Sent: conn != nil})
+	s.gw.state.Events = append(s.gw.state.Events, GatewayEvent{At: s.now(), Type: typ, Seq: seq, Sent: conn != nil})
 	s.notifyLocked()
 	s.mu.Unlock()
 	if conn == nil {
@@ -551,7 +551,7 @@ func (s *Server) dispatch(typ string, data map[string]any, need int64, gated boo
 		withheld = "intent " + intentName(need) + " not requested"
 	}
 	if withheld != "" {
-		s.gw.state.Events = append(s.gw.state.Events, GatewayEvent{At: time.Now(), Type: typ, Withheld: withheld})
+		s.gw.state.Events = append(s.gw.state.Events, GatewayEvent{At: s.now(), Type: typ, Withheld: withheld})
 		s.notifyLocked()
 		s.mu.Unlock()
 		return
@@ -606,7 +606,7 @@ func (s *Server) readyLocked(sess *gwSession) map[string]any {
 // channels and threads, so a bot that reads discordgo's State finds them.
 // s.mu must be held.
 func (s *Server) guildCreateLocked() map[string]any {
-	joined := timestamp(time.Now().Add(-24 * time.Hour))
+	joined := timestamp(s.now().Add(-24 * time.Hour))
 	channels, threads := []any{}, []any{}
 	for _, ch := range s.state.channels {
 		switch ch.Type {

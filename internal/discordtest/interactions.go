@@ -102,7 +102,7 @@ func (s *Server) DispatchInteraction(spec InteractionSpec) Interaction {
 	payload := s.interactionPayloadLocked(in, ch, spec, data)
 	raw, _ := json.Marshal(payload)
 	in.Payload = raw
-	in.DispatchedAt = time.Now()
+	in.DispatchedAt = s.now()
 	s.state.interactions[in.ID] = in
 	s.state.byToken[in.Token] = in
 	s.notifyLocked()
@@ -280,7 +280,7 @@ func (s *Server) interactionPayloadLocked(in *interaction, ch *channel, spec Int
 		p["authorizing_integration_owners"] = map[string]any{"0": ch.GuildID}
 		p["member"] = map[string]any{
 			"user": userObject(spec.User), "roles": []any{}, "permissions": spec.Permissions,
-			"joined_at": timestamp(time.Now().Add(-time.Hour)), "deaf": false, "mute": false, "flags": 0,
+			"joined_at": timestamp(s.now().Add(-time.Hour)), "deaf": false, "mute": false, "flags": 0,
 			"nick": nil, "avatar": nil, "premium_since": nil, "pending": false,
 		}
 	} else {

@@ -140,7 +140,7 @@ type call struct {
 // serveREST is the entry point for /api/: route, authenticate, rate-limit,
 // validate against the spec, then hand over to the route's handler.
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
-	c := &call{s: s, w: w, r: r, now: time.Now()}
+	c := &call{s: s, w: w, r: r, now: s.now()}
 	version, path, ok := splitVersion(r.URL.Path)
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {

@@ -89,6 +89,7 @@ type config struct {
 	rateLimit           int
 	rateWindow          time.Duration
 	privilegedAllowed   int64
+	now                 func() time.Time
 }
 
 // Option configures a Server.
@@ -130,6 +131,21 @@ func WithRateLimit(limit int, window time.Duration) Option {
 	return func(c *config) { c.rateLimit, c.rateWindow = limit, window }
 }
 
+// WithClock makes the fake read the time from now instead of time.Now: the
+// interaction clock (the deadline of the first callback, the token
+// lifetime), rate-limit windows and retry_after, and every timestamp and
+// snowflake the fake makes. A test that owns the clock decides what "4 s
+// later" is, so a loaded machine cannot turn a prompt callback into a late
+// one, and a late one needs no sleep (see Clock). Socket deadlines (the
+// heartbeat timeout, write timeouts) stay on the real clock: they guard real
+// connections.
+//
+// now is called from the fake's handler goroutines, so it must be safe for
+// concurrent use. A clock that stands still is fine: IDs still increase, and
+// a rate-limit window simply never ends, which the default limit of 1000
+// requests per window leaves room for.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
 // WithPrivilegedIntents sets which privileged intents (GUILD_MEMBERS,
 // GUILD_PRESENCES, MESSAGE_CONTENT) the application may request, as enabled
 // in Discord's developer portal. Default: MESSAGE_CONTENT only. Identifying
@@ -156,6 +172,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		rateLimit:           1000,
 		rateWindow:          time.Second,
 		privilegedAllowed:   IntentMessageContent,
+		now:                 time.Now,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -206,6 +223,9 @@ func (s *Server) close() {
 	s.wg.Wait()
 	s.http.Close()
 }
+
+// now is the fake's clock (WithClock).
+func (s *Server) now() time.Time { return s.cfg.now() }
 
 // tbWriter sends a logger's lines to the test's log.
 type tbWriter struct{ tb testing.TB }
@@ -277,7 +297,7 @@ const discordEpoch = 1420070400000
 // "after" in message history compare like Discord's. s.mu must be held.
 func (s *Server) newIDLocked() string {
 	s.idSeq++
-	ms := uint64(time.Now().UnixMilli() - discordEpoch)
+	ms := uint64(s.now().UnixMilli() - discordEpoch)
 	return strconv.FormatUint(ms<<22|(s.idSeq&0x3fffff), 10)
 }
 

@@ -68,14 +68,10 @@ func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo
 		s.ShouldReconnectOnError = false
 		s.Close()
 	})
-	select {
-	case r := <-ready:
-		removeReady()
-		if r.User == nil || r.User.ID != srv.BotUser().ID {
-			t.Fatalf("Ready user = %+v, want %s", r.User, srv.BotUser().ID)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Ready handler did not fire")
+	r := receive(t, ready, "the Ready handler")
+	removeReady()
+	if r.User == nil || r.User.ID != srv.BotUser().ID {
+		t.Fatalf("Ready user = %+v, want %s", r.User, srv.BotUser().ID)
 	}
 	// See WaitForHeartbeats: closing before the first heartbeat can leave
 	// discordgo reconnecting for ever.
@@ -94,17 +90,41 @@ func offer[T any](c chan<- T, v T) {
 	}
 }
 
-// recv turns a receive from any channel into a signal.
-func recv[T any](c <-chan T) <-chan bool {
-	out := make(chan bool, 1)
-	go func() { <-c; out <- true }()
-	return out
+// hangGuard bounds every wait in these tests only so that a broken fake
+// fails a test instead of hanging it; nothing depends on it being short,
+// so it is generous for a loaded machine.
+const hangGuard = 15 * time.Second
+
+// receive waits for what discordgo hands a handler (or a handler reports).
+func receive[T any](t *testing.T, c <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-c:
+		return v
+	case <-time.After(hangGuard):
+		t.Fatalf("%s: nothing after %v", what, hangGuard)
+		var zero T
+		return zero
+	}
 }
 
+// ctxFor bounds a Wait* call of a test by hangGuard.
 func ctxFor(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// clockStart is where the tests' Clocks start.
+var clockStart = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// newOnClock starts a fake on a Clock of its own. Interaction tests use it
+// so that the 3 s deadline counts only the time the test says has passed:
+// a prompt callback cannot turn late because the machine is loaded.
+func newOnClock(tb testing.TB, opts ...Option) (*Server, *Clock) {
+	tb.Helper()
+	clock := NewClock(clockStart)
+	return New(tb, append([]Option{WithClock(clock.Now)}, opts...)...), clock
 }
 
 // restError unpacks discordgo's error for a non-2xx answer.
@@ -150,13 +170,8 @@ func TestOpenIdentifiesAndGetsReady(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	for _, ch := range []<-chan bool{recv(ready), recv(guild)} {
-		select {
-		case <-ch:
-		case <-time.After(5 * time.Second):
-			t.Fatal("READY or GUILD_CREATE handler did not fire")
-		}
-	}
+	receive(t, ready, "the READY handler")
+	receive(t, guild, "the GUILD_CREATE handler")
 	removeReady()
 	removeGuild()
 	if err := srv.WaitForHeartbeats(ctxFor(t), 1); err != nil {
@@ -197,7 +212,7 @@ func TestOpenIdentifiesAndGetsReady(t *testing.T) {
 
 func TestSlashCommandDeferredThenEdited(t *testing.T) {
 	t.Parallel()
-	srv := New(t)
+	srv, clock := newOnClock(t)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 
 	cmds, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), srv.GuildID(), []*discordgo.ApplicationCommand{askCommand})
@@ -230,6 +245,9 @@ func TestSlashCommandDeferredThenEdited(t *testing.T) {
 		data := ic.ApplicationCommandData()
 		r := result{question: data.GetOption("question").StringValue(), passages: data.GetOption("passages").IntValue()}
 		if r.err = s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); r.err == nil {
+			// The answer takes longer than the 3 s a first callback gets:
+			// a deferred response may be edited until the token expires.
+			clock.Advance(10 * time.Second)
 			answer := "The answer to " + r.question
 			_, r.err = s.InteractionResponseEdit(ic.Interaction, &discordgo.WebhookEdit{Content: &answer, AllowedMentions: noMentions()})
 		}
@@ -241,7 +259,7 @@ func TestSlashCommandDeferredThenEdited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := <-results
+	r := receive(t, results, "the handler")
 	if r.err != nil || r.question != "who is Ada?" || r.passages != 3 {
 		t.Fatalf("handler saw %+v", r)
 	}
@@ -249,11 +267,14 @@ func TestSlashCommandDeferredThenEdited(t *testing.T) {
 		t.Errorf("final response = %+v", msg)
 	}
 	got, _ := srv.Interaction(in.ID)
-	if len(got.Callbacks) != 1 || got.Callbacks[0].Type != 5 || !got.Callbacks[0].Accepted || got.Callbacks[0].Delay > time.Second {
-		t.Errorf("callbacks = %+v", got.Callbacks)
+	if len(got.Callbacks) != 1 || got.Callbacks[0].Type != 5 || !got.Callbacks[0].Accepted || got.Callbacks[0].Delay != 0 {
+		t.Errorf("callbacks = %+v, want one deferral accepted at once", got.Callbacks)
 	}
 	if len(got.Original.Edits) != 1 || got.Original.AllowedMentions == nil {
-		t.Errorf("original = %+v", got.Original)
+		t.Fatalf("original = %+v", got.Original)
+	}
+	if at := got.Original.Edits[0].At.Sub(got.DispatchedAt); at != 10*time.Second {
+		t.Errorf("edit at %v after dispatch on the fake's clock, want 10s", at)
 	}
 	if h := srv.Messages(srv.ChannelID()); len(h) != 1 || h[0].InteractionID != in.ID {
 		t.Errorf("channel history = %+v", h)
@@ -307,12 +328,11 @@ func TestContentTooLongIsRejected(t *testing.T) {
 	}
 }
 
-// respondOnce answers the next interaction with a message, twice or late as
-// told, and reports the errors of both callbacks.
-func answerInteractions(s *discordgo.Session, delay time.Duration, times int) <-chan []error {
+// answerInteractions answers the next interaction with a message, as many
+// times as told, and reports the error of each callback.
+func answerInteractions(s *discordgo.Session, times int) <-chan []error {
 	out := make(chan []error, 1)
 	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-		time.Sleep(delay)
 		var errs []error
 		for range times {
 			errs = append(errs, s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
@@ -328,15 +348,15 @@ func answerInteractions(s *discordgo.Session, delay time.Duration, times int) <-
 func TestSecondCallbackIsRejected(t *testing.T) {
 	t.Parallel()
 	rtb := recordtb.New(t)
-	srv := New(rtb)
+	srv, _ := newOnClock(rtb)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
 		t.Fatal(err)
 	}
-	results := answerInteractions(s, 0, 2)
+	results := answerInteractions(s, 2)
 
 	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
-	errs := <-results
+	errs := receive(t, results, "the callbacks")
 	if errs[0] != nil {
 		t.Fatalf("first callback: %v", errs[0])
 	}
@@ -350,32 +370,133 @@ func TestSecondCallbackIsRejected(t *testing.T) {
 	}
 }
 
-func TestLateCallbackIsRejected(t *testing.T) {
+// TestInteractionCallbackDeadline runs the interaction clock on the fake's
+// Clock: the test, not the machine's speed, decides how long the bot took
+// to call back, and the fake measures exactly that.
+func TestInteractionCallbackDeadline(t *testing.T) {
 	t.Parallel()
-	rtb := recordtb.New(t)
-	srv := New(rtb, WithInteractionDeadline(200*time.Millisecond))
-	s := openSession(t, srv, discordgo.IntentsGuilds)
-	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		deadline time.Duration // 0: Discord's 3 s
+		after    time.Duration // from dispatch to the callback
+		late     string        // what the violation says; "" when in time
+	}{
+		{name: "at once"},
+		{name: "on the last instant", after: 3 * time.Second},
+		{name: "a millisecond late", after: 3*time.Second + time.Millisecond, late: "callback 3.001s after dispatch, past the 3s deadline"},
+		{name: "four seconds", after: 4 * time.Second, late: "callback 4s after dispatch, past the 3s deadline"},
+		{name: "shorter deadline", deadline: 200 * time.Millisecond, after: 300 * time.Millisecond, late: "callback 300ms after dispatch, past the 200ms deadline"},
 	}
-	results := answerInteractions(s, 300*time.Millisecond, 1)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rtb := recordtb.New(t)
+			var opts []Option
+			if tt.deadline != 0 {
+				opts = append(opts, WithInteractionDeadline(tt.deadline))
+			}
+			srv, clock := newOnClock(rtb, opts...)
+			s := openSession(t, srv, discordgo.IntentsGuilds)
+			if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+				t.Fatal(err)
+			}
+			// The handler waits for the test to move the clock, then calls back.
+			arrived, proceed, result := make(chan struct{}, 1), make(chan struct{}), make(chan error, 1)
+			s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+				arrived <- struct{}{}
+				<-proceed
+				result <- s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+					Type: discordgo.InteractionResponseChannelMessageWithSource,
+					Data: &discordgo.InteractionResponseData{Content: "hello", AllowedMentions: noMentions()},
+				})
+			})
 
-	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
-	errs := <-results
-	if status, code := restError(t, errs[0]); status != http.StatusNotFound || code != 10062 {
-		t.Fatalf("late callback: status %d code %d, want 404 10062", status, code)
+			in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
+			receive(t, arrived, "INTERACTION_CREATE")
+			clock.Advance(tt.after)
+			close(proceed)
+			err := receive(t, result, "the callback's answer")
+
+			got, _ := srv.Interaction(in.ID)
+			if len(got.Callbacks) != 1 || got.Callbacks[0].Delay != tt.after {
+				t.Fatalf("callbacks = %+v, want one %v after dispatch", got.Callbacks, tt.after)
+			}
+			if tt.late == "" {
+				if err != nil || !got.Acknowledged() || got.Original == nil || got.Original.Content != "hello" {
+					t.Errorf("callback in time: err %v, interaction %+v", err, got)
+				}
+				expectViolation(t, rtb, srv)
+				return
+			}
+			if status, code := restError(t, err); status != http.StatusNotFound || code != 10062 {
+				t.Fatalf("late callback: status %d code %d, want 404 10062", status, code)
+			}
+			expectViolation(t, rtb, srv, tt.late)
+			if got.Acknowledged() || got.Original != nil {
+				t.Errorf("late callback took effect: %+v", got)
+			}
+		})
 	}
-	expectViolation(t, rtb, srv, "past the 200ms deadline")
-	got, _ := srv.Interaction(in.ID)
-	if got.Acknowledged() || got.Original != nil || got.Callbacks[0].Delay < 300*time.Millisecond {
-		t.Errorf("interaction = %+v", got)
+}
+
+// TestInteractionTokenLifetime: edits of the response work until the
+// token's 15 minutes are over, on the fake's clock.
+func TestInteractionTokenLifetime(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		after   time.Duration // from dispatch to the edit
+		expired string        // what the violation says; "" while the token works
+	}{
+		{name: "a second before the end", after: 15*time.Minute - time.Second},
+		{name: "on the last instant", after: 15 * time.Minute},
+		{name: "a second too late", after: 15*time.Minute + time.Second, expired: "interaction token used 15m1s after dispatch, past its 15m0s lifetime"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rtb := recordtb.New(t)
+			srv, clock := newOnClock(rtb)
+			s := openSession(t, srv, discordgo.IntentsGuilds)
+			if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
+				t.Fatal(err)
+			}
+			deferred := make(chan *discordgo.Interaction, 1)
+			s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+				if err := s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); err != nil {
+					t.Errorf("defer: %v", err)
+				}
+				deferred <- ic.Interaction
+			})
+			in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
+			ic := receive(t, deferred, "the deferral")
+
+			clock.Advance(tt.after)
+			answer := "late answer"
+			_, err := s.InteractionResponseEdit(ic, &discordgo.WebhookEdit{Content: &answer, AllowedMentions: noMentions()})
+			got, _ := srv.Interaction(in.ID)
+			if tt.expired == "" {
+				if err != nil || got.Original.Content != answer {
+					t.Errorf("edit while the token works: err %v, original %+v", err, got.Original)
+				}
+				expectViolation(t, rtb, srv)
+				return
+			}
+			if status, code := restError(t, err); status != http.StatusUnauthorized || code != 50027 {
+				t.Fatalf("edit with an expired token: status %d code %d, want 401 50027", status, code)
+			}
+			expectViolation(t, rtb, srv, tt.expired)
+			if !got.Original.Loading() {
+				t.Errorf("expired edit took effect: %+v", got.Original)
+			}
+		})
 	}
 }
 
 func TestEditOriginalBeforeCallback(t *testing.T) {
 	t.Parallel()
 	rtb := recordtb.New(t)
-	srv := New(rtb)
+	srv, _ := newOnClock(rtb)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
 		t.Fatal(err)
@@ -387,7 +508,7 @@ func TestEditOriginalBeforeCallback(t *testing.T) {
 		results <- err
 	})
 	srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
-	if status, code := restError(t, <-results); status != http.StatusNotFound || code != 10015 {
+	if status, code := restError(t, receive(t, results, "the edit")); status != http.StatusNotFound || code != 10015 {
 		t.Fatalf("status %d code %d, want 404 10015", status, code)
 	}
 	expectViolation(t, rtb, srv, "before a callback created it")
@@ -482,12 +603,7 @@ func TestDropConnectionResumes(t *testing.T) {
 
 	seen := map[string]bool{}
 	for len(seen) < 2 {
-		select {
-		case id := <-got:
-			seen[id] = true
-		case <-time.After(5 * time.Second):
-			t.Fatalf("interactions seen %v, want %s and %s", seen, missed.ID, after.ID)
-		}
+		seen[receive(t, got, "the missed and the later interaction")] = true
 	}
 	if !seen[missed.ID] || !seen[after.ID] {
 		t.Fatalf("seen %v", seen)
@@ -574,12 +690,7 @@ func TestDirectMessage(t *testing.T) {
 	user := User{ID: "1400000000000000002", Username: "reader"}
 	dmID := srv.DMChannel(user)
 	srv.DispatchMessage(dmID, user, "hello bot", false)
-	var in *discordgo.MessageCreate
-	select {
-	case in = <-received:
-	case <-time.After(5 * time.Second):
-		t.Fatal("DM not received")
-	}
+	in := receive(t, received, "the DM")
 	if in.Content != "hello bot" || in.GuildID != "" || in.Author.ID != user.ID {
 		t.Fatalf("received %+v", in.Message)
 	}
@@ -595,13 +706,8 @@ func TestDirectMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The bot's own message comes back on the gateway too: bots must skip it.
-	select {
-	case echo := <-received:
-		if echo.Author.ID != srv.BotUser().ID {
-			t.Errorf("second MESSAGE_CREATE from %s", echo.Author.ID)
-		}
-	case <-time.After(5 * time.Second):
-		t.Error("the bot's own message did not come back as MESSAGE_CREATE")
+	if echo := receive(t, received, "the bot's own message as MESSAGE_CREATE"); echo.Author.ID != srv.BotUser().ID {
+		t.Errorf("second MESSAGE_CREATE from %s", echo.Author.ID)
 	}
 }
 
@@ -627,13 +733,8 @@ func TestMessageContentIntent(t *testing.T) {
 				t.Errorf("Identify.Has(MESSAGE_CONTENT) = %v", got)
 			}
 			stored := srv.DispatchMessage(srv.ChannelID(), DefaultUser(), "what is this?", tt.mentionsBot)
-			select {
-			case m := <-received:
-				if m.Content != tt.want || m.ID != stored.ID || m.GuildID != srv.GuildID() {
-					t.Errorf("content %q, want %q (message %+v)", m.Content, tt.want, m.Message)
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatal("MESSAGE_CREATE not received")
+			if m := receive(t, received, "MESSAGE_CREATE"); m.Content != tt.want || m.ID != stored.ID || m.GuildID != srv.GuildID() {
+				t.Errorf("content %q, want %q (message %+v)", m.Content, tt.want, m.Message)
 			}
 		})
 	}
@@ -719,7 +820,7 @@ func contents(ms []*discordgo.Message) []string {
 
 func TestFollowupAfterDeferReplacesThinkingMessage(t *testing.T) {
 	t.Parallel()
-	srv := New(t)
+	srv, _ := newOnClock(t)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
 		t.Fatal(err)
@@ -736,7 +837,7 @@ func TestFollowupAfterDeferReplacesThinkingMessage(t *testing.T) {
 		errs <- err
 	})
 	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
-	if err := <-errs; err != nil {
+	if err := receive(t, errs, "the handler"); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := srv.Interaction(in.ID)
@@ -747,7 +848,7 @@ func TestFollowupAfterDeferReplacesThinkingMessage(t *testing.T) {
 
 func TestComponentClick(t *testing.T) {
 	t.Parallel()
-	srv := New(t)
+	srv, _ := newOnClock(t)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	_, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{
 		Content: "More?", AllowedMentions: noMentions(),
@@ -770,7 +871,7 @@ func TestComponentClick(t *testing.T) {
 		})
 	})
 	in := srv.DispatchInteraction(InteractionSpec{CustomID: "more:1"})
-	if err := <-errs; err != nil {
+	if err := receive(t, errs, "the handler"); err != nil {
 		t.Fatal(err)
 	}
 	msg, err := srv.WaitForResponse(ctxFor(t), in.ID)
@@ -794,12 +895,8 @@ func TestCloseThenOpenIdentifiesAgain(t *testing.T) {
 	if err := s.Open(); err != nil {
 		t.Fatalf("second Open: %v", err)
 	}
-	select {
-	case <-ready:
-		removeReady()
-	case <-time.After(5 * time.Second):
-		t.Fatal("no READY after op 9")
-	}
+	receive(t, ready, "READY after op 9")
+	removeReady()
 	if err := srv.WaitForHeartbeats(ctxFor(t), 2); err != nil {
 		t.Fatal(err)
 	}
@@ -933,7 +1030,7 @@ func TestEditMessage(t *testing.T) {
 
 func TestInteractionWebhookRoutes(t *testing.T) {
 	t.Parallel()
-	srv := New(t)
+	srv, _ := newOnClock(t)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
 		t.Fatal(err)
@@ -965,7 +1062,7 @@ func TestInteractionWebhookRoutes(t *testing.T) {
 		r.err = s.InteractionResponseDelete(ic.Interaction)
 	})
 	in := srv.DispatchInteraction(InteractionSpec{Command: "ask", Options: map[string]any{"question": "q"}})
-	r := <-results
+	r := receive(t, results, "the handler")
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
