@@ -10,9 +10,11 @@ import (
 	"time"
 )
 
-// retrySlack forgives a retry that comes a hair early: discordgo turns
-// retry_after into a Duration by truncating to whole milliseconds, so
-// 0.29 s can become 289 ms.
+// retrySlack forgives a request that comes a hair early, after a 429 or at
+// a bucket's reset: the fake sends retry_after and X-RateLimit-Reset-After
+// rounded to milliseconds, and discordgo turns them into Durations by
+// truncating, so 0.29 s can become 289 ms. Without the slack a client that
+// waits exactly as told could be reported for not waiting.
 const retrySlack = 2 * time.Millisecond
 
 // rateLimits keeps Discord-like buckets: one per route and major parameter
@@ -103,7 +105,7 @@ func (rl *rateLimits) checkLocked(cfg config, method string, segs []string, wher
 		b = &bucket{hash: fmt.Sprintf("%016x", h.Sum64()), windowStart: now}
 		rl.buckets[key] = b
 	}
-	if now.Sub(b.windowStart) >= cfg.rateWindow {
+	if now.Add(retrySlack).Sub(b.windowStart) >= cfg.rateWindow {
 		b.windowStart, b.count = now, 0
 	}
 	b.count++

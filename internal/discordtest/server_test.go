@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -514,20 +516,26 @@ func TestEditOriginalBeforeCallback(t *testing.T) {
 	expectViolation(t, rtb, srv, "before a callback created it")
 }
 
+// TestRateLimitedRequestIsRetried: discordgo reads retry_after from a
+// scripted 429, waits and retries by itself. That it waited long enough is
+// the fake's to judge: on its clock a retry before retry_after has passed
+// is a violation, which fails this test (TestRetryAfterIsEnforced tests
+// that judgement).
 func TestRateLimitedRequestIsRetried(t *testing.T) {
 	t.Parallel()
 	srv := New(t)
 	s := openSession(t, srv, discordgo.IntentsGuilds)
+	limited := make(chan *discordgo.RateLimit, 1)
+	s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) { offer(limited, rl) })
 
-	const wait = 300 * time.Millisecond
+	const wait = 250 * time.Millisecond // a binary fraction: discordgo's parse of 0.25 s is exact
 	srv.RateLimitNext("POST /channels/{channel_id}/messages", wait)
-	start := time.Now()
 	m, err := s.ChannelMessageSendComplex(srv.ChannelID(), &discordgo.MessageSend{Content: "after a 429", AllowedMentions: noMentions()})
 	if err != nil {
 		t.Fatalf("send: %v (discordgo should wait and retry by itself)", err)
 	}
-	if took := time.Since(start); took < wait {
-		t.Errorf("send returned after %v, before retry_after %v", took, wait)
+	if rl := receive(t, limited, "discordgo's RateLimit event"); rl.RetryAfter != wait || !strings.Contains(rl.URL, "/channels/"+srv.ChannelID()+"/messages") {
+		t.Errorf("discordgo saw retry_after %v on %s, want %v on the channel's messages", rl.RetryAfter, rl.URL, wait)
 	}
 	var tries []Request
 	for _, r := range srv.Requests() {
@@ -536,13 +544,70 @@ func TestRateLimitedRequestIsRetried(t *testing.T) {
 		}
 	}
 	if len(tries) != 2 || tries[0].Status != http.StatusTooManyRequests || tries[1].Status != http.StatusOK {
-		t.Fatalf("tries = %+v", tries)
-	}
-	if gap := tries[1].At.Sub(tries[0].At); gap < wait-retrySlack {
-		t.Errorf("retried after %v, want at least %v", gap, wait)
+		t.Fatalf("tries = %+v, want a 429 and then a 200", tries)
 	}
 	if h := srv.Messages(srv.ChannelID()); len(h) != 1 || h[0].ID != m.ID {
 		t.Errorf("history = %+v, want exactly the one message", h)
+	}
+}
+
+// postTyping sends POST /channels/{id}/typing the way a client that reads
+// no rate-limit headers would.
+func postTyping(t *testing.T, srv *Server) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("POST", "https://discord.com/api/v9/channels/"+srv.ChannelID()+"/typing", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bot "+srv.Token())
+	resp, err := srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// TestRetryAfterIsEnforced: after a scripted 429, the fake judges a retry
+// on its clock, forgiving only the rounding of retry_after (retrySlack).
+func TestRetryAfterIsEnforced(t *testing.T) {
+	t.Parallel()
+	const wait = 300 * time.Millisecond
+	tests := []struct {
+		name  string
+		after time.Duration // from the 429 to the retry
+		early string        // what the violation says; "" for a retry in time
+	}{
+		{name: "at once", after: 0, early: "retried 300ms before retry_after had passed"},
+		{name: "3 ms early", after: wait - 3*time.Millisecond, early: "retried 3ms before retry_after had passed"},
+		{name: "within the rounding", after: wait - retrySlack},
+		{name: "on time", after: wait},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rtb := recordtb.New(t)
+			srv, clock := newOnClock(rtb)
+			srv.RateLimitNext("POST /channels/{channel_id}/typing", wait)
+			first := postTyping(t, srv)
+			if first.StatusCode != http.StatusTooManyRequests || first.Header.Get("Retry-After") != "1" ||
+				first.Header.Get("X-RateLimit-Remaining") != "0" || first.Header.Get("X-RateLimit-Reset-After") != "0.300" {
+				t.Fatalf("scripted 429: status %d, headers %v", first.StatusCode, first.Header)
+			}
+			clock.Advance(tt.after)
+			retry := postTyping(t, srv)
+			if tt.early == "" {
+				if retry.StatusCode != http.StatusNoContent {
+					t.Errorf("retry %v after the 429: status %d, want 204", tt.after, retry.StatusCode)
+				}
+				expectViolation(t, rtb, srv)
+				return
+			}
+			if retry.StatusCode != http.StatusTooManyRequests {
+				t.Errorf("retry %v after the 429: status %d, want 429", tt.after, retry.StatusCode)
+			}
+			expectViolation(t, rtb, srv, tt.early)
+		})
 	}
 }
 
@@ -946,50 +1011,92 @@ func TestTyping(t *testing.T) {
 // the reset itself: no 429, no violation.
 func TestDiscordgoHonoursBucketHeaders(t *testing.T) {
 	t.Parallel()
-	const window = 500 * time.Millisecond
-	srv := New(t, WithRateLimit(2, window))
+	srv := New(t, WithRateLimit(2, 300*time.Millisecond))
 	s, _ := discordgo.New("Bot " + srv.Token())
 	s.Client = srv.HTTPClient()
-	start := time.Now()
-	for i := range 3 {
+	headers := &headerLog{next: s.Client.Transport}
+	s.Client.Transport = headers
+	const requests = 5
+	for i := range requests {
 		if err := s.ChannelTyping(srv.ChannelID()); err != nil {
 			t.Fatalf("typing %d: %v", i, err)
 		}
 	}
-	if took := time.Since(start); took < window-50*time.Millisecond {
-		t.Errorf("three requests in %v with two allowed per %v: discordgo did not wait", took, window)
-	}
+	// Whether discordgo waited long enough is the fake's to judge, on its
+	// clock: a request in a bucket's window after X-RateLimit-Remaining
+	// said 0 gets a 429 and a violation, which fails this test.
 	for _, r := range srv.Requests() {
 		if r.Status == http.StatusTooManyRequests {
 			t.Errorf("got a 429: %+v", r)
 		}
 	}
+	// And discordgo did have to wait: some request after the first came
+	// when the bucket had said it was empty.
+	remaining := headers.remaining()
+	if len(remaining) != requests || !slices.Contains(remaining[:requests-1], "0") {
+		t.Errorf("X-RateLimit-Remaining of the answers = %q, want a 0 before the last", remaining)
+	}
 }
 
-// A client that ignores the headers gets 429s and a violation.
-func TestIgnoringBucketHeadersIsAViolation(t *testing.T) {
+// headerLog keeps the X-RateLimit-Remaining of every answer.
+type headerLog struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	rem  []string
+}
+
+func (h *headerLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := h.next.RoundTrip(req)
+	if err == nil {
+		h.mu.Lock()
+		h.rem = append(h.rem, resp.Header.Get("X-RateLimit-Remaining"))
+		h.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (h *headerLog) remaining() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.rem)
+}
+
+// TestBucketWindow walks one bucket (2 requests a second) on the fake's
+// clock: a client that ignores X-RateLimit-Remaining gets 429s and
+// violations, and one that waits for the reset, give or take the rounding
+// of X-RateLimit-Reset-After, gets a new window.
+func TestBucketWindow(t *testing.T) {
 	t.Parallel()
 	rtb := recordtb.New(t)
-	srv := New(rtb, WithRateLimit(1, time.Minute))
-	client := srv.HTTPClient()
-	var statuses []int
-	for range 2 {
-		req, _ := http.NewRequest("POST", "https://discord.com/api/v9/channels/"+srv.ChannelID()+"/typing", nil)
-		req.Header.Set("Authorization", "Bot "+srv.Token())
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		statuses = append(statuses, resp.StatusCode)
-		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
-			t.Error("429 without Retry-After")
+	srv, clock := newOnClock(rtb, WithRateLimit(2, time.Second))
+	steps := []struct {
+		at                    time.Duration // since the first request
+		status                int
+		remaining, resetAfter string
+		retryAfter            string
+	}{
+		{at: 0, status: http.StatusNoContent, remaining: "1", resetAfter: "1.000"},
+		{at: 250 * time.Millisecond, status: http.StatusNoContent, remaining: "0", resetAfter: "0.750"},
+		{at: 500 * time.Millisecond, status: http.StatusTooManyRequests, remaining: "0", resetAfter: "0.500", retryAfter: "1"},
+		{at: time.Second - 3*time.Millisecond, status: http.StatusTooManyRequests, remaining: "0", resetAfter: "0.003", retryAfter: "1"},
+		{at: time.Second - retrySlack, status: http.StatusNoContent, remaining: "1", resetAfter: "1.000"},
+	}
+	var elapsed time.Duration
+	for _, st := range steps {
+		clock.Advance(st.at - elapsed)
+		elapsed = st.at
+		resp := postTyping(t, srv)
+		h := resp.Header
+		if resp.StatusCode != st.status || h.Get("X-RateLimit-Remaining") != st.remaining ||
+			h.Get("X-RateLimit-Reset-After") != st.resetAfter || h.Get("Retry-After") != st.retryAfter {
+			t.Errorf("at %v: status %d, remaining %q, reset-after %q, Retry-After %q; want %d, %q, %q, %q", st.at,
+				resp.StatusCode, h.Get("X-RateLimit-Remaining"), h.Get("X-RateLimit-Reset-After"), h.Get("Retry-After"),
+				st.status, st.remaining, st.resetAfter, st.retryAfter)
 		}
 	}
-	if statuses[0] != http.StatusNoContent || statuses[1] != http.StatusTooManyRequests {
-		t.Fatalf("statuses = %v", statuses)
-	}
-	expectViolation(t, rtb, srv, "exceeded the bucket")
+	expectViolation(t, rtb, srv,
+		"exceeded the bucket's 2 requests per 1s although X-RateLimit-Remaining said 0",
+		"retried 3ms before retry_after had passed")
 }
 
 func TestEditMessage(t *testing.T) {
