@@ -260,8 +260,8 @@ func (s *Server) dropConn(c *gwConn) {
 // readLoop serves one connection's frames.
 func (s *Server) readLoop(c *gwConn, version string) {
 	// Discord drops a client that stops heartbeating; twice the interval
-	// plus slack keeps slow CI from tripping it.
-	deadline := 2*s.cfg.heartbeat + 2*time.Second
+	// plus a grace keeps slow CI from tripping it.
+	deadline := 2*s.cfg.heartbeat + s.cfg.heartbeatGrace
 	for {
 		c.ws.SetReadDeadline(time.Now().Add(deadline))
 		mt, data, err := c.ws.ReadMessage()

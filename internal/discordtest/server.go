@@ -90,6 +90,12 @@ type config struct {
 	rateWindow          time.Duration
 	privilegedAllowed   int64
 	now                 func() time.Time
+
+	// heartbeatGrace is added to twice the heartbeat interval before a
+	// silent client counts as gone, so a slow machine does not trip it.
+	// No Option sets it: only the fake's own test of that timeout has a
+	// reason to shorten it.
+	heartbeatGrace time.Duration
 }
 
 // Option configures a Server.
@@ -167,6 +173,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		guildID:             "1200000000000000001",
 		channelID:           "1300000000000000001",
 		heartbeat:           45 * time.Second,
+		heartbeatGrace:      2 * time.Second,
 		interactionDeadline: 3 * time.Second,
 		tokenLifetime:       15 * time.Minute,
 		rateLimit:           1000,

@@ -2,15 +2,18 @@ package discordtest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"seriesbot/internal/recordtb"
 )
@@ -1186,31 +1189,142 @@ func TestInteractionWebhookRoutes(t *testing.T) {
 	}
 }
 
-func TestHeartbeatInterval(t *testing.T) {
-	t.Parallel()
-	srv := New(t, WithHeartbeatInterval(50*time.Millisecond))
-	openSession(t, srv, discordgo.IntentsGuilds)
-	start := time.Now()
-	if err := srv.WaitForHeartbeats(ctxFor(t), 5); err != nil {
-		t.Fatal(err)
+// dialGateway connects a bare WebSocket client, for what discordgo does
+// not let a test do (stay silent, send a single heartbeat).
+func dialGateway(t *testing.T, srv *Server) *websocket.Conn {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(srv.GatewayURL()+"?v=10&encoding=json", nil)
+	if err != nil {
+		t.Fatalf("dial gateway: %v", err)
 	}
-	// Four more beats at 50 ms; far less than Discord's 41 s default.
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("5 heartbeats took %v", took)
-	}
+	t.Cleanup(func() { ws.Close() })
+	ws.SetReadDeadline(time.Now().Add(hangGuard))
+	return ws
 }
 
-func TestWaitIsBoundedByContext(t *testing.T) {
-	t.Parallel()
-	srv := New(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := srv.WaitForMessage(ctx, srv.ChannelID(), nil)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want deadline exceeded", err)
+// readOp reads one gateway payload.
+func readOp(t *testing.T, ws *websocket.Conn) (op int, d json.RawMessage) {
+	t.Helper()
+	var p struct {
+		Op int             `json:"op"`
+		D  json.RawMessage `json:"d"`
 	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("wait took %v", took)
+	if err := ws.ReadJSON(&p); err != nil {
+		t.Fatalf("read from gateway: %v", err)
+	}
+	return p.Op, p.D
+}
+
+func TestHeartbeat(t *testing.T) {
+	t.Parallel()
+	t.Run("HELLO gives the interval and a beat is acknowledged", func(t *testing.T) {
+		t.Parallel()
+		srv := New(t, WithHeartbeatInterval(50*time.Millisecond))
+		ws := dialGateway(t, srv)
+		if op, d := readOp(t, ws); op != opHello || string(d) != `{"heartbeat_interval":50}` {
+			t.Fatalf("first payload op %d d %s, want HELLO with heartbeat_interval 50", op, d)
+		}
+		if err := ws.WriteJSON(map[string]any{"op": opHeartbeat, "d": nil}); err != nil {
+			t.Fatal(err)
+		}
+		if op, _ := readOp(t, ws); op != opHeartbeatACK {
+			t.Fatalf("answer to a heartbeat: op %d, want %d", op, opHeartbeatACK)
+		}
+		if n := srv.Gateway().Heartbeats; n != 1 {
+			t.Errorf("Heartbeats = %d, want 1", n)
+		}
+	})
+	t.Run("a silent client is closed with 4009", func(t *testing.T) {
+		t.Parallel()
+		rtb := recordtb.New(t)
+		noGrace := Option(func(c *config) { c.heartbeatGrace = 0 })
+		srv := New(rtb, WithHeartbeatInterval(10*time.Millisecond), noGrace)
+		ws := dialGateway(t, srv)
+		readOp(t, ws) // HELLO; then nothing from the client
+		_, _, err := ws.ReadMessage()
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != 4009 {
+			t.Fatalf("after silence: %v, want close 4009", err)
+		}
+		expectViolation(t, rtb, srv, "nothing from the client for 20ms (heartbeat_interval 10ms): it stopped heartbeating")
+	})
+	t.Run("discordgo beats at the interval it was given", func(t *testing.T) {
+		t.Parallel()
+		// At Discord's 45 s default this would be one beat; counting five
+		// shows discordgo took the interval from HELLO.
+		srv := New(t, WithHeartbeatInterval(50*time.Millisecond))
+		openSession(t, srv, discordgo.IntentsGuilds)
+		if err := srv.WaitForHeartbeats(ctxFor(t), 5); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestWaitFor runs WaitFor on synctest's virtual clock, which WaitFor's
+// timers follow; the fake's changes are made by hand, as a handler would.
+func TestWaitFor(t *testing.T) {
+	tests := []struct {
+		name     string
+		ctx      func() (context.Context, context.CancelFunc)
+		changeAt time.Duration // when the awaited condition comes true; 0: never
+		wantErr  error
+		wantAt   time.Duration // when WaitFor returns
+	}{
+		{
+			name:    "no deadline: DefaultWait",
+			ctx:     func() (context.Context, context.CancelFunc) { return context.Background(), func() {} },
+			wantErr: context.DeadlineExceeded, wantAt: DefaultWait,
+		},
+		{
+			name: "the context's deadline",
+			ctx: func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), time.Second)
+			},
+			wantErr: context.DeadlineExceeded, wantAt: time.Second,
+		},
+		{
+			name: "cancelled",
+			ctx: func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(2*time.Second, cancel)
+				return ctx, cancel
+			},
+			wantErr: context.Canceled, wantAt: 2 * time.Second,
+		},
+		{
+			name:     "the condition comes true",
+			ctx:      func() (context.Context, context.CancelFunc) { return context.Background(), func() {} },
+			changeAt: 3 * time.Second, wantAt: 3 * time.Second,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &Server{changed: make(chan struct{})}
+				done := false
+				if tt.changeAt > 0 {
+					time.AfterFunc(tt.changeAt, func() {
+						s.mu.Lock()
+						done = true
+						s.notifyLocked()
+						s.mu.Unlock()
+					})
+				}
+				ctx, cancel := tt.ctx()
+				defer cancel()
+				start := time.Now()
+				err := s.WaitFor(ctx, func() bool {
+					s.mu.Lock()
+					defer s.mu.Unlock()
+					return done
+				})
+				if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+					t.Errorf("WaitFor = %v, want %v", err, tt.wantErr)
+				}
+				if at := time.Since(start); at != tt.wantAt {
+					t.Errorf("WaitFor returned at %v of virtual time, want %v", at, tt.wantAt)
+				}
+			})
+		})
 	}
 }
