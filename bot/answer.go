@@ -1,48 +1,27 @@
-// Package bot is the conversation: it turns questions into cited answers and
-// serves them over transports (the terminal and, later, Discord). It owns no
-// index or corpus loading; cmd wires those in.
+// Package bot is the conversation: it turns questions into cited answers,
+// runs the commands every transport offers (/ask, /summary, /parts, /reload,
+// /help) and serves them in the terminal. The transports that need a client
+// of their own live beside it: bot/discord adapts Discord, bot/llm the
+// OpenAI-compatible language models behind the Chat seam. It imports
+// neither: they import it.
 package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 
 	"seriesbot/corpus"
 	"seriesbot/retrieval"
 )
-
-// MaxQuestionRunes bounds a question. Longer input is almost never a real
-// question, and it would crowd passages out of any prompt built from it.
-const MaxQuestionRunes = 1000
 
 // DefaultMinCoverage is the share of a question's content (IDF-weighted) the
 // best sentence must contain before the bot answers from it. Calibrated with
 // `seriesbot eval` on testdata/questions.jsonl: below it, off-topic
 // questions dominate; above it, paraphrased questions start being refused.
 const DefaultMinCoverage = 0.45
-
-// Errors a transport maps to a message for the user.
-var (
-	ErrEmptyQuestion   = errors.New("the question is empty")
-	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
-	ErrNoWords         = errors.New("the question has no words to search for")
-)
-
-// Question is what a user asked, with the narrowing they chose.
-type Question struct {
-	Text string
-	Part int // 0 = all parts
-	K    int // passages to retrieve; 0 = default
-	// History holds the earlier turns of the conversation, oldest first,
-	// so that a follow-up ("when was it launched?") is understood.
-	History []Turn
-}
 
 // Turn is one earlier exchange of a conversation.
 type Turn struct {
@@ -77,26 +56,10 @@ type Answer struct {
 	Note string `json:"note,omitempty"`
 }
 
-// Library is what the answerer serves: the corpus and the index built over
-// it, swapped together on reload so they never disagree.
-type Library struct {
-	Corpus *corpus.Library
-	// Index is searched with the embedder it was built with, which it
-	// holds: vectors of two models are never compared.
-	Index *retrieval.Index
-	// Local indexes the same passages with the local embedder when Index
-	// uses a remote one, so that a question is still answered when the
-	// remote embedder fails. Nil otherwise.
-	Local *retrieval.Index
-	// Series is what the prompts call the corpus; empty means
-	// prompts.DefaultSeries.
-	Series string
-}
-
 // Answerer answers questions from the series. It is safe for concurrent use;
 // Swap replaces what it serves without interrupting answers in flight.
 type Answerer struct {
-	lib atomic.Pointer[Library]
+	snap atomic.Pointer[Snapshot]
 	// MinCoverage overrides DefaultMinCoverage when positive.
 	MinCoverage float64
 	// MaxSentences bounds an extractive answer.
@@ -113,18 +76,18 @@ type Answerer struct {
 	Log *slog.Logger
 }
 
-// NewAnswerer returns an Answerer serving lib.
-func NewAnswerer(lib *Library) *Answerer {
+// NewAnswerer returns an Answerer serving snap.
+func NewAnswerer(snap *Snapshot) *Answerer {
 	a := &Answerer{MaxSentences: 3}
-	a.lib.Store(lib)
+	a.snap.Store(snap)
 	return a
 }
 
-// Swap makes the answerer serve lib and returns what it served before.
-func (a *Answerer) Swap(lib *Library) *Library { return a.lib.Swap(lib) }
+// Swap makes the answerer serve snap and returns what it served before.
+func (a *Answerer) Swap(snap *Snapshot) *Snapshot { return a.snap.Swap(snap) }
 
-// Library returns what the answerer serves now.
-func (a *Answerer) Library() *Library { return a.lib.Load() }
+// Snapshot returns what the answerer serves now.
+func (a *Answerer) Snapshot() *Snapshot { return a.snap.Load() }
 
 func (a *Answerer) log() *slog.Logger {
 	if a.Log != nil {
@@ -138,21 +101,6 @@ func (a *Answerer) minCoverage() float64 {
 		return a.MinCoverage
 	}
 	return DefaultMinCoverage
-}
-
-// CheckQuestion reports why text cannot be asked, or nil.
-func CheckQuestion(text string) error {
-	t := strings.TrimSpace(text)
-	if t == "" {
-		return ErrEmptyQuestion
-	}
-	if utf8.RuneCountInString(t) > MaxQuestionRunes {
-		return ErrQuestionTooLong
-	}
-	if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-		return ErrNoWords
-	}
-	return nil
 }
 
 // Answer retrieves passages for q and answers from them.
@@ -169,14 +117,14 @@ func CheckQuestion(text string) error {
 //
 // A failing model never fails the answer: the extractive one is returned
 // with a Note saying the model was unavailable, and the error is logged.
-// Answer returns an error only for a question that cannot be asked, a
-// search that fails, or ctx ending.
+// Answer returns an error only for a search that fails or ctx ending; q was
+// checked by NewQuestion, so only the zero Question is refused
+// (ErrEmptyQuestion).
 func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text string)) (Answer, error) {
-	if err := CheckQuestion(q.Text); err != nil {
-		return Answer{}, err
+	if q.text == "" {
+		return Answer{}, ErrEmptyQuestion
 	}
-	q.Text = strings.TrimSpace(q.Text)
-	lib := a.lib.Load()
+	lib := a.snap.Load()
 	text, llmErr := a.searchText(ctx, lib, q)
 	if err := ctx.Err(); err != nil {
 		return Answer{}, err
@@ -185,7 +133,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	if err != nil {
 		return Answer{}, err
 	}
-	ans := Answer{Question: q.Text, Sources: []Source{}}
+	ans := Answer{Question: q.text, Sources: []Source{}}
 	ans.Text, ans.Sources = a.extract(ix, text, hits)
 	ans.Grounded = len(ans.Sources) > 0
 	if !ans.Grounded {
@@ -206,22 +154,32 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		var written Answer
 		written, llmErr = a.compose(ctx, lib, text, hits, onPartial)
 		if llmErr == nil {
-			written.Question = q.Text
+			written.Question = q.text
 			return written, nil
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return Answer{}, err
 	}
-	a.log().Warn("language model unavailable; answering with quotes from the series", "question", truncate(q.Text, 80), "err", llmErr)
+	a.log().Warn("language model unavailable; answering with quotes from the series", "question", Clip(q.text, 80), "err", llmErr)
 	ans.Note = unavailableNote(llmErr)
 	return ans, nil
 }
 
-// search runs retrieval on lib's index, and on its local index when the
-// index's own (remote) embedder fails.
-func (a *Answerer) search(ctx context.Context, lib *Library, text string, q Question) (*retrieval.Index, []retrieval.Hit, error) {
-	opt := searchOptions(Question{Text: text, Part: q.Part, K: q.K})
+// Search retrieves the passages an answer to q would be drawn from, best
+// first, as Answer searches for them: narrowed to q.Part, preferring
+// passages of the kind of answer asked for, k of them (q.K, else the
+// index's default). A follow-up is searched for as it stands: Answer
+// first reads it with its history.
+func (a *Answerer) Search(ctx context.Context, q Question) ([]retrieval.Hit, error) {
+	_, hits, err := a.search(ctx, a.snap.Load(), q.text, q)
+	return hits, err
+}
+
+// search runs retrieval for text on lib's index, and on its local index
+// when the index's own (remote) embedder fails.
+func (a *Answerer) search(ctx context.Context, lib *Snapshot, text string, q Question) (*retrieval.Index, []retrieval.Hit, error) {
+	opt := searchOptions(text, q)
 	hits, err := lib.Index.Search(ctx, text, opt)
 	if err != nil && lib.Local != nil && ctx.Err() == nil {
 		a.log().Warn("search failed; searching the local index instead", "embedder", lib.Index.Embedder(), "err", err)
@@ -257,11 +215,11 @@ func worthAsking(ix *retrieval.Index, question string, hits []retrieval.Hit) boo
 	return false
 }
 
-// searchOptions narrows retrieval as the question asks, and prefers
-// passages that can hold the kind of answer it wants.
-func searchOptions(q Question) retrieval.Options {
+// searchOptions narrows retrieval as q asks, and prefers passages that can
+// hold the kind of answer text (q read with its history) wants.
+func searchOptions(text string, q Question) retrieval.Options {
 	opt := retrieval.Options{K: q.K, Part: q.Part}
-	if k := kindOf(q.Text); k != kindAny {
+	if k := kindOf(text); k != kindAny {
 		opt.Prefer = k.fits
 	}
 	return opt

@@ -18,19 +18,36 @@ const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-clou
 
 var (
 	defaultOnce sync.Once
-	defaultLib  *Library
+	defaultSnap *Snapshot
 	defaultErr  error
 )
 
 // defaultAnswerer serves the embedded series; the index is built once per
 // test binary.
-func defaultAnswerer(t *testing.T) *Answerer {
+func defaultAnswerer(t testing.TB) *Answerer {
 	t.Helper()
-	defaultOnce.Do(func() { defaultLib, _, defaultErr = Loader{}.Load(context.Background()) })
+	defaultOnce.Do(func() { defaultSnap, _, defaultErr = Loader{}.Load(context.Background()) })
 	if defaultErr != nil {
 		t.Fatalf("load default corpus: %v", defaultErr)
 	}
-	return NewAnswerer(defaultLib)
+	return NewAnswerer(defaultSnap)
+}
+
+// question checks text as a transport does; the test fails if it cannot
+// be asked.
+func question(t testing.TB, text string) Question {
+	t.Helper()
+	q, err := NewQuestion(text)
+	if err != nil {
+		t.Fatalf("NewQuestion(%q): %v", text, err)
+	}
+	return q
+}
+
+// inPart is q narrowed to part n.
+func inPart(q Question, n int) Question {
+	q.Part = n
+	return q
 }
 
 var citation = regexp.MustCompile(`\[(\d+)\]`)
@@ -69,7 +86,7 @@ func TestAnswerGrounded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			ans, err := a.Answer(context.Background(), Question{Text: tt.question}, nil)
+			ans, err := a.Answer(context.Background(), question(t, tt.question), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +124,7 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		"Amazon cloud revenue?",
 	} {
 		t.Run(q, func(t *testing.T) {
-			ans, err := a.Answer(context.Background(), Question{Text: q}, nil)
+			ans, err := a.Answer(context.Background(), question(t, q), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,7 +148,7 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 // customers does not go on about the consumers Ant Group serves.
 func TestEveryQuotedSentenceIsAboutTheQuestion(t *testing.T) {
 	a := defaultAnswerer(t)
-	ans, err := a.Answer(context.Background(), Question{Text: "How many customers does Alibaba Cloud serve?"}, nil)
+	ans, err := a.Answer(context.Background(), question(t, "How many customers does Alibaba Cloud serve?"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +164,7 @@ func TestEveryQuotedSentenceIsAboutTheQuestion(t *testing.T) {
 // input methods) read as the ordinary ones.
 func TestFullWidthQuestion(t *testing.T) {
 	a := defaultAnswerer(t)
-	ans, err := a.Answer(context.Background(), Question{Text: "What is ＤｉｎｇＴａｌｋ？"}, nil)
+	ans, err := a.Answer(context.Background(), question(t, "What is ＤｉｎｇＴａｌｋ？"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,14 +175,14 @@ func TestFullWidthQuestion(t *testing.T) {
 
 func TestAnswerPartFilter(t *testing.T) {
 	a := defaultAnswerer(t)
-	ans, err := a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 3}, nil)
+	ans, err := a.Answer(context.Background(), inPart(question(t, "What is DingTalk?"), 3), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ans.Grounded || !strings.Contains(ans.Text, "Part 3 of the series does not cover that") {
 		t.Errorf("DingTalk is not in Part 3, got %q", ans.Text)
 	}
-	ans, err = a.Answer(context.Background(), Question{Text: "What is DingTalk?", Part: 2}, nil)
+	ans, err = a.Answer(context.Background(), inPart(question(t, "What is DingTalk?"), 2), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,31 +191,39 @@ func TestAnswerPartFilter(t *testing.T) {
 	}
 }
 
-func TestAnswerRejectsBadQuestions(t *testing.T) {
-	a := defaultAnswerer(t)
+func TestNewQuestionRefusesWhatCannotBeAsked(t *testing.T) {
 	tests := []struct {
 		name string
 		text string
 		want error
+		msg  string // in the message for the user
 	}{
-		{"empty", "", ErrEmptyQuestion},
-		{"blank", " \n\t ", ErrEmptyQuestion},
-		{"too long", strings.Repeat("cloud ", MaxQuestionRunes), ErrQuestionTooLong},
-		{"punctuation only", "???", ErrNoWords},
-		{"emoji only", "🙂🙂", ErrNoWords},
+		{"empty", "", ErrEmptyQuestion, "Your question is empty"},
+		{"blank", " \n\t ", ErrEmptyQuestion, "Your question is empty"},
+		{"too long", strings.Repeat("cloud ", MaxQuestionRunes), ErrQuestionTooLong, "5,999 characters long; questions are limited to 1,000"},
+		{"punctuation only", "???", ErrNoWords, "no words to search for"},
+		{"emoji only", "🙂🙂", ErrNoWords, "no words to search for"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := a.Answer(context.Background(), Question{Text: tt.text}, nil)
-			if !errors.Is(err, tt.want) {
-				t.Errorf("err = %v, want %v", err, tt.want)
+			_, err := NewQuestion(tt.text)
+			var qe *QuestionError
+			if !errors.Is(err, tt.want) || !errors.As(err, &qe) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %v, want %v saying %q", err, tt.want, tt.msg)
 			}
 		})
 	}
 	// The limit counts characters, not bytes: a Chinese question of the
 	// maximum length is accepted.
-	if err := CheckQuestion(strings.Repeat("钉", MaxQuestionRunes)); err != nil {
-		t.Errorf("CheckQuestion(%d Chinese characters) = %v", MaxQuestionRunes, err)
+	if q, err := NewQuestion(strings.Repeat("钉", MaxQuestionRunes)); err != nil || q.Text() != strings.Repeat("钉", MaxQuestionRunes) {
+		t.Errorf("NewQuestion(%d Chinese characters) = %v", MaxQuestionRunes, err)
+	}
+	if q, _ := NewQuestion("  What is DingTalk? \n"); q.Text() != "What is DingTalk?" {
+		t.Errorf("question kept its blanks: %q", q.Text())
+	}
+	// Only a checked question is answered.
+	if _, err := defaultAnswerer(t).Answer(context.Background(), Question{}, nil); !errors.Is(err, ErrEmptyQuestion) {
+		t.Errorf("Answer(Question{}) = %v, want ErrEmptyQuestion", err)
 	}
 }
 
@@ -224,7 +249,7 @@ url: https://example.com/lotus-part-1
 Lotus Tea sold 12 million tins of oolong in 2020, mostly in Fujian.
 `
 
-func TestSwapServesTheNewLibrary(t *testing.T) {
+func TestSwapServesTheNewSnapshot(t *testing.T) {
 	a := defaultAnswerer(t)
 	dir := writeFiles(t, map[string]string{"lotus.md": lotusArticle})
 	lib, warn, err := Loader{Dir: dir}.Load(context.Background())
@@ -233,9 +258,9 @@ func TestSwapServesTheNewLibrary(t *testing.T) {
 	}
 	old := a.Swap(lib)
 	if old == nil || old.Index.Len() == 0 {
-		t.Fatal("Swap did not return the library served before")
+		t.Fatal("Swap did not return the snapshot served before")
 	}
-	ans, err := a.Answer(context.Background(), Question{Text: "How many tins of oolong did Lotus Tea sell?"}, nil)
+	ans, err := a.Answer(context.Background(), question(t, "How many tins of oolong did Lotus Tea sell?"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +309,7 @@ func TestAnswersFromTheRealPart2Page(t *testing.T) {
 		t.Fatalf("load: %v, %v", err, warn)
 	}
 	a := NewAnswerer(lib)
-	ans, err := a.Answer(context.Background(), Question{Text: "How much revenue did Alibaba Cloud make in fiscal 2021?"}, nil)
+	ans, err := a.Answer(context.Background(), question(t, "How much revenue did Alibaba Cloud make in fiscal 2021?"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,11 +331,27 @@ func TestDeclineListsArticlesWithoutParts(t *testing.T) {
 	if err != nil || warn != nil {
 		t.Fatalf("load: %v, %v", err, warn)
 	}
-	ans, err := NewAnswerer(lib).Answer(context.Background(), Question{Text: "What is the capital of France?"}, nil)
+	ans, err := NewAnswerer(lib).Answer(context.Background(), question(t, "What is the capital of France?"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ans.Grounded || !strings.Contains(ans.Text, "It covers:\n- Tea notes") {
 		t.Errorf("decline = %q", ans.Text)
+	}
+}
+
+func TestOfflineFollowUpMergesThePreviousQuestion(t *testing.T) {
+	a := defaultAnswerer(t)
+	q := question(t, "When was it launched?")
+	q.History = []Turn{{Question: "What is DingTalk?", Answer: "DingTalk is …"}}
+	ans, err := a.Answer(context.Background(), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "DingTalk") || !strings.Contains(ans.Text, "2015") {
+		t.Errorf("follow-up answer = %q", ans.Text)
+	}
+	if ans.Question != q.Text() {
+		t.Errorf("question = %q", ans.Question)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"seriesbot/corpus"
 )
@@ -124,7 +123,7 @@ func partChoices(lib *corpus.Library) []Choice {
 		if p, ok := lib.Part(n); ok && p.Title != "" {
 			name += " — " + p.Title
 		}
-		out = append(out, Choice{Name: clip(name, maxChoiceName), Value: strconv.Itoa(n)})
+		out = append(out, Choice{Name: Clip(name, maxChoiceName), Value: strconv.Itoa(n)})
 	}
 	return out
 }
@@ -138,7 +137,7 @@ func segmentChoices(lib *corpus.Library) []Choice {
 	}
 	var out []Choice
 	for _, id := range segs {
-		out = append(out, Choice{Name: clip(segmentName(lib, id), maxChoiceName), Value: id})
+		out = append(out, Choice{Name: Clip(segmentName(lib, id), maxChoiceName), Value: id})
 	}
 	return out
 }
@@ -148,24 +147,14 @@ func segmentName(lib *corpus.Library, id string) string {
 	return cmp.Or(strings.TrimSpace(lib.Manifest.Segments[id]), id)
 }
 
-// clip shortens s to at most n characters, the mark of the cut included,
-// as Discord's limits count them.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return truncate(s, n-1)
-}
-
 // Invocation is one use of a command, parsed from whichever transport.
 type Invocation struct {
-	Command  string
-	Question string
-	Part     int    // 0: all parts
+	Command string
+	// Question is /ask's, checked; its Part is the part option (0: all
+	// parts) and its History the earlier turns of a conversation (a
+	// thread), for follow-up questions.
+	Question Question
 	Segment  string // a segment id
-	// History holds the earlier turns of a conversation (a thread), for
-	// follow-up questions.
-	History []Turn
 }
 
 // Link is a labelled address a reply points to: Discord shows it as a link
@@ -220,32 +209,7 @@ func (c *Commands) log() *slog.Logger {
 }
 
 // Set returns the commands for what the answerer serves now.
-func (c *Commands) Set() []Command { return CommandSet(c.Answerer.Library().Corpus) }
-
-// QuestionProblem says, in words for the user, why text cannot be asked;
-// "" when it can.
-func QuestionProblem(text string) string {
-	switch err := CheckQuestion(text); {
-	case err == nil:
-		return ""
-	case errors.Is(err, ErrQuestionTooLong):
-		return fmt.Sprintf("Your question is %s characters long; questions are limited to %s. Please shorten it and ask again.",
-			thousands(utf8.RuneCountInString(strings.TrimSpace(text))), thousands(MaxQuestionRunes))
-	case errors.Is(err, ErrEmptyQuestion):
-		return "Your question is empty: write what you want to know about the series."
-	default:
-		return "I cannot search for that (" + err.Error() + "): write what you want to know about the series in words."
-	}
-}
-
-// thousands writes n with a comma every three digits, as the replies do.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func (c *Commands) Set() []Command { return CommandSet(c.Answerer.Snapshot().Corpus) }
 
 // Run runs inv and returns its reply. An answer's text is passed to
 // onPartial (when not nil) as it is written, as Answerer.Answer does.
@@ -268,21 +232,31 @@ func (c *Commands) Run(ctx context.Context, inv Invocation, onPartial func(text 
 }
 
 func (c *Commands) ask(ctx context.Context, inv Invocation, onPartial func(string)) Reply {
-	if p := QuestionProblem(inv.Question); p != "" {
-		return Reply{Text: p, Private: true}
+	q := inv.Question
+	if q.K == 0 {
+		q.K = c.K
 	}
-	ans, err := c.Answerer.Answer(ctx, Question{Text: inv.Question, Part: inv.Part, K: c.K, History: inv.History}, onPartial)
+	ans, err := c.Answerer.Answer(ctx, q, onPartial)
 	if err != nil {
+		if errors.Is(err, ErrEmptyQuestion) {
+			return Reply{Text: "Your question is empty: write what you want to know about the series.", Private: true}
+		}
 		return c.failed(ctx, "answer a question", err)
 	}
-	r := Reply{Text: ans.Text, Note: ans.Note, Sources: ans.Sources, Feedback: true}
+	r := AnswerReply(ans)
+	r.Feedback = true
 	if ans.Grounded {
 		r.Links = sourceLinks(ans.Sources)
 	} else {
 		// The refusal lists the parts; point at them too.
-		r.Links = partLinks(c.Answerer.Library().Corpus)
+		r.Links = partLinks(c.Answerer.Snapshot().Corpus)
 	}
 	return r
+}
+
+// AnswerReply is ans as a reply: its text, note and sources.
+func AnswerReply(ans Answer) Reply {
+	return Reply{Text: ans.Text, Note: ans.Note, Sources: ans.Sources}
 }
 
 // failed turns an error of a command into a reply, logging it.
@@ -303,7 +277,7 @@ func sourceLinks(sources []Source) []Link {
 		if s.URL == "" || slices.ContainsFunc(out, func(l Link) bool { return l.URL == s.URL }) {
 			continue
 		}
-		label := clip(s.Title, 80)
+		label := Clip(s.Title, 80)
 		if s.Part > 0 {
 			label = fmt.Sprintf("Part %d", s.Part)
 		}
@@ -324,7 +298,7 @@ func partLinks(lib *corpus.Library) []Link {
 }
 
 func (c *Commands) parts() Reply {
-	lib := c.Answerer.Library().Corpus
+	lib := c.Answerer.Snapshot().Corpus
 	var b strings.Builder
 	n := len(lib.Manifest.Parts)
 	if lib.Manifest.Series != "" {
@@ -356,7 +330,7 @@ const (
 // passages: the opening sentence of each section tagged with it, then of
 // further passages, in the order of the series, each cited.
 func (c *Commands) summary(segment string) Reply {
-	lib := c.Answerer.Library()
+	lib := c.Answerer.Snapshot()
 	id, ok := resolveSegment(lib.Corpus, segment)
 	if !ok {
 		return Reply{Text: fmt.Sprintf("There is no segment %q. %s", segment, segmentsHint(lib.Corpus)), Private: true}
@@ -395,7 +369,7 @@ func (c *Commands) summary(segment string) Reply {
 		if p.Section != "" {
 			line += p.Section + ": "
 		}
-		lines = append(lines, line+cite(clip(corpus.Sentences(p.Text)[0], maxSummarySentence), k))
+		lines = append(lines, line+cite(Clip(corpus.Sentences(p.Text)[0], maxSummarySentence), k))
 	}
 	name := segmentName(lib.Corpus, id)
 	if len(sources) == 0 {
@@ -449,7 +423,7 @@ func (c *Commands) reload(ctx context.Context) Reply {
 	c.log().Info("corpus reloaded", "dir", c.Loader.Dir, "passages", lib.Index.Len(), "took", took)
 	text := describeReload(old, lib, took.Seconds())
 	if warn != nil {
-		text += "\nSkipped: " + clip(warn.Error(), 1000)
+		text += "\nSkipped: " + Clip(warn.Error(), 1000)
 	}
 	return Reply{Text: text, Private: true, Reloaded: true}
 }
@@ -461,7 +435,7 @@ type partDigest struct {
 	text     string
 }
 
-func digest(lib *Library) map[int]partDigest {
+func digest(lib *Snapshot) map[int]partDigest {
 	out := map[int]partDigest{}
 	for _, p := range lib.Index.Passages() {
 		d := out[p.Part]
@@ -473,7 +447,7 @@ func digest(lib *Library) map[int]partDigest {
 }
 
 // describeReload says what a reload changed, part by part.
-func describeReload(old, lib *Library, seconds float64) string {
+func describeReload(old, lib *Snapshot, seconds float64) string {
 	before, after := digest(old), digest(lib)
 	var changed, added, removed, same []string
 	for _, n := range sortedKeys(after) {
@@ -574,7 +548,9 @@ func HelpText(cmds []Command, note string) string {
 
 // NewInvocation checks the option values given to cmd (by option name,
 // as text) and makes them an Invocation. A value of an option with
-// choices may be the choice's value or its name, in any case.
+// choices may be the choice's value or its name, in any case. A question
+// that cannot be asked is reported by NewQuestion's *QuestionError, whose
+// message is for the user as it is.
 func NewInvocation(cmd Command, values map[string]string) (Invocation, error) {
 	inv := Invocation{Command: cmd.Name}
 	for _, o := range cmd.Options {
@@ -600,9 +576,14 @@ func NewInvocation(cmd Command, values map[string]string) (Invocation, error) {
 		}
 		switch o.Name {
 		case OptionQuestion:
-			inv.Question = v
+			q, err := NewQuestion(v)
+			if err != nil {
+				return Invocation{}, err
+			}
+			q.Part, q.History = inv.Question.Part, inv.Question.History
+			inv.Question = q
 		case OptionPart:
-			inv.Part, _ = strconv.Atoi(v)
+			inv.Question.Part, _ = strconv.Atoi(v)
 		case OptionSegment:
 			inv.Segment = v
 		}

@@ -71,10 +71,10 @@ func TestParseLine(t *testing.T) {
 		want Invocation
 		err  string
 	}{
-		{"What is DingTalk?", Invocation{Command: "ask", Question: "What is DingTalk?"}, ""},
-		{"/ask What is DingTalk?", Invocation{Command: "ask", Question: "What is DingTalk?"}, ""},
-		{"/ask part:2 What is DingTalk?", Invocation{Command: "ask", Question: "What is DingTalk?", Part: 2}, ""},
-		{"/ask question:What is DingTalk? part:2", Invocation{Command: "ask", Question: "What is DingTalk?", Part: 2}, ""},
+		{"What is DingTalk?", Invocation{Command: "ask", Question: question(t, "What is DingTalk?")}, ""},
+		{"/ask What is DingTalk?", Invocation{Command: "ask", Question: question(t, "What is DingTalk?")}, ""},
+		{"/ask part:2 What is DingTalk?", Invocation{Command: "ask", Question: inPart(question(t, "What is DingTalk?"), 2)}, ""},
+		{"/ask question:What is DingTalk? part:2", Invocation{Command: "ask", Question: inPart(question(t, "What is DingTalk?"), 2)}, ""},
 		{"/summary cloud", Invocation{Command: "summary", Segment: "cloud"}, ""},
 		{"/summary Cloud Computing", Invocation{Command: "summary", Segment: "cloud"}, ""},
 		{"/summary segment:ant-group", Invocation{Command: "summary", Segment: "ant-group"}, ""},
@@ -85,6 +85,9 @@ func TestParseLine(t *testing.T) {
 		{"/summary moon", Invocation{}, "segment:moon is not one of the choices"},
 		{"/parts now", Invocation{}, "/parts takes no text"},
 		{"/frobnicate", Invocation{}, "unknown command /frobnicate"},
+		{strings.Repeat("y", 1200), Invocation{}, "Your question is 1,200 characters long; questions are limited to 1,000"},
+		{"/ask " + strings.Repeat("y", 1200), Invocation{}, "Your question is 1,200 characters long"},
+		{"/ask ???", Invocation{}, "no words to search for"},
 	}
 	for _, tt := range tests {
 		got, err := ParseLine(cmds, tt.line)
@@ -94,7 +97,7 @@ func TestParseLine(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got.Command != tt.want.Command || got.Question != tt.want.Question || got.Part != tt.want.Part || got.Segment != tt.want.Segment {
+		if err != nil || got.Command != tt.want.Command || got.Question.Text() != tt.want.Question.Text() || got.Question.Part != tt.want.Question.Part || got.Segment != tt.want.Segment {
 			t.Errorf("ParseLine(%q) = %+v, %v; want %+v", tt.line, got, err, tt.want)
 		}
 	}
@@ -102,7 +105,7 @@ func TestParseLine(t *testing.T) {
 
 func TestAskReply(t *testing.T) {
 	c := defaultCommands(t)
-	r := c.Run(context.Background(), Invocation{Command: "ask", Question: "How much revenue did Alibaba Cloud make?"}, nil)
+	r := c.Run(context.Background(), Invocation{Command: "ask", Question: question(t, "How much revenue did Alibaba Cloud make?")}, nil)
 	if !strings.Contains(r.Text, "RMB60 billion") || len(r.Sources) == 0 || !r.Feedback || r.Private {
 		t.Fatalf("reply = %+v", r)
 	}
@@ -110,13 +113,13 @@ func TestAskReply(t *testing.T) {
 		t.Errorf("links = %+v", r.Links)
 	}
 	// A question the series does not cover points at every linked part.
-	r = c.Run(context.Background(), Invocation{Command: "ask", Question: "What is the capital of France?"}, nil)
+	r = c.Run(context.Background(), Invocation{Command: "ask", Question: question(t, "What is the capital of France?")}, nil)
 	if !strings.HasPrefix(r.Text, "The series does not cover that.") || len(r.Links) != 3 || len(r.Sources) != 0 {
 		t.Errorf("refusal = %+v", r)
 	}
-	r = c.Run(context.Background(), Invocation{Command: "ask", Question: strings.Repeat("y", 1200)}, nil)
-	if !r.Private || !strings.Contains(r.Text, "1,200 characters long; questions are limited to 1,000") {
-		t.Errorf("too long = %+v", r)
+	// A transport that passes no question gets a private refusal.
+	if r = c.Run(context.Background(), Invocation{Command: "ask"}, nil); !r.Private || !strings.Contains(r.Text, "Your question is empty") {
+		t.Errorf("no question = %+v", r)
 	}
 }
 
@@ -161,11 +164,11 @@ func TestReloadReply(t *testing.T) {
 	write("one.md", article(1, "Lotus Tea sold 12 million tins of oolong in 2020."))
 	write("two.md", article(2, "Lotus Tea opened 40 shops."))
 	l := &Loader{Dir: dir}
-	lib, _, err := l.Load(context.Background())
+	snap, _, err := l.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Commands{Answerer: NewAnswerer(lib), Loader: l, Log: quietLog}
+	c := &Commands{Answerer: NewAnswerer(snap), Loader: l, Log: quietLog}
 	if r := c.Run(context.Background(), Invocation{Command: "reload"}, nil); !strings.Contains(r.Text, "Nothing changed.") || !r.Reloaded || !r.Private {
 		t.Errorf("unchanged reload = %+v", r)
 	}
@@ -179,7 +182,7 @@ func TestReloadReply(t *testing.T) {
 			t.Errorf("reload reply lacks %q:\n%s", want, r.Text)
 		}
 	}
-	ans := c.Run(context.Background(), Invocation{Command: "ask", Question: "How many tins of oolong did Lotus Tea sell?"}, nil)
+	ans := c.Run(context.Background(), Invocation{Command: "ask", Question: question(t, "How many tins of oolong did Lotus Tea sell?")}, nil)
 	if !strings.Contains(ans.Text, "13 million") {
 		t.Errorf("answer after reload = %q", ans.Text)
 	}
@@ -189,7 +192,7 @@ func TestReloadReply(t *testing.T) {
 	if !strings.Contains(r.Text, "The reload failed, so the bot still answers from the corpus it had") || r.Reloaded {
 		t.Errorf("failed reload = %+v", r)
 	}
-	if ans := c.Run(context.Background(), Invocation{Command: "ask", Question: "How many tins of oolong did Lotus Tea sell?"}, nil); !strings.Contains(ans.Text, "13 million") {
+	if ans := c.Run(context.Background(), Invocation{Command: "ask", Question: question(t, "How many tins of oolong did Lotus Tea sell?")}, nil); !strings.Contains(ans.Text, "13 million") {
 		t.Errorf("answer after a failed reload = %q", ans.Text)
 	}
 }

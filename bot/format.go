@@ -3,21 +3,18 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
-// SourceLine renders one cited source for plain text:
-// "Part 2 — title — url (section)". A source without a known URL is named
-// but not linked.
-func SourceLine(s Source) string {
+// SourceLabel names a cited source as every transport shows it:
+// "Part 2 — title (section)". The terminal puts its URL after it, Discord
+// links it.
+func SourceLabel(s Source) string {
 	var b strings.Builder
 	if s.Part > 0 {
 		fmt.Fprintf(&b, "Part %d — ", s.Part)
 	}
 	b.WriteString(s.Title)
-	if s.URL != "" {
-		b.WriteString(" — ")
-		b.WriteString(s.URL)
-	}
 	if s.Section != "" {
 		fmt.Fprintf(&b, " (%s)", s.Section)
 	}
@@ -33,21 +30,40 @@ func FormatText(a Answer) string {
 		b.WriteString("\n\n")
 	}
 	b.WriteString(a.Text)
-	b.WriteString(FormatSources(a))
+	b.WriteString(FormatSources(a.Sources))
 	return b.String()
 }
 
-// FormatSources renders the numbered sources of an answer as they follow
-// its text ("\n\nSources:\n[1] …"), or "" when it has none: a transport
-// that streamed the text prints this after it.
-func FormatSources(a Answer) string {
-	if len(a.Sources) == 0 {
+// FormatSources renders numbered sources as they follow an answer's text
+// ("\n\nSources:\n[1] label — url"), or "" when there are none: a
+// transport that streamed the text prints this after it. A source without
+// a known URL is named but not linked.
+func FormatSources(sources []Source) string {
+	if len(sources) == 0 {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteString("\n\nSources:")
-	for i, s := range a.Sources {
-		fmt.Fprintf(&b, "\n[%d] %s", i+1, SourceLine(s))
+	for i, s := range sources {
+		fmt.Fprintf(&b, "\n[%d] %s", i+1, SourceLabel(s))
+		if s.URL != "" {
+			b.WriteString(" — ")
+			b.WriteString(s.URL)
+		}
 	}
 	return b.String()
+}
+
+// Clip shortens s to at most n characters (code points, as Discord's
+// limits count them), the "…" that marks the cut included. It never cuts
+// inside a character.
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 0 {
+		return ""
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }

@@ -1,4 +1,4 @@
-package bot
+package bot_test
 
 import (
 	"context"
@@ -6,8 +6,9 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"seriesbot/bot"
+	"seriesbot/bot/llm"
 	"seriesbot/internal/openaitest"
-	"seriesbot/prompts"
 )
 
 // benchReply is an answer of typical length and citations.
@@ -17,33 +18,41 @@ const benchReply = "In fiscal 2021, Alibaba Cloud earned RMB60 billion of revenu
 	"and DingTalk was moved into the Cloud Computing segment in April 2021 [3]. " +
 	"The series does not say what the segment earned in later years [9]."
 
-// BenchmarkLLMPipelineOverhead measures what the bot adds around the
-// model: retrieval alone; the offline answer; the prompt and citation
-// check without any model; the model call alone (the same messages
-// streamed from the fake at zero latency: real go-openai client, loopback
-// HTTP, and the fake's own request validation, which runs in the same
-// process); and a whole LLM answer against the fake. The pipeline's
-// overhead is the whole answer less the model call.
-func BenchmarkLLMPipelineOverhead(b *testing.B) {
-	defaultOnce.Do(func() { defaultLib, _, defaultErr = Loader{}.Load(context.Background()) })
-	if defaultErr != nil {
-		b.Fatal(defaultErr)
+// instantChat is a model that answers at once, in process: what an answer
+// costs around the model, with no model at all.
+type instantChat struct{}
+
+func (instantChat) Stream(_ context.Context, _ []bot.Message, onDelta func(string)) (string, error) {
+	if onDelta != nil {
+		onDelta(benchReply)
 	}
+	return benchReply, nil
+}
+
+// BenchmarkLLMPipelineOverhead measures what the bot adds around the
+// model: retrieval alone; the offline answer; a whole answer from a model
+// that replies at once in process (retrieval, the prompt, the citation
+// check); the model call alone (the same messages streamed from the fake
+// at zero latency: real go-openai client, loopback HTTP, and the fake's
+// own request validation, which runs in the same process); and a whole
+// LLM answer against the fake. The pipeline's overhead is the whole answer
+// less the model call.
+func BenchmarkLLMPipelineOverhead(b *testing.B) {
 	ctx := context.Background()
-	q := Question{Text: revenueQuestion}
+	q := bot.Ask(b, revenueQuestion)
 	noop := func(string) {}
 
 	b.Run("retrieval", func(b *testing.B) {
-		ix := defaultLib.Index
+		a := bot.DefaultAnswerer(b)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := ix.Search(ctx, q.Text, searchOptions(q)); err != nil {
+			if _, err := a.Search(ctx, q); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("answer-offline", func(b *testing.B) {
-		a := NewAnswerer(defaultLib)
+		a := bot.DefaultAnswerer(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := a.Answer(ctx, q, nil); err != nil {
@@ -51,38 +60,26 @@ func BenchmarkLLMPipelineOverhead(b *testing.B) {
 			}
 		}
 	})
-	b.Run("prompt-and-citations", func(b *testing.B) {
-		hits, err := defaultLib.Index.Search(ctx, q.Text, searchOptions(q))
-		if err != nil {
-			b.Fatal(err)
-		}
+	b.Run("answer-instant-model", func(b *testing.B) {
+		a := bot.DefaultAnswerer(b)
+		a.LLM = instantChat{}
 		b.ReportAllocs()
 		for b.Loop() {
-			system, _ := prompts.System(prompts.DefaultSeries, 0)
-			srcs := make([]prompts.Source, len(hits))
-			for i, h := range hits {
-				srcs[i] = prompts.Source{Part: h.Passage.Part, Title: h.Passage.Title, Section: h.Passage.Section, URL: h.Passage.URL, Text: h.Passage.Text}
-			}
-			bare, _ := prompts.Answer(q.Text, nil)
-			n := prompts.Fit(DefaultPromptBudget, prompts.EstimateTokens(system)+prompts.EstimateTokens(bare), srcs)
-			if _, err := prompts.Answer(q.Text, srcs[:n]); err != nil {
-				b.Fatal(err)
-			}
-			if _, cited := rewriteCitations(benchReply, n); len(cited) != 3 {
-				b.Fatalf("cited %v", cited)
+			if ans, err := a.Answer(ctx, q, noop); err != nil || len(ans.Sources) != 3 {
+				b.Fatalf("answer %+v, err %v", ans, err)
 			}
 		}
 	})
 	b.Run("model-call-alone", func(b *testing.B) {
 		s := openaitest.New(b, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return benchReply }))
-		chat := &OpenAIChat{Client: NewOpenAIClient(s.ClientConfig()), Model: openaitest.DefaultChatModel}
+		chat := &llm.Chat{Client: llm.NewClientWithConfig(s.ClientConfig()), Model: openaitest.DefaultChatModel}
 		// The messages of a real answer, captured once.
-		a := NewAnswerer(defaultLib)
-		a.LLM = chat
+		var msgs []bot.Message
+		a := bot.DefaultAnswerer(b)
+		a.LLM = recordingChat{Chat: chat, messages: &msgs}
 		if _, err := a.Answer(ctx, q, nil); err != nil {
 			b.Fatal(err)
 		}
-		msgs := s.ChatRequests()[0].Messages
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := chat.Stream(ctx, msgs, noop); err != nil {
@@ -92,8 +89,8 @@ func BenchmarkLLMPipelineOverhead(b *testing.B) {
 	})
 	b.Run("answer-llm-fake", func(b *testing.B) {
 		s := openaitest.New(b, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return benchReply }))
-		a := NewAnswerer(defaultLib)
-		a.LLM = &OpenAIChat{Client: NewOpenAIClient(s.ClientConfig()), Model: openaitest.DefaultChatModel}
+		a := bot.DefaultAnswerer(b)
+		a.LLM = &llm.Chat{Client: llm.NewClientWithConfig(s.ClientConfig()), Model: openaitest.DefaultChatModel}
 		b.ReportAllocs()
 		for b.Loop() {
 			ans, err := a.Answer(ctx, q, noop)
@@ -102,4 +99,15 @@ func BenchmarkLLMPipelineOverhead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// recordingChat keeps the messages of the last call to Chat.
+type recordingChat struct {
+	bot.Chat
+	messages *[]bot.Message
+}
+
+func (c recordingChat) Stream(ctx context.Context, msgs []bot.Message, onDelta func(string)) (string, error) {
+	*c.messages = msgs
+	return c.Chat.Stream(ctx, msgs, onDelta)
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -13,6 +14,11 @@ import (
 const terminalNote = `Any line that does not start with / is asked as a question.
 Examples: /ask part:2 How much revenue did Alibaba Cloud make? · /summary cloud · /parts
 /quit (or end of input) leaves.`
+
+// MaxLineBytes bounds what is kept of one line of input: far more than the
+// longest question allowed, so a longer line is reported as too long rather
+// than read into memory whole.
+const MaxLineBytes = 64 * 1024
 
 // Terminal serves the commands on a text stream, one line each: what
 // `seriesbot chat` runs, so that everything the Discord bot does can be
@@ -29,70 +35,129 @@ type Terminal struct {
 // Run answers lines until the input ends, /quit, or ctx ends (even while
 // waiting for a line: an interrupt need not wait for Enter).
 func (t *Terminal) Run(ctx context.Context) error {
-	done := make(chan struct{})
-	defer close(done)
-	lines, readErr := readLines(t.In, done)
-	out := &terminalPrinter{w: t.Out}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop() // ends the reader when Run returns first
+	lines := ReadLines(ctx, t.In, MaxLineBytes)
+	out := NewPrinter(t.Out)
 	for {
 		if t.Prompt != "" {
 			fmt.Fprint(t.Out, t.Prompt)
 		}
-		var line string
+		var l Line
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case l, ok := <-lines:
+		case next, ok := <-lines:
 			if !ok {
-				if err := <-readErr; err != nil {
-					return fmt.Errorf("read standard input: %w", err)
-				}
 				return nil
 			}
-			line = strings.TrimSpace(l)
+			l = next
 		}
+		if l.Err != nil {
+			return fmt.Errorf("read standard input: %w", l.Err)
+		}
+		line := strings.TrimSpace(l.Text)
 		switch strings.ToLower(line) {
 		case "":
-			continue
+			if !l.TooLong {
+				continue
+			}
 		case "/quit", "/exit":
 			return nil
 		}
 		var reply Reply
-		switch inv, err := ParseLine(t.Commands.Set(), line); {
+		inv, err := ParseLine(t.Commands.Set(), line)
+		var qe *QuestionError
+		switch {
+		case l.TooLong:
+			reply = Reply{Text: l.tooLong().Error(), Private: true}
+		case errors.As(err, &qe):
+			reply = Reply{Text: qe.Error(), Private: true}
 		case err != nil:
 			reply = Reply{Text: err.Error() + ". /help lists the commands.", Private: true}
 		case inv.Command == CommandHelp:
 			reply = t.Commands.Help(terminalNote)
 		default:
-			reply = t.Commands.Run(ctx, inv, out.partial)
+			reply = t.Commands.Run(ctx, inv, out.Partial)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := out.print(reply); err != nil {
+		if err := out.Print(reply); err != nil {
 			return err
 		}
 	}
 }
 
-// readLines reads r line by line in a goroutine of its own, until r ends
-// or done is closed (a read already blocked keeps it until the process
-// ends); errs gets the read's error (or nil) once lines is closed.
-func readLines(r io.Reader, done <-chan struct{}) (lines <-chan string, errs <-chan error) {
-	out, errc := make(chan string), make(chan error, 1)
+// Line is one line of input, or the error that ended reading.
+type Line struct {
+	Text string
+	// TooLong marks a line longer than ReadLines' limit: Text holds its
+	// beginning only.
+	TooLong bool
+	Err     error
+}
+
+// Question checks the line as a question, as NewQuestion does.
+func (l Line) Question() (Question, error) {
+	if l.TooLong {
+		return Question{}, l.tooLong()
+	}
+	return NewQuestion(l.Text)
+}
+
+func (l Line) tooLong() error {
+	return &QuestionError{Kind: ErrQuestionTooLong,
+		msg: fmt.Sprintf("Your question is far longer than the %s characters questions are limited to. Please shorten it and ask again.",
+			thousands(MaxQuestionRunes))}
+}
+
+// ReadLines reads r line by line in a goroutine of its own, so that ctx
+// ending is noticed while a read waits for input (the goroutine then ends
+// once its read returns). A line longer than max bytes is delivered
+// truncated and marked TooLong, and reading goes on with the next line; a
+// read error is delivered last. The channel is closed when r ends.
+func ReadLines(ctx context.Context, r io.Reader, max int) <-chan Line {
+	out := make(chan Line)
 	go func() {
 		defer close(out)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-		for sc.Scan() {
-			select {
-			case out <- sc.Text():
-			case <-done:
+		br := bufio.NewReaderSize(r, 4096)
+		for {
+			var buf []byte
+			tooLong := false
+			var err error
+			for {
+				var chunk []byte
+				chunk, err = br.ReadSlice('\n')
+				if len(buf)+len(chunk) <= max {
+					buf = append(buf, chunk...)
+				} else {
+					tooLong = true
+				}
+				if err != bufio.ErrBufferFull {
+					break
+				}
+			}
+			if len(buf) > 0 || tooLong {
+				select {
+				case out <- Line{Text: strings.TrimRight(string(buf), "\r\n"), TooLong: tooLong}:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				select {
+				case out <- Line{Err: err}:
+				case <-ctx.Done():
+				}
 				return
 			}
 		}
-		errc <- sc.Err()
 	}()
-	return out, errc
+	return out
 }
 
 // optionToken is "name:value" inside a command line.
@@ -102,12 +167,16 @@ var optionToken = regexp.MustCompile(`^([a-z][-_a-z0-9]*):(.*)$`)
 // command: options are written "name:value" as on Discord, and the rest of
 // the line is the command's first required text option (the question of
 // /ask, the segment of /summary), "name:" optional. Any other line asks a
-// question.
+// question; one that cannot be asked is reported by a *QuestionError.
 func ParseLine(cmds []Command, line string) (Invocation, error) {
 	line = strings.TrimSpace(line)
 	rest, isCommand := strings.CutPrefix(line, "/")
 	if !isCommand {
-		return Invocation{Command: CommandAsk, Question: line}, nil
+		q, err := NewQuestion(line)
+		if err != nil {
+			return Invocation{}, err
+		}
+		return Invocation{Command: CommandAsk, Question: q}, nil
 	}
 	name, rest, _ := strings.Cut(rest, " ")
 	cmd, ok := FindCommand(cmds, name)
@@ -133,7 +202,7 @@ func ParseLine(cmds []Command, line string) (Invocation, error) {
 	if text := strings.Join(words, " "); free != "" {
 		values[free] = strings.TrimPrefix(text, free+":")
 	} else if text != "" {
-		return Invocation{}, fmt.Errorf("/%s takes no text (got %q)", cmd.Name, clip(text, 40))
+		return Invocation{}, fmt.Errorf("/%s takes no text (got %q)", cmd.Name, Clip(text, 40))
 	}
 	return NewInvocation(cmd, values)
 }
@@ -147,24 +216,28 @@ func hasOption(cmd Command, name string) bool {
 	return false
 }
 
-// terminalPrinter writes replies one after another, separated by a blank
-// line. An answer may be streamed: partial prints it as it grows, and
-// print then adds only what is missing.
-type terminalPrinter struct {
+// Printer writes replies to a terminal one after another, separated by a
+// blank line. A reply may be streamed: Partial prints it as it grows, and
+// Print then adds only what is missing. `seriesbot chat` and `seriesbot
+// ask` print through it.
+type Printer struct {
 	w       io.Writer
 	replies int
 	shown   string // text of the current reply printed so far
 }
 
-func (p *terminalPrinter) begin() {
+// NewPrinter returns a Printer writing to w.
+func NewPrinter(w io.Writer) *Printer { return &Printer{w: w} }
+
+func (p *Printer) begin() {
 	if p.shown == "" && p.replies > 0 {
 		fmt.Fprintln(p.w)
 	}
 }
 
-// partial prints the part of a growing answer not printed yet; each text
-// extends the one before.
-func (p *terminalPrinter) partial(text string) {
+// Partial prints the part of a growing reply not printed yet; each text
+// extends the one before (Answerer holds back what could still change).
+func (p *Printer) Partial(text string) {
 	rest, ok := strings.CutPrefix(text, p.shown)
 	if !ok || rest == "" {
 		return
@@ -175,22 +248,35 @@ func (p *terminalPrinter) partial(text string) {
 	}
 }
 
-func (p *terminalPrinter) print(r Reply) error {
+// Print prints r whole, or what of it streaming has not printed yet.
+func (p *Printer) Print(r Reply) error {
 	shown := p.shown
 	p.begin()
 	p.shown = ""
 	p.replies++
-	whole := Answer{Text: r.Text, Note: r.Note, Sources: r.Sources}
 	var err error
 	switch rest, ok := strings.CutPrefix(r.Text, shown); {
 	case shown == "":
-		_, err = fmt.Fprintf(p.w, "%s\n", FormatText(whole))
+		_, err = fmt.Fprintf(p.w, "%s\n", FormatText(Answer{Text: r.Text, Note: r.Note, Sources: r.Sources}))
 	case ok && r.Note == "":
-		_, err = fmt.Fprintf(p.w, "%s%s\n", rest, FormatSources(whole))
+		_, err = fmt.Fprintf(p.w, "%s%s\n", rest, FormatSources(r.Sources))
 	default:
 		// The model failed mid-answer: the note and the quoted answer
 		// follow what was streamed.
-		_, err = fmt.Fprintf(p.w, "\n\n%s\n", FormatText(whole))
+		_, err = fmt.Fprintf(p.w, "\n\n%s\n", FormatText(Answer{Text: r.Text, Note: r.Note, Sources: r.Sources}))
 	}
+	return err
+}
+
+// Abandon ends a reply that began streaming but will not be printed (its
+// question failed, and the failure is reported elsewhere): the line is
+// ended, and the next reply starts after a blank line.
+func (p *Printer) Abandon() error {
+	if p.shown == "" {
+		return nil
+	}
+	p.shown = ""
+	p.replies++
+	_, err := fmt.Fprintln(p.w)
 	return err
 }

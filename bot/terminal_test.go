@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
+	"seriesbot/corpus"
 )
 
 func runTerminal(t *testing.T, c *Commands, input string) string {
@@ -38,7 +38,7 @@ func TestTerminalPiped(t *testing.T) {
 	out := runTerminal(t, defaultCommands(t), in)
 	for _, want := range []string{
 		"RMB60 billion",
-		"Sources:\n[1] Part 2 — Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives — " + part2URL + " (Cloud Computing)",
+		"Sources:\n[1] Part 2 — Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives (Cloud Computing) — " + part2URL,
 		"2015",
 		"Cloud computing — what the series says:\n\n- ",
 		"The Alibaba series has 4 parts:\n- Part 1",
@@ -58,7 +58,7 @@ func TestTerminalPiped(t *testing.T) {
 	}
 	// Replies are separated by one blank line, and the output ends with
 	// a line break.
-	if !strings.Contains(out, "(Cloud Computing)\n\n") || !strings.HasSuffix(out, "\n") || strings.Contains(out, "\n\n\n") {
+	if !strings.Contains(out, part2URL+"\n\n") || !strings.HasSuffix(out, "\n") || strings.Contains(out, "\n\n\n") {
 		t.Errorf("layout:\n%s", out)
 	}
 }
@@ -74,25 +74,16 @@ func TestTerminalPrompt(t *testing.T) {
 	}
 }
 
-// streamingChat writes its reply in pieces, as a model streams.
-type streamingChat struct {
-	reply string
-	pause time.Duration
-}
+// streamingChat writes its reply a word at a time, as a model streams.
+type streamingChat struct{ reply string }
 
-func (c streamingChat) Stream(ctx context.Context, _ []openai.ChatCompletionMessage, onDelta func(string)) (string, error) {
-	words := strings.SplitAfter(c.reply, " ")
-	for _, w := range words {
+func (c streamingChat) Stream(ctx context.Context, _ []Message, onDelta func(string)) (string, error) {
+	for _, w := range strings.SplitAfter(c.reply, " ") {
 		if onDelta != nil {
 			onDelta(w)
 		}
-		select {
-		case <-time.After(c.pause):
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
 	}
-	return c.reply, nil
+	return c.reply, ctx.Err()
 }
 
 func TestTerminalStreamsAnAnswerOnce(t *testing.T) {
@@ -116,12 +107,49 @@ func TestTerminalInterruptWhileWaiting(t *testing.T) {
 		done <- (&Terminal{Commands: defaultCommands(t), In: r, Out: io.Discard}).Run(ctx)
 	}()
 	cancel()
+	hung, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("Run = %v, want context.Canceled", err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-hung.Done():
 		t.Fatal("Run did not return after the interrupt")
 	}
+}
+
+// A line too long to keep is refused, and the chat goes on.
+func TestTerminalOverLongLine(t *testing.T) {
+	out := runTerminal(t, defaultCommands(t), strings.Repeat("x", MaxLineBytes+10)+"\n/parts\n")
+	if !strings.Contains(out, "far longer than the 1,000 characters") || !strings.Contains(out, "The Alibaba series has 4 parts") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+// FuzzParseLine: any line typed in the terminal is either refused with a
+// message or read as a command of the set, with a question that can be
+// asked.
+func FuzzParseLine(f *testing.F) {
+	for _, s := range []string{"What is DingTalk?", "/ask part:2 What is DingTalk?", "/ask question:x part:9", "/summary Cloud Computing", "/parts now", "/", "/ask", "/ask part:", "???", "/help me"} {
+		f.Add(s)
+	}
+	cmds := CommandSet(corpus.Default())
+	f.Fuzz(func(t *testing.T, line string) {
+		inv, err := ParseLine(cmds, line)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatalf("ParseLine(%q): an empty error", line)
+			}
+			return
+		}
+		if _, ok := FindCommand(cmds, inv.Command); !ok {
+			t.Fatalf("ParseLine(%q) = command %q, not in the set", line, inv.Command)
+		}
+		if inv.Command == CommandAsk {
+			if _, err := NewQuestion(inv.Question.Text()); err != nil {
+				t.Fatalf("ParseLine(%q) let through a question that cannot be asked: %v", line, err)
+			}
+		}
+	})
 }

@@ -14,7 +14,10 @@ import (
 )
 
 // Embedder turns texts into vectors. It takes many texts at once because
-// remote embedders bill and rate-limit per request, not per text.
+// remote embedders bill and rate-limit per request, not per text. Vectors
+// need not be of unit length: the index scales them, as chromem-go's dot
+// product needs. bot/llm adapts the embedding models of OpenAI-compatible
+// services to it.
 type Embedder interface {
 	// Name identifies the model and its settings. It is recorded with an
 	// index so that vectors of two different models are never compared.

@@ -113,6 +113,9 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 	if len(vecs) != len(texts) {
 		return nil, fmt.Errorf("build index: embedder %s returned %d vectors for %d passages", emb.Name(), len(vecs), len(texts))
 	}
+	for _, v := range vecs {
+		normalize(v)
+	}
 	if err := coll.AddConcurrently(ctx, ids, vecs, metas, texts, runtime.GOMAXPROCS(0)); err != nil {
 		return nil, fmt.Errorf("build index: add to vector store: %w", err)
 	}
@@ -162,7 +165,10 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 	if err != nil {
 		return nil, fmt.Errorf("embed question with %s: %w", ix.emb.Name(), err)
 	}
-	dense, err := ix.coll.QueryEmbedding(ctx, vecs[0], pool, where, nil)
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("embed question with %s: %d vectors for 1 text", ix.emb.Name(), len(vecs))
+	}
+	dense, err := ix.coll.QueryEmbedding(ctx, normalize(vecs[0]), pool, where, nil)
 	if err != nil {
 		return nil, fmt.Errorf("vector search: %w", err)
 	}

@@ -30,23 +30,24 @@ func (f *botFlags) check() error {
 	return f.llm.check()
 }
 
-// commands loads the library and returns the commands that serve it. A
-// reload re-reads the same corpus with the same embedder.
-func (f *botFlags) commands(ctx context.Context, log *slog.Logger) (*bot.Commands, error) {
+// commands loads what the bot serves and returns the commands that serve
+// it, and whether they answer without a language model. A reload re-reads
+// the same corpus with the same embedder.
+func (f *botFlags) commands(ctx context.Context, log *slog.Logger) (cmds *bot.Commands, offline bool, err error) {
 	setup, err := f.llm.resolve()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	emb := setup.embedder(f.llm.timeout)
-	lib, err := f.lib.loadWith(ctx, emb, log)
+	snap, err := f.lib.loadWith(ctx, emb, log)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	a := bot.NewAnswerer(lib)
+	a := bot.NewAnswerer(snap)
 	a.LLM = setup.chat(f.llm.timeout)
 	a.Budget = f.llm.budget
 	a.Log = log
-	return &bot.Commands{Answerer: a, Loader: &bot.Loader{Dir: f.lib.corpus, Embedder: emb}, K: f.lib.k, Log: log}, nil
+	return &bot.Commands{Answerer: a, Loader: &bot.Loader{Dir: f.lib.corpus, Embedder: emb}, K: f.lib.k, Log: log}, a.LLM == nil, nil
 }
 
 // runChat serves the bot's commands in the terminal, one line each, with
@@ -65,7 +66,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err := bf.check(); err != nil {
 		return err
 	}
-	cmds, err := bf.commands(ctx, log)
+	cmds, _, err := bf.commands(ctx, log)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 
 	"seriesbot/bot"
+	"seriesbot/bot/discord"
 	"seriesbot/corpus"
 )
 
@@ -44,7 +45,7 @@ func runCommands(_ context.Context, args []string, stdout io.Writer, log *slog.L
 		_, err := fmt.Fprintln(stdout, bot.HelpText(cmds, ""))
 		return err
 	}
-	raw, err := bot.DiscordCommandsJSON(cmds)
+	raw, err := discord.CommandsJSON(cmds)
 	if err != nil {
 		return err
 	}

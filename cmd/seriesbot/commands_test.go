@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"seriesbot/bot"
+	"seriesbot/bot/discord"
 	"seriesbot/corpus"
 )
 
@@ -15,7 +16,7 @@ func TestCommandsJSONIsWhatIsRegistered(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	registered, err := bot.DiscordCommandsJSON(bot.CommandSet(corpus.Default()))
+	registered, err := discord.CommandsJSON(bot.CommandSet(corpus.Default()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"seriesbot/bot"
+	"seriesbot/bot/eval"
 )
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
@@ -37,21 +38,21 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return fmt.Errorf("--questions: %w", err)
 	}
-	qs, err := bot.ReadEvalQuestions(f)
+	qs, err := eval.Read(f)
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("--questions %s: %w", *questions, err)
 	}
-	lib, err := lf.load(ctx, nil, log)
+	snap, err := lf.load(ctx, nil, log)
 	if err != nil {
 		return err
 	}
-	ours, err := bot.Evaluate(ctx, bot.NewAnswerer(lib), qs, lf.k)
+	ours, err := eval.Run(ctx, bot.NewAnswerer(snap), qs, lf.k)
 	if err != nil {
 		return err
 	}
-	base := bot.EvaluateBaseline(lib.Corpus, qs)
-	reports := []bot.EvalReport{ours, base}
+	base := eval.Baseline(snap.Corpus, qs)
+	reports := []eval.Report{ours, base}
 
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

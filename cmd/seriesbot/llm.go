@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
-
 	"seriesbot/bot"
+	"seriesbot/bot/llm"
 	"seriesbot/retrieval"
 )
 
@@ -24,10 +23,6 @@ const (
 	envChatModel  = "SERIESBOT_CHAT_MODEL"
 	envEmbedModel = "SERIESBOT_EMBED_MODEL"
 )
-
-// placeholderKey is sent to a server given by URL without a key: local
-// servers (Ollama, LM Studio) ignore the key but go-openai always sends one.
-const placeholderKey = "no-key"
 
 // maxBudget bounds --budget: far beyond any retrieval of 50 passages.
 const maxBudget = 200_000
@@ -43,10 +38,10 @@ type llmFlags struct {
 
 func (f *llmFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.baseURL, "base-url", "", "`URL` of an OpenAI-compatible API, e.g. http://localhost:11434/v1 for Ollama (default $"+envBaseURL+", else OpenAI's)")
-	fs.StringVar(&f.chatModel, "chat-model", "", "chat `MODEL` that writes the answers (default $"+envChatModel+", else "+bot.DefaultChatModel+")")
+	fs.StringVar(&f.chatModel, "chat-model", "", "chat `MODEL` that writes the answers (default $"+envChatModel+", else "+llm.DefaultChatModel+")")
 	fs.StringVar(&f.embedModel, "embed-model", "", "embedding `MODEL` for passages and questions (default $"+envEmbedModel+", else the local embedder)")
 	fs.BoolVar(&f.offline, "offline", false, "quote the series without a language model, even when $"+envAPIKey+" is set")
-	fs.DurationVar(&f.timeout, "timeout", bot.DefaultLLMTimeout, "time limit of each call to the language model, retries included")
+	fs.DurationVar(&f.timeout, "timeout", llm.DefaultTimeout, "time limit of each call to the language model, retries included")
 	fs.IntVar(&f.budget, "budget", bot.DefaultPromptBudget, "prompt size in `TOKENS` (estimated); passages are added best first until it is reached")
 }
 
@@ -60,13 +55,11 @@ func (f *llmFlags) check() error {
 	return nil
 }
 
-// llmSetup is what the flags and environment resolve to: a client when a
+// llmSetup is what the flags and environment resolve to: a service when a
 // language model is configured, and the models to use with it.
 type llmSetup struct {
-	client     *openai.Client
-	chatModel  string
-	embedModel string
-	retry      bot.Retry
+	apiKey, baseURL       string
+	chatModel, embedModel string
 }
 
 // resolve reads the environment under the flags. Without --offline, a key
@@ -85,36 +78,34 @@ func (f *llmFlags) resolve() (llmSetup, error) {
 		}
 		return s, nil
 	}
-	cfg := openai.DefaultConfig(cmp.Or(key, placeholderKey))
-	if base != "" {
-		// go-openai appends "/chat/completions" to the base as it is.
-		cfg.BaseURL = strings.TrimRight(base, "/")
-	}
-	s.client = bot.NewOpenAIClient(cfg)
-	s.chatModel = strings.TrimSpace(cmp.Or(f.chatModel, os.Getenv(envChatModel), bot.DefaultChatModel))
+	s.apiKey, s.baseURL = key, base
+	s.chatModel = strings.TrimSpace(cmp.Or(f.chatModel, os.Getenv(envChatModel), llm.DefaultChatModel))
 	s.embedModel = embed
 	return s, nil
 }
 
+// configured reports whether a language model service is configured.
+func (s llmSetup) configured() bool { return s.apiKey != "" || s.baseURL != "" }
+
 // embedder is the remote embedder, or nil for the local one.
 func (s llmSetup) embedder(timeout time.Duration) retrieval.Embedder {
-	if s.client == nil || s.embedModel == "" {
+	if !s.configured() || s.embedModel == "" {
 		return nil
 	}
-	return &retrieval.OpenAIEmbedder{Client: s.client, Model: s.embedModel, Timeout: timeout, Retry: s.retry.Do}
+	return &llm.Embedder{Client: llm.NewClient(s.apiKey, s.baseURL), Model: s.embedModel, Timeout: timeout}
 }
 
 // chat is the language model that writes answers, or nil to quote.
 func (s llmSetup) chat(timeout time.Duration) bot.Chat {
-	if s.client == nil {
+	if !s.configured() {
 		return nil
 	}
-	return &bot.OpenAIChat{Client: s.client, Model: s.chatModel, Timeout: timeout, Retry: s.retry}
+	return &llm.Chat{Client: llm.NewClient(s.apiKey, s.baseURL), Model: s.chatModel, Timeout: timeout}
 }
 
 // loadWith builds the library with emb; when the remote embedder fails the
 // series is still served, indexed by the local embedder.
-func (lf *libraryFlags) loadWith(ctx context.Context, emb retrieval.Embedder, log *slog.Logger) (*bot.Library, error) {
+func (lf *libraryFlags) loadWith(ctx context.Context, emb retrieval.Embedder, log *slog.Logger) (*bot.Snapshot, error) {
 	if emb == nil {
 		return lf.load(ctx, nil, log)
 	}

@@ -10,6 +10,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"seriesbot/bot/llm"
 	"seriesbot/internal/openaitest"
 )
 
@@ -54,7 +55,7 @@ func TestAskWithALanguageModel(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	want := "Alibaba Cloud made RMB60 billion in fiscal 2021 [1].\n\nSources:\n[1] Part 2 — Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives — " + part2URL + " (Cloud Computing)\n"
+	want := "Alibaba Cloud made RMB60 billion in fiscal 2021 [1].\n\nSources:\n[1] Part 2 — Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives (Cloud Computing) — " + part2URL + "\n"
 	if r.stdout != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
 	}
@@ -137,7 +138,7 @@ func TestAskStreamCutMidAnswer(t *testing.T) {
 // TestAskWithALocalServer: a base URL without a key works, as with Ollama,
 // and a configured embedding model indexes the series.
 func TestAskWithALocalServer(t *testing.T) {
-	s := openaitest.New(t, openaitest.WithKey(placeholderKey), openaitest.WithReply(citeRevenue), openaitest.WithChatModels("llama3.2"))
+	s := openaitest.New(t, openaitest.WithKey(llm.PlaceholderKey), openaitest.WithReply(citeRevenue), openaitest.WithChatModels("llama3.2"))
 	r := runCLI(t, "", "ask", "--base-url", s.URL()+"/", "--chat-model", "llama3.2", "--embed-model", openaitest.DefaultEmbeddingModel,
 		"How much revenue did Alibaba Cloud make?")
 	if r.code != 0 {
@@ -163,7 +164,7 @@ func TestAskBatchStreamsEachAnswer(t *testing.T) {
 	if n := strings.Count(r.stdout, "Alibaba Cloud made RMB60 billion"); n != 1 {
 		t.Errorf("the answer is printed %d times:\n%s", n, r.stdout)
 	}
-	if !strings.Contains(r.stdout, "(Cloud Computing)\n\nThe series does not cover that.") {
+	if !strings.Contains(r.stdout, part2URL+"\n\nThe series does not cover that.") {
 		t.Errorf("answers are not separated by a blank line:\n%s", r.stdout)
 	}
 }

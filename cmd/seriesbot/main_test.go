@@ -140,7 +140,7 @@ func TestAskErrors(t *testing.T) {
 		{"unknown part", []string{"ask", "--part", "9", "What is DingTalk?"}, exitUsage, "--part 9"},
 		{"bad k", []string{"ask", "--k", "0", "q"}, exitUsage, "--k 0"},
 		{"unknown flag", []string{"ask", "--jsn", "q"}, exitUsage, "jsn"},
-		{"too long", []string{"ask", strings.Repeat("y", 1001)}, exitUsage, "longer than 1000"},
+		{"too long", []string{"ask", strings.Repeat("y", 1001)}, exitUsage, "1,001 characters long; questions are limited to 1,000"},
 		{"missing corpus", []string{"ask", "--corpus", "/nonexistent/corpus", "q"}, exitFailure, "/nonexistent/corpus"},
 		{"eval without questions", []string{"eval"}, exitUsage, "--questions"},
 		{"eval missing file", []string{"eval", "--questions", "/nonexistent/q.jsonl"}, exitFailure, "/nonexistent/q.jsonl"},

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"seriesbot/bot"
+	"seriesbot/bot/discord"
 	"seriesbot/internal/discordapi"
 )
 
@@ -41,7 +41,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.guild, "guild", "", "register the commands in this server `ID` only, where changes show at once (default $"+envGuildID+", else globally)")
 	fs.StringVar(&f.admins, "admins", "", "comma-separated user and role `IDs` that may /reload besides members with Manage Server (default $"+envAdminIDs+")")
 	fs.StringVar(&f.mentions, "mentions", "", "answer messages that mention the bot, in threads: on or off (default $"+envMentions+", else on; needs the Message Content intent)")
-	fs.StringVar(&f.rate, "rate", "", "questions per user, N/UNIT[:BURST] with UNIT s, min or h, or off (default $"+envRate+", else "+bot.DefaultRate.String()+")")
+	fs.StringVar(&f.rate, "rate", "", "questions per user, N/UNIT[:BURST] with UNIT s, min or h, or off (default $"+envRate+", else "+discord.DefaultRate.String()+")")
 	fs.StringVar(&f.shardID, "shard-id", "", "this process's shard, from 0 (default $"+envShardID+", else 0)")
 	fs.StringVar(&f.shardCount, "shard-count", "", "number of shards, one process each (default $"+envShardCount+", else 1)")
 	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default $"+envLogLevel+", else info)")
@@ -58,8 +58,8 @@ func setting(flagValue, flagName, env string) (value, name string) {
 
 // discordConfig reads the Discord settings from the flags and the
 // environment, naming the setting at fault in its errors.
-func (f *serveFlags) discordConfig() (bot.DiscordConfig, error) {
-	var cfg bot.DiscordConfig
+func (f *serveFlags) discordConfig() (discord.Config, error) {
+	var cfg discord.Config
 	token := strings.TrimSpace(os.Getenv(envDiscordToken))
 	token = strings.TrimSpace(strings.TrimPrefix(token, "Bot "))
 	if token == "" {
@@ -102,9 +102,9 @@ func (f *serveFlags) discordConfig() (bot.DiscordConfig, error) {
 	default:
 		return cfg, usagef("%s %q: want on or off", name, mentions)
 	}
-	cfg.Rate = bot.DefaultRate
+	cfg.Rate = discord.DefaultRate
 	if v, name := setting(f.rate, "rate", envRate); v != "" {
-		r, err := bot.ParseRate(v)
+		r, err := discord.ParseRate(v)
 		if err != nil {
 			return cfg, usagef("%s: %v", name, err)
 		}
@@ -171,12 +171,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	bot.RouteDiscordgoLogs(log)
-	cmds, err := bf.commands(ctx, log)
+	discord.RouteLogs(log)
+	cmds, offline, err := bf.commands(ctx, log)
 	if err != nil {
 		return err
 	}
-	d, err := bot.NewDiscord(cmds, cfg, log)
+	cfg.Offline = offline
+	d, err := discord.New(cmds, cfg, log)
 	if err != nil {
 		return usagef("serve: %v", err)
 	}
@@ -185,13 +186,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		api = cfg.APIBase.String()
 	}
 	log.Info("starting", "api", api, "guild", cfg.GuildID, "mentions", cfg.Mentions, "rate", cfg.Rate.String(),
-		"shard", cfg.ShardID, "shards", max(cfg.ShardCount, 1), "language_model", cmds.Answerer.LLM != nil)
+		"shard", cfg.ShardID, "shards", max(cfg.ShardCount, 1), "language_model", !offline)
 	switch err := d.Run(ctx); {
-	case errors.Is(err, bot.ErrDiscordToken):
+	case errors.Is(err, discord.ErrToken):
 		return fmt.Errorf("%v: check %s (Developer Portal → your application → Bot → Reset Token)", err, envDiscordToken)
-	case errors.Is(err, bot.ErrMessageContentIntent):
+	case errors.Is(err, discord.ErrMessageContentIntent):
 		return fmt.Errorf("%v: enable Message Content Intent in the Developer Portal (your application → Bot → Privileged Gateway Intents), or set %s=off to answer slash commands and DMs only", err, envMentions)
-	case errors.Is(err, bot.ErrDiscordShard):
+	case errors.Is(err, discord.ErrShard):
 		return fmt.Errorf("%v: check %s and %s", err, envShardID, envShardCount)
 	case err != nil:
 		return err

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"fmt"
@@ -7,12 +7,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/bot"
 )
 
 func TestSourcesEmbedStaysWithinDiscordsLimits(t *testing.T) {
-	var sources []Source
+	var sources []bot.Source
 	for i := range 40 {
-		sources = append(sources, Source{Part: i + 1, Title: strings.Repeat("Long [title] *with* markup ", 20), Section: "Section", URL: fmt.Sprintf("https://example.com/part-(%d)", i+1)})
+		sources = append(sources, bot.Source{Part: i + 1, Title: strings.Repeat("Long [title] *with* markup ", 20), Section: "Section", URL: fmt.Sprintf("https://example.com/part-(%d)", i+1)})
 	}
 	e := sourcesEmbed(sources)
 	n := utf8.RuneCountInString(e.Description)
@@ -27,18 +29,18 @@ func TestSourcesEmbedStaysWithinDiscordsLimits(t *testing.T) {
 		t.Errorf("URL not escaped: %q", e.Description[:400])
 	}
 	// A source without a URL is named, not linked.
-	if got := sourceEntry(3, Source{Part: 4, Title: "The future"}); got != `\[3\] Part 4 — The future` {
+	if got := sourceEntry(3, bot.Source{Part: 4, Title: "The future"}); got != `\[3\] Part 4 — The future` {
 		t.Errorf("entry = %q", got)
 	}
 }
 
 func TestRenderReply(t *testing.T) {
-	var links []Link
+	var links []bot.Link
 	for i := range 7 {
-		links = append(links, Link{Label: fmt.Sprintf("Part %d", i+1), URL: fmt.Sprintf("https://example.com/%d", i+1)})
+		links = append(links, bot.Link{Label: fmt.Sprintf("Part %d", i+1), URL: fmt.Sprintf("https://example.com/%d", i+1)})
 	}
-	links = append(links, Link{Label: "Part 8"}) // no URL: never a button
-	msgs := renderReply(Reply{Text: "Answer [1].", Note: "The model was unavailable.", Sources: []Source{{Part: 1, Title: "T", URL: "https://example.com/1"}}, Links: links, Feedback: true}, "42")
+	links = append(links, bot.Link{Label: "Part 8"}) // no URL: never a button
+	msgs := renderReply(bot.Reply{Text: "Answer [1].", Note: "The model was unavailable.", Sources: []bot.Source{{Part: 1, Title: "T", URL: "https://example.com/1"}}, Links: links, Feedback: true}, "42")
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages", len(msgs))
 	}
@@ -59,7 +61,7 @@ func TestRenderReply(t *testing.T) {
 	}
 	// Without feedback or links there are no rows; an empty reply still
 	// says something.
-	if msgs := renderReply(Reply{}, "42"); msgs[0].Content == "" || len(msgs[0].Components) != 0 {
+	if msgs := renderReply(bot.Reply{}, "42"); msgs[0].Content == "" || len(msgs[0].Components) != 0 {
 		t.Errorf("empty reply = %+v", msgs)
 	}
 }
@@ -87,4 +89,22 @@ func TestParseFeedback(t *testing.T) {
 			t.Errorf("parseFeedback(%q) = %q, want %q", id, got, want)
 		}
 	}
+}
+
+// FuzzParseFeedback: a custom_id comes back from Discord as the bot wrote
+// it, or as anyone crafting an interaction wrote it; only the bot's own
+// form is read, and it reads back to what was written.
+func FuzzParseFeedback(f *testing.F) {
+	for _, s := range []string{"fb:up:42", "fb:down:1400000000000000001", "fb:meh:42", "fb:up:", "fb::", "other", "fb:up:4:2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		vote, answered, ok := parseFeedback(id)
+		if !ok {
+			return
+		}
+		if (vote != "up" && vote != "down") || answered == "" || feedbackPrefix+vote+":"+answered != id {
+			t.Fatalf("parseFeedback(%q) = %q, %q", id, vote, answered)
+		}
+	})
 }

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"regexp"
@@ -7,9 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// MaxMessageRunes is Discord's limit on the content of one message, in
+// maxMessageRunes is Discord's limit on the content of one message, in
 // characters (code points).
-const MaxMessageRunes = 2000
+const maxMessageRunes = 2000
 
 var (
 	// linkSpan matches what must never be cut in two: a Markdown link
@@ -20,15 +20,15 @@ var (
 	sentenceEnd = regexp.MustCompile(`[.!?…]["'’”)\]]*\s|[。！？]["'’”）」]*`)
 )
 
-// SplitMessage splits text into pieces of at most limit characters, for a
-// transport that bounds its messages. Each cut is at the last paragraph
+// splitMessage splits text into pieces of at most limit characters, as
+// Discord bounds its messages. Each cut is at the last paragraph
 // break that fits, else the last line break, else the last sentence end,
 // else the last space — never inside a word or a link. Only a word (or
 // link) longer than limit on its own is cut inside, at the limit. Blanks
 // around the cuts are dropped; an empty text gives no pieces.
-func SplitMessage(text string, limit int) []string {
+func splitMessage(text string, limit int) []string {
 	if limit < 1 {
-		limit = MaxMessageRunes
+		limit = maxMessageRunes
 	}
 	text = strings.TrimSpace(text)
 	var out []string
@@ -131,7 +131,7 @@ func previewText(text string, limit int) string {
 		return text
 	}
 	const more = " …"
-	pieces := SplitMessage(text, limit-utf8.RuneCountInString(more))
+	pieces := splitMessage(text, limit-utf8.RuneCountInString(more))
 	if len(pieces) == 0 {
 		return ""
 	}

@@ -1,10 +1,13 @@
-package bot
+package eval_test
 
 import (
 	"context"
 	"os"
 	"strings"
 	"testing"
+
+	"seriesbot/bot"
+	"seriesbot/bot/eval"
 )
 
 func TestReadEvalQuestionsNamesTheBadLine(t *testing.T) {
@@ -19,11 +22,11 @@ func TestReadEvalQuestionsNamesTheBadLine(t *testing.T) {
 		{"empty", "\n\n", "no questions"},
 		{"junk after the object", `{"q":"a","offtopic":true} trailing`, "line 1: text after"},
 		{"two objects", `{"q":"a","offtopic":true}{"q":"b","offtopic":true}`, "line 1: text after"},
-		{"too long", "\n" + `{"q":"` + strings.Repeat("x", 1001) + `","offtopic":true}`, "line 2: the question is longer"},
+		{"too long", "\n" + `{"q":"` + strings.Repeat("x", 1001) + `","offtopic":true}`, "line 2: Your question is 1,001 characters long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadEvalQuestions(strings.NewReader(tt.in))
+			_, err := eval.Read(strings.NewReader(tt.in))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want it to mention %q", err, tt.want)
 			}
@@ -37,21 +40,24 @@ func TestReadEvalQuestionsNamesTheBadLine(t *testing.T) {
 // figures in BENCHMARKS.md (and at the product targets: hit@1 ≥ 0.85,
 // hit@3 ≥ 0.95, off-topic refusal ≥ 0.9) so a regression fails here.
 func TestQualityOnTheQuestionSet(t *testing.T) {
-	f, err := os.Open("../testdata/questions.jsonl")
+	f, err := os.Open("../../testdata/questions.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	qs, err := ReadEvalQuestions(f)
+	qs, err := eval.Read(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := defaultAnswerer(t)
-	ours, err := Evaluate(context.Background(), a, qs, 0)
+	snap, _, err := bot.Loader{}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := EvaluateBaseline(a.Library().Corpus, qs)
+	ours, err := eval.Run(context.Background(), bot.NewAnswerer(snap), qs, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := eval.Baseline(snap.Corpus, qs)
 	t.Logf("ours: %+v", ours)
 	t.Logf("baseline: hit@1 %.3f hit@3 %.3f refusal %.3f", base.Hit1, base.Hit3, base.Refusal)
 
@@ -81,11 +87,11 @@ func TestQualityOnTheQuestionSet(t *testing.T) {
 	}
 }
 
-func FuzzReadEvalQuestions(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	f.Add(`{"q":"When was DingTalk launched?","expect":["2015"],"part":2}` + "\n" + `{"q":"x","offtopic":true}`)
 	f.Add("{\"q\":\"\"}\n\n{")
 	f.Fuzz(func(t *testing.T, in string) {
-		qs, err := ReadEvalQuestions(strings.NewReader(in))
+		qs, err := eval.Read(strings.NewReader(in))
 		if err != nil {
 			return
 		}

@@ -1,11 +1,14 @@
-package bot
+package discord
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/bot"
 )
 
 // Notes that end /help on Discord, with mention answering on and off.
@@ -17,7 +20,7 @@ const (
 // onInteraction serves slash commands and button clicks. It acknowledges
 // first, before any slow work: Discord gives an interaction three seconds,
 // and the handler's own scheduling counts.
-func (d *Discord) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+func (d *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	in := ic.Interaction
 	r := &interactionReply{s: s, in: in, d: d}
 	if !d.flight.begin() {
@@ -38,30 +41,29 @@ func (d *Discord) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 	}
 }
 
-func (d *Discord) onCommand(r *interactionReply) {
+func (d *Bot) onCommand(r *interactionReply) {
 	in := r.in
 	cmds := d.cmds.Set()
 	inv, err := discordInvocation(cmds, in.ApplicationCommandData())
-	if err != nil {
+	var qe *bot.QuestionError
+	switch {
+	case errors.As(err, &qe):
+		r.respondPrivately(qe.Error())
+		return
+	case err != nil:
 		d.log.Warn("unusable command", "command", in.ApplicationCommandData().Name, "err", err)
 		r.respondPrivately("I cannot run this command: " + err.Error() + ". If the command list looks outdated, reload Discord.")
 		return
 	}
-	cmd, _ := FindCommand(cmds, inv.Command)
+	cmd, _ := bot.FindCommand(cmds, inv.Command)
 	user := interactionUser(in)
 	if cmd.Admin && !d.isAdmin(in) {
 		d.log.Info("admin command refused", "command", cmd.Name, "user", user, "guild", in.GuildID)
 		r.respondPrivately("Only server admins (Manage Server permission, or listed as bot admins) can run /" + cmd.Name + ".")
 		return
 	}
-	if inv.Command == CommandAsk {
-		if p := QuestionProblem(inv.Question); p != "" {
-			r.respondPrivately(p)
-			return
-		}
-	}
-	if inv.Command == CommandAsk || inv.Command == CommandSummary {
-		if ok, wait := d.limiter.allow(user, time.Now()); !ok {
+	if inv.Command == bot.CommandAsk || inv.Command == bot.CommandSummary {
+		if ok, wait := d.limiter.allow(user, d.now()); !ok {
 			r.respondPrivately(slowDown(wait))
 			return
 		}
@@ -74,8 +76,8 @@ func (d *Discord) onCommand(r *interactionReply) {
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
 	defer cancel()
-	var reply Reply
-	if inv.Command == CommandHelp {
+	var reply bot.Reply
+	if inv.Command == bot.CommandHelp {
 		note := discordHelpNote
 		if !d.cfg.Mentions {
 			note = discordHelpNoteNoMentions
@@ -103,7 +105,7 @@ func (d *Discord) onCommand(r *interactionReply) {
 }
 
 // onComponent acknowledges a click on a feedback button and logs it.
-func (d *Discord) onComponent(r *interactionReply) {
+func (d *Bot) onComponent(r *interactionReply) {
 	in := r.in
 	vote, answered, ok := parseFeedback(in.MessageComponentData().CustomID)
 	if !ok {
@@ -112,7 +114,7 @@ func (d *Discord) onComponent(r *interactionReply) {
 	}
 	answer, message := "", ""
 	if in.Message != nil {
-		answer, message = clip(in.Message.Content, 200), in.Message.ID
+		answer, message = bot.Clip(in.Message.Content, 200), in.Message.ID
 	}
 	d.log.Info("feedback", "vote", vote, "answered", answered, "message", message,
 		"user", interactionUser(in), "guild", in.GuildID, "channel", in.ChannelID, "answer", answer)
@@ -124,7 +126,7 @@ func (d *Discord) onComponent(r *interactionReply) {
 type interactionReply struct {
 	s  *discordgo.Session
 	in *discordgo.Interaction
-	d  *Discord
+	d  *Bot
 
 	mu      sync.Mutex
 	acked   bool
@@ -137,7 +139,7 @@ func (r *interactionReply) respondPrivately(text string) {
 	err := r.s.InteractionRespond(r.in, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
-			Content:         clip(text, MaxMessageRunes),
+			Content:         bot.Clip(text, maxMessageRunes),
 			Flags:           discordgo.MessageFlagsEphemeral,
 			AllowedMentions: noMentions(),
 		},
@@ -170,7 +172,7 @@ func (r *interactionReply) deferReply(private bool) error {
 
 // editText shows an answer still being written.
 func (r *interactionReply) editText(ctx context.Context, text string) {
-	content := previewText(quietLinks(text), MaxMessageRunes)
+	content := previewText(quietLinks(text), maxMessageRunes)
 	if content == "" {
 		return
 	}
@@ -183,7 +185,7 @@ func (r *interactionReply) editText(ctx context.Context, text string) {
 // finish shows the reply: its first piece in the original response, with
 // its sources and buttons when it fits in one message, the rest as
 // follow-ups, the sources and buttons under the last.
-func (r *interactionReply) finish(ctx context.Context, reply Reply) {
+func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
 	msgs := renderReply(reply, r.in.ID)
 	first := msgs[0]
 	_, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{

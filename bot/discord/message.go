@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"cmp"
@@ -6,10 +6,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/bot"
 )
 
 const (
@@ -19,6 +20,9 @@ const (
 	// typingEvery renews the typing indicator, which Discord shows for
 	// about ten seconds.
 	typingEvery = 8 * time.Second
+	// typingTimeout bounds a typing request: it is only a courtesy, and
+	// the answer waits for it.
+	typingTimeout = 2 * time.Second
 	// threadArchiveMinutes archives an idle answer thread after a day.
 	threadArchiveMinutes = 1440
 	maxThreadName        = 100
@@ -42,7 +46,7 @@ const (
 // onMessage answers a message that mentions the bot in a new thread
 // started on it, a message in a thread the bot started as a follow-up,
 // and a direct message inline. It ignores bots, webhooks and itself.
-func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	if m.Author == nil || m.Author.Bot || m.WebhookID != "" {
 		return
 	}
@@ -89,55 +93,60 @@ func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 
 // answerInThread starts a thread on the question and answers in it. When
 // no thread can be started (no permission), it answers in the channel.
-func (d *Discord) answerInThread(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, question string) {
-	if refusal := d.messageRefusal(m, question); refusal != "" {
+func (d *Bot) answerInThread(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, text string) {
+	q, refusal := d.askable(m, text)
+	if refusal != "" {
 		d.send(ctx, s, m.ChannelID, discordMessage{Content: refusal}, replyTo(m))
 		return
 	}
 	th, err := s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
-		Name:                threadName(question),
+		Name:                threadName(q.Text()),
 		AutoArchiveDuration: threadArchiveMinutes,
 	}, discordgo.WithContext(ctx))
 	if err != nil {
 		d.log.Warn("could not start a thread; answering in the channel", "channel", m.ChannelID, "message", m.ID, "err", describeErr(err))
-		d.reply(ctx, s, m, m.ChannelID, question, nil, replyTo(m))
+		d.reply(ctx, s, m, m.ChannelID, q, replyTo(m))
 		return
 	}
-	d.threads.add(th.ID, question)
-	d.reply(ctx, s, m, th.ID, question, nil, nil)
+	d.threads.add(th.ID, q.Text())
+	d.reply(ctx, s, m, th.ID, q, nil)
 }
 
-// answerMessage checks a question and answers it in channelID.
-func (d *Discord) answerMessage(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, question string, history []Turn, ref *discordgo.MessageReference) {
-	if refusal := d.messageRefusal(m, question); refusal != "" {
+// answerMessage checks a question and answers it in channelID, read with
+// the conversation's history.
+func (d *Bot) answerMessage(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, text string, history []bot.Turn, ref *discordgo.MessageReference) {
+	q, refusal := d.askable(m, text)
+	if refusal != "" {
 		d.send(ctx, s, channelID, discordMessage{Content: refusal}, ref)
 		return
 	}
-	d.reply(ctx, s, m, channelID, question, history, ref)
+	q.History = history
+	d.reply(ctx, s, m, channelID, q, ref)
 }
 
-// messageRefusal is why a message's question is not answered ("" when it
-// is): empty, too long, or asked too fast.
-func (d *Discord) messageRefusal(m *discordgo.MessageCreate, question string) string {
-	if question == "" {
-		return mentionHelp
+// askable checks the question of a message: it returns the question, or
+// the refusal to post instead — a short help when there is no question,
+// why it cannot be asked, or when to ask again after asking too fast.
+func (d *Bot) askable(m *discordgo.MessageCreate, text string) (bot.Question, string) {
+	if text == "" {
+		return bot.Question{}, mentionHelp
 	}
-	if p := QuestionProblem(question); p != "" {
-		return p
+	q, err := bot.NewQuestion(text)
+	if err != nil {
+		return bot.Question{}, err.Error()
 	}
-	if ok, wait := d.limiter.allow(m.Author.ID, time.Now()); !ok {
-		return slowDown(wait)
+	if ok, wait := d.limiter.allow(m.Author.ID, d.now()); !ok {
+		return bot.Question{}, slowDown(wait)
 	}
-	return ""
+	return q, ""
 }
 
-// reply answers question in channelID, showing the bot as typing
-// meanwhile.
-func (d *Discord) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, question string, history []Turn, ref *discordgo.MessageReference) {
+// reply answers q in channelID, showing the bot as typing meanwhile.
+func (d *Bot) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID string, q bot.Question, ref *discordgo.MessageReference) {
 	started := time.Now()
 	stopTyping := d.keepTyping(ctx, s, channelID)
 	done := d.computing(ctx)
-	r := d.cmds.Run(ctx, Invocation{Command: CommandAsk, Question: question, History: history}, nil)
+	r := d.cmds.Run(ctx, bot.Invocation{Command: bot.CommandAsk, Question: q}, nil)
 	done()
 	stopTyping()
 	for i, msg := range renderReply(r, m.ID) {
@@ -149,12 +158,12 @@ func (d *Discord) reply(ctx context.Context, s *discordgo.Session, m *discordgo.
 		}
 	}
 	d.log.Info("answered", "message", m.ID, "channel", channelID, "user", m.Author.ID, "guild", m.GuildID,
-		"follow_up", len(history) > 0, "sources", len(r.Sources), "took", time.Since(started).Round(time.Millisecond))
+		"follow_up", len(q.History) > 0, "sources", len(r.Sources), "took", time.Since(started).Round(time.Millisecond))
 }
 
 // send posts msg in channelID, replying to ref when not nil, and reports
 // whether it was posted.
-func (d *Discord) send(ctx context.Context, s *discordgo.Session, channelID string, msg discordMessage, ref *discordgo.MessageReference) bool {
+func (d *Bot) send(ctx context.Context, s *discordgo.Session, channelID string, msg discordMessage, ref *discordgo.MessageReference) bool {
 	_, err := s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
 		Content:         msg.Content,
 		Embeds:          msg.Embeds,
@@ -177,26 +186,34 @@ func replyTo(m *discordgo.MessageCreate) *discordgo.MessageReference {
 }
 
 // keepTyping shows the bot typing in channelID until the returned func is
-// called.
-func (d *Discord) keepTyping(ctx context.Context, s *discordgo.Session, channelID string) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
+// called, renewing the indicator while the answer takes. The first request
+// is always made, and stop waits for the one in flight (typingTimeout at
+// most) instead of cancelling it: Discord clears the indicator when the
+// bot posts, so a request that landed after the answer would show the bot
+// typing under it for ten seconds.
+func (d *Bot) keepTyping(ctx context.Context, s *discordgo.Session, channelID string) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(done)
 		defer func() { recover() }()
+		renew := time.NewTicker(typingEvery)
+		defer renew.Stop()
 		for {
-			if err := s.ChannelTyping(channelID, discordgo.WithContext(ctx)); err != nil && ctx.Err() == nil {
+			rctx, cancel := context.WithTimeout(ctx, typingTimeout)
+			if err := s.ChannelTyping(channelID, discordgo.WithContext(rctx)); err != nil && ctx.Err() == nil {
 				d.log.Debug("typing indicator", "channel", channelID, "err", describeErr(err))
 			}
+			cancel()
 			select {
+			case <-quit:
+				return
 			case <-ctx.Done():
 				return
-			case <-time.After(typingEvery):
+			case <-renew.C:
 			}
 		}
 	}()
-	return func() { cancel(); wg.Wait() }
+	return func() { close(quit); <-done }
 }
 
 // mentionPattern matches a user mention, "<@id>" or "<@!id>".
@@ -215,13 +232,13 @@ func stripMention(content, me string) string {
 
 // threadName names an answer thread after its question.
 func threadName(question string) string {
-	return clip(cmp.Or(strings.Join(strings.Fields(question), " "), "Question"), maxThreadName)
+	return bot.Clip(cmp.Or(strings.Join(strings.Fields(question), " "), "Question"), maxThreadName)
 }
 
 // channelKind finds out what channelID is, from the threads the bot
 // remembers, discordgo's state, or a request; and returns the parent of a
 // thread.
-func (d *Discord) channelKind(ctx context.Context, s *discordgo.Session, channelID, me string) (channelKind, string) {
+func (d *Bot) channelKind(ctx context.Context, s *discordgo.Session, channelID, me string) (channelKind, string) {
 	if _, ok := d.threads.get(channelID); ok {
 		ch, _ := s.State.Channel(channelID)
 		if ch != nil {
@@ -255,7 +272,7 @@ func (d *Discord) channelKind(ctx context.Context, s *discordgo.Session, channel
 // threadHistory reads the turns of the conversation before m in the
 // bot's thread: the question the thread was started on, then each
 // question and the bot's answer to it.
-func (d *Discord) threadHistory(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, parentID, me string) []Turn {
+func (d *Bot) threadHistory(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, parentID, me string) []bot.Turn {
 	msgs, err := s.ChannelMessages(m.ChannelID, historyLimit, m.ID, "", "", discordgo.WithContext(ctx))
 	if err != nil {
 		d.log.Warn("could not read the thread's history; answering without it", "thread", m.ChannelID, "err", describeErr(err))
@@ -275,9 +292,9 @@ func (d *Discord) threadHistory(ctx context.Context, s *discordgo.Session, m *di
 
 // historyTurns pairs the questions of a conversation with the bot's
 // answers, oldest first; a question left without answer is dropped.
-func historyTurns(starter string, msgs []*discordgo.Message, me string) []Turn {
-	var turns []Turn
-	cur := Turn{Question: starter}
+func historyTurns(starter string, msgs []*discordgo.Message, me string) []bot.Turn {
+	var turns []bot.Turn
+	cur := bot.Turn{Question: starter}
 	flush := func() {
 		if cur.Question != "" && cur.Answer != "" {
 			turns = append(turns, cur)
@@ -298,7 +315,7 @@ func historyTurns(starter string, msgs []*discordgo.Message, me string) []Turn {
 			continue
 		}
 		flush()
-		cur = Turn{Question: stripMention(msg.Content, me)}
+		cur = bot.Turn{Question: stripMention(msg.Content, me)}
 	}
 	flush()
 	return turns

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"seriesbot/bot"
 	"seriesbot/internal/discordtest"
 )
 
@@ -20,11 +21,7 @@ import (
 // against Discord's OpenAPI spec, so its work is in the figures too.
 func BenchmarkInteractions200(b *testing.B) {
 	const n = 200
-	defaultOnce.Do(func() { defaultLib, _, defaultErr = Loader{}.Load(context.Background()) })
-	if defaultErr != nil {
-		b.Fatal(defaultErr)
-	}
-	bot := runBot(b, &Commands{Answerer: NewAnswerer(defaultLib)}, DiscordConfig{Mentions: true, Rate: DefaultRate}, slog.LevelWarn)
+	tb := runBot(b, &bot.Commands{Answerer: defaultAnswerer(b)}, Config{Mentions: true, Rate: DefaultRate, Offline: true}, slog.LevelWarn, nil)
 	questions := []string{
 		"How much revenue did Alibaba Cloud make?", "When was DingTalk launched?", "What is Damai?",
 		"When was Taobao launched?", "What is Ant Group?", "What is the capital of France?",
@@ -35,16 +32,16 @@ func BenchmarkInteractions200(b *testing.B) {
 		for i := range n {
 			spec := askSpec(questions[i%len(questions)])
 			spec.User = discordtest.User{ID: fmt.Sprintf("14%017d", r*n+i), Username: fmt.Sprintf("reader%d", i)}
-			ids[i] = bot.srv.DispatchInteraction(spec).ID
+			ids[i] = tb.srv.DispatchInteraction(spec).ID
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		out := make([]discordtest.Interaction, n)
 		for i, id := range ids {
-			if err := bot.handled.wait(ctx, id); err != nil {
+			if err := tb.handled.wait(ctx, id); err != nil {
 				b.Fatal(err)
 			}
-			out[i], _ = bot.srv.Interaction(id)
+			out[i], _ = tb.srv.Interaction(id)
 			if len(out[i].Callbacks) == 0 || out[i].Original == nil || len(out[i].Original.Edits) == 0 {
 				b.Fatalf("interaction %s not answered: %+v", id, out[i].Callbacks)
 			}
@@ -78,7 +75,7 @@ func BenchmarkInteractions200(b *testing.B) {
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N*n), "alloc-B/interaction")
 	b.ReportMetric(float64(after.HeapInuse)/(1<<20), "heap-inuse-MB")
 	b.ReportMetric(0, "ns/op") // a round's duration is the final-edit latency above
-	if v := bot.srv.Violations(); len(v) > 0 {
+	if v := tb.srv.Violations(); len(v) > 0 {
 		b.Errorf("violations: %q", v[:min(len(v), 5)])
 	}
 }

@@ -1,16 +1,18 @@
-package bot
+package discord
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/bot"
 )
 
 func TestHistoryTurns(t *testing.T) {
 	const me = "1"
-	msg := func(author string, bot bool, content string) *discordgo.Message {
-		return &discordgo.Message{Author: &discordgo.User{ID: author, Bot: bot}, Content: content}
+	msg := func(author string, isBot bool, content string) *discordgo.Message {
+		return &discordgo.Message{Author: &discordgo.User{ID: author, Bot: isBot}, Content: content}
 	}
 	msgs := []*discordgo.Message{
 		msg(me, true, "DingTalk is a workplace app [1]."),
@@ -21,7 +23,7 @@ func TestHistoryTurns(t *testing.T) {
 		msg("2", false, "unanswered"),
 	}
 	got := historyTurns("What is DingTalk?", msgs, me)
-	want := []Turn{
+	want := []bot.Turn{
 		{Question: "What is DingTalk?", Answer: "DingTalk is a workplace app [1].\n(continued)"},
 		{Question: "who made it?", Answer: "Alibaba [1]."},
 	}

@@ -2,10 +2,7 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"strings"
-
-	openai "github.com/sashabaranov/go-openai"
 
 	"seriesbot/prompts"
 	"seriesbot/retrieval"
@@ -26,18 +23,7 @@ const (
 	maxTurnAnswerRunes = 600
 )
 
-// unavailableNote is the note on an answer quoted from the series because
-// the language model failed: what failed, in one line.
-func unavailableNote(err error) string {
-	reason := "an unexpected error"
-	var le *LLMError
-	if errors.As(err, &le) {
-		reason = le.Reason
-	}
-	return "The language model was unavailable (" + reason + "); this answer is quoted from the series."
-}
-
-func (a *Answerer) series(lib *Library) string {
+func (a *Answerer) series(lib *Snapshot) string {
 	if lib.Series != "" {
 		return lib.Series
 	}
@@ -56,38 +42,36 @@ func (a *Answerer) budget() int {
 // With a language model the follow-up is rewritten from the conversation;
 // without one (or when it fails, reported in err) the previous question is
 // put before it, which brings back what "it" referred to.
-func (a *Answerer) searchText(ctx context.Context, lib *Library, q Question) (text string, err error) {
+func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (text string, err error) {
 	var turns []prompts.Turn
 	for _, t := range q.History {
 		if strings.TrimSpace(t.Question) != "" {
-			turns = append(turns, prompts.Turn{Question: strings.TrimSpace(t.Question), Answer: truncate(strings.TrimSpace(t.Answer), maxTurnAnswerRunes)})
+			turns = append(turns, prompts.Turn{Question: strings.TrimSpace(t.Question), Answer: Clip(strings.TrimSpace(t.Answer), maxTurnAnswerRunes)})
 		}
 	}
 	if len(turns) == 0 {
-		return q.Text, nil
+		return q.text, nil
 	}
-	merged := turns[len(turns)-1].Question + " " + q.Text
+	merged := turns[len(turns)-1].Question + " " + q.text
 	if a.LLM == nil {
 		return merged, nil
 	}
 	turns = turns[max(0, len(turns)-maxHistoryTurns):]
-	prompt, err := prompts.Condense(a.series(lib), turns, q.Text)
+	prompt, err := prompts.Condense(a.series(lib), turns, q.text)
 	if err != nil {
 		return merged, err
 	}
-	reply, err := a.LLM.Stream(ctx, []openai.ChatCompletionMessage{
-		{Role: openai.ChatMessageRoleUser, Content: prompt},
-	}, nil)
+	reply, err := a.LLM.Stream(ctx, []Message{{Role: RoleUser, Content: prompt}}, nil)
 	if err != nil {
 		return merged, err
 	}
 	standalone := cleanStandalone(reply)
-	if CheckQuestion(standalone) != nil {
+	if _, err := NewQuestion(standalone); err != nil {
 		// Nothing usable came back; the merge is still a fair search.
-		a.log().Warn("the condensed question is unusable; searching with the previous question merged in", "reply", truncate(reply, 200))
+		a.log().Warn("the condensed question is unusable; searching with the previous question merged in", "reply", Clip(reply, 200))
 		return merged, nil
 	}
-	a.log().Debug("condensed a follow-up question", "question", q.Text, "standalone", standalone)
+	a.log().Debug("condensed a follow-up question", "question", q.text, "standalone", standalone)
 	return standalone, nil
 }
 
@@ -110,7 +94,7 @@ func cleanStandalone(reply string) string {
 // compose has the language model answer question from hits (best first, as
 // many as fit the prompt budget), streams the settled text of the answer to
 // onPartial, and checks the citations of the result.
-func (a *Answerer) compose(ctx context.Context, lib *Library, question string, hits []retrieval.Hit, onPartial func(string)) (Answer, error) {
+func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, hits []retrieval.Hit, onPartial func(string)) (Answer, error) {
 	system, err := prompts.System(a.series(lib), 0)
 	if err != nil {
 		return Answer{}, err
@@ -128,9 +112,9 @@ func (a *Answerer) compose(ctx context.Context, lib *Library, question string, h
 	if err != nil {
 		return Answer{}, err
 	}
-	messages := []openai.ChatCompletionMessage{
-		{Role: openai.ChatMessageRoleSystem, Content: system},
-		{Role: openai.ChatMessageRoleUser, Content: user},
+	messages := []Message{
+		{Role: RoleSystem, Content: system},
+		{Role: RoleUser, Content: user},
 	}
 
 	var onDelta func(string)

@@ -1,4 +1,4 @@
-package retrieval
+package llm
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Defaults of OpenAIEmbedder.
+// Defaults of Embedder.
 const (
 	// DefaultEmbedBatch is how many texts go in one embeddings request.
 	// The API takes up to 2,048; smaller batches keep each request well
@@ -20,15 +20,15 @@ const (
 	DefaultEmbedTimeout = 30 * time.Second
 )
 
-// OpenAIEmbedder makes vectors with an embedding model of the OpenAI API, or
-// of any server that speaks it (Ollama, vLLM, LM Studio), through go-openai.
+// Embedder makes vectors for retrieval with an embedding model of the OpenAI
+// API, or of any server that speaks it.
 //
 // Vectors of different models live in different spaces and must never be
 // compared. An Index keeps the embedder it was built with and embeds every
 // question with it, so an index built with one model is never queried with
 // another (Name is also written into the vector collection's metadata, for
 // anyone inspecting it); switching models means building a new index.
-type OpenAIEmbedder struct {
+type Embedder struct {
 	Client *openai.Client
 	Model  string
 	// Batch is how many texts go in one request; 0 means DefaultEmbedBatch.
@@ -37,20 +37,18 @@ type OpenAIEmbedder struct {
 	// DefaultEmbedTimeout. The client itself has no timeout: like every
 	// network call here, the deadline is on the context.
 	Timeout time.Duration
-	// Retry, when set, runs each request and decides whether and when to
-	// try it again (cmd passes bot.Retry.Do, which honours Retry-After).
-	// Nil sends each request once.
-	Retry func(ctx context.Context, call func(context.Context) error) error
+	// Retry decides whether and when a failed request is tried again; the
+	// zero Retry is the default policy, as for Chat.
+	Retry Retry
 }
 
-// Name implements Embedder: "openai:" and the model.
-func (e *OpenAIEmbedder) Name() string { return "openai:" + e.Model }
+// Name implements retrieval.Embedder: "openai:" and the model.
+func (e *Embedder) Name() string { return "openai:" + e.Model }
 
-// Embed implements Embedder. Texts are sent Batch at a time; the vectors of
-// a response are placed by their index, which the API reference gives as
-// the position of the input (it does not promise the order), and scaled to
-// unit length, as the vector store expects.
-func (e *OpenAIEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+// Embed implements retrieval.Embedder. Texts are sent Batch at a time; the
+// vectors of a response are placed by their index, which the API reference
+// gives as the position of the input (it does not promise the order).
+func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	batch := e.Batch
 	if batch <= 0 {
 		batch = DefaultEmbedBatch
@@ -70,14 +68,14 @@ func (e *OpenAIEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 			if len(v) != dims {
 				return nil, fmt.Errorf("embed with %s: text %d has a vector of %d dimensions, others %d", e.Model, start+i+1, len(v), dims)
 			}
-			out = append(out, normalize(v))
+			out = append(out, v)
 		}
 	}
 	return out, nil
 }
 
 // embedBatch sends one request and returns its vectors in input order.
-func (e *OpenAIEmbedder) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
+func (e *Embedder) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
 	input := make([]string, len(texts))
 	for i, t := range texts {
 		// The API rejects an empty input; a blank one embeds as
@@ -103,13 +101,7 @@ func (e *OpenAIEmbedder) embedBatch(ctx context.Context, texts []string) ([][]fl
 		})
 		return err
 	}
-	var err error
-	if e.Retry != nil {
-		err = e.Retry(ctx, call)
-	} else {
-		err = call(ctx)
-	}
-	if err != nil {
+	if err := e.Retry.Do(ctx, call); err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, fmt.Errorf("no answer within %v: %w", timeout, err)
 		}

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"encoding/json"
@@ -6,12 +6,14 @@ import (
 	"strconv"
 
 	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/bot"
 )
 
-// DiscordCommands returns cmds as Discord application commands: what the
-// bot registers with one bulk overwrite, and what `seriesbot commands
+// ApplicationCommands returns cmds as Discord application commands: what
+// the bot registers with one bulk overwrite, and what `seriesbot commands
 // --json` prints.
-func DiscordCommands(cmds []Command) []*discordgo.ApplicationCommand {
+func ApplicationCommands(cmds []bot.Command) []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
 	for _, c := range cmds {
 		ac := &discordgo.ApplicationCommand{
@@ -35,12 +37,12 @@ func DiscordCommands(cmds []Command) []*discordgo.ApplicationCommand {
 	return out
 }
 
-// DiscordCommandsJSON is the body of the bulk overwrite that registers
-// cmds: DiscordCommands as JSON, except that default_member_permissions is
+// CommandsJSON is the body of the bulk overwrite that registers
+// cmds: ApplicationCommands as JSON, except that default_member_permissions is
 // a number. discordgo writes it as a string, as Discord's reference shows
 // it; Discord's OpenAPI spec types it as an integer in requests.
-func DiscordCommandsJSON(cmds []Command) ([]byte, error) {
-	raw, err := json.Marshal(DiscordCommands(cmds))
+func CommandsJSON(cmds []bot.Command) ([]byte, error) {
+	raw, err := json.Marshal(ApplicationCommands(cmds))
 	if err != nil {
 		return nil, fmt.Errorf("encode commands: %w", err)
 	}
@@ -57,7 +59,7 @@ func DiscordCommandsJSON(cmds []Command) ([]byte, error) {
 	return json.Marshal(list)
 }
 
-func discordOption(o Option) *discordgo.ApplicationCommandOption {
+func discordOption(o bot.Option) *discordgo.ApplicationCommandOption {
 	do := &discordgo.ApplicationCommandOption{
 		Name:        o.Name,
 		Description: o.Description,
@@ -65,7 +67,7 @@ func discordOption(o Option) *discordgo.ApplicationCommandOption {
 		MaxLength:   o.MaxLength,
 	}
 	switch o.Type {
-	case OptionInteger:
+	case bot.OptionInteger:
 		do.Type = discordgo.ApplicationCommandOptionInteger
 		if len(o.Choices) == 0 {
 			least := 1.0
@@ -76,7 +78,7 @@ func discordOption(o Option) *discordgo.ApplicationCommandOption {
 	}
 	for _, ch := range o.Choices {
 		var v any = ch.Value
-		if o.Type == OptionInteger {
+		if o.Type == bot.OptionInteger {
 			n, _ := strconv.Atoi(ch.Value)
 			v = n
 		}
@@ -86,11 +88,11 @@ func discordOption(o Option) *discordgo.ApplicationCommandOption {
 }
 
 // discordInvocation reads the options Discord sent for a command of cmds.
-func discordInvocation(cmds []Command, data discordgo.ApplicationCommandInteractionData) (Invocation, error) {
-	cmd, ok := FindCommand(cmds, data.Name)
+func discordInvocation(cmds []bot.Command, data discordgo.ApplicationCommandInteractionData) (bot.Invocation, error) {
+	cmd, ok := bot.FindCommand(cmds, data.Name)
 	if !ok {
 		// Registered from an older corpus, or by an older version.
-		return Invocation{Command: data.Name}, errUnknownCommand
+		return bot.Invocation{Command: data.Name}, errUnknownCommand
 	}
 	values := map[string]string{}
 	for _, o := range data.Options {
@@ -101,5 +103,5 @@ func discordInvocation(cmds []Command, data discordgo.ApplicationCommandInteract
 			values[o.Name] = o.StringValue()
 		}
 	}
-	return NewInvocation(cmd, values)
+	return bot.NewInvocation(cmd, values)
 }

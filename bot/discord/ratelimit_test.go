@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"strings"
@@ -81,4 +81,28 @@ func TestUserLimiterForgetsIdleUsers(t *testing.T) {
 	if n := len(l.users); n != 1 {
 		t.Errorf("%d users tracked after the others went idle, want 1", n)
 	}
+}
+
+// FuzzParseRate: whatever is typed in SERIESBOT_RATE is either refused or
+// read as a rate that writes back to itself.
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"6/min:3", "1/s", "off", "0", "10/hour:2", "5/min:0", "-1/s", "3/week", "/", "6/min:3:4", " 2 / h "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRate(s)
+		if err != nil {
+			return
+		}
+		if r.Unlimited() {
+			return
+		}
+		if r.N < 1 || r.Burst < 1 || r.Per <= 0 {
+			t.Fatalf("ParseRate(%q) = %+v: not a usable rate", s, r)
+		}
+		back, err := ParseRate(r.String())
+		if err != nil || back != r {
+			t.Fatalf("ParseRate(%q) = %+v, written %q, read back %+v, %v", s, r, r.String(), back, err)
+		}
+	})
 }

@@ -1,11 +1,13 @@
-package bot
+package bot_test
 
 import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,11 +16,20 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"seriesbot/bot"
+	"seriesbot/bot/llm"
 	"seriesbot/internal/openaitest"
 	"seriesbot/prompts"
 )
 
-const revenueQuestion = "How much revenue did Alibaba Cloud make?"
+// These tests run the answerer with the real language model client of
+// bot/llm (go-openai) against the strict fake of internal/openaitest.
+
+const (
+	revenueQuestion = "How much revenue did Alibaba Cloud make?"
+	part2URL        = bot.Part2URL
+	llmReply        = "Alibaba Cloud earned RMB60 billion of revenue in fiscal 2021 [1]."
+)
 
 // syncBuffer is a log sink safe to read while the fake's goroutines run.
 type syncBuffer struct {
@@ -39,15 +50,16 @@ func (s *syncBuffer) String() string {
 }
 
 // llmAnswerer serves the embedded series with the real go-openai client
-// talking to s. Backoff is a millisecond so retry tests stay fast.
-func llmAnswerer(t *testing.T, s *openaitest.Server, cfg openai.ClientConfig) (*Answerer, *syncBuffer) {
+// talking to s. Backoff is a millisecond so retry tests stay fast (the
+// waits themselves are tested on virtual time in bot/llm).
+func llmAnswerer(t *testing.T, cfg openai.ClientConfig) (*bot.Answerer, *syncBuffer) {
 	t.Helper()
-	a := defaultAnswerer(t)
-	a.LLM = &OpenAIChat{
-		Client:  NewOpenAIClient(cfg),
+	a := bot.DefaultAnswerer(t)
+	a.LLM = &llm.Chat{
+		Client:  llm.NewClientWithConfig(cfg),
 		Model:   openaitest.DefaultChatModel,
 		Timeout: 5 * time.Second,
-		Retry:   Retry{Backoff: time.Millisecond},
+		Retry:   llm.Retry{Backoff: time.Millisecond},
 	}
 	logs := new(syncBuffer)
 	a.Log = slog.New(slog.NewTextHandler(logs, nil))
@@ -109,8 +121,8 @@ func TestLLMAnswerIsGroundedInWhatTheModelWasSent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
 			s := openaitest.New(t, openaitest.WithReply(citing(tt.want)))
-			a, _ := llmAnswerer(t, s, s.ClientConfig())
-			ans, err := a.Answer(testCtx(t), Question{Text: tt.question}, nil)
+			a, _ := llmAnswerer(t, s.ClientConfig())
+			ans, err := a.Answer(testCtx(t), bot.Ask(t, tt.question), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,8 +162,8 @@ func TestLLMAnswerIsGroundedInWhatTheModelWasSent(t *testing.T) {
 			if ans.Question != tt.question {
 				t.Errorf("question = %q", ans.Question)
 			}
-			checkCitations(t, ans)
-			if text := FormatText(ans); !strings.Contains(text, "[1] Part 2 — ") || !strings.Contains(text, part2URL) {
+			bot.CheckCitations(t, ans)
+			if text := bot.FormatText(ans); !strings.Contains(text, "[1] Part 2 — ") || !strings.Contains(text, part2URL) {
 				t.Errorf("formatted answer lacks its linked source:\n%s", text)
 			}
 		})
@@ -175,8 +187,8 @@ func TestLLMCitationsAreChecked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return tt.reply }))
-			a, _ := llmAnswerer(t, s, s.ClientConfig())
-			ans, err := a.Answer(testCtx(t), Question{Text: revenueQuestion}, nil)
+			a, _ := llmAnswerer(t, s.ClientConfig())
+			ans, err := a.Answer(testCtx(t), bot.Ask(t, revenueQuestion), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,31 +209,8 @@ func TestLLMCitationsAreChecked(t *testing.T) {
 			if ans.Grounded != (len(tt.wantRank) > 0) || ans.Sources == nil {
 				t.Errorf("grounded %v with %d sources (nil %v)", ans.Grounded, len(ans.Sources), ans.Sources == nil)
 			}
-			checkCitations(t, ans)
+			bot.CheckCitations(t, ans)
 		})
-	}
-}
-
-func TestRewriteCitations(t *testing.T) {
-	tests := []struct {
-		text  string
-		n     int
-		want  string
-		cited []int
-	}{
-		{"A [2]. B [1].", 3, "A [1]. B [2].", []int{1, 0}},
-		{"A [2,1]. B [ 1 ; 2 ].", 3, "A [1][2]. B [1][2].", []int{1, 0}},
-		{"A [1, 1, 9].", 3, "A [1].", []int{0}},
-		{"A [1][1].", 1, "A [1][1].", []int{0}},
-		{"[4] A [0].", 3, "A.", nil},
-		{"In [2021], revenue rose [1].", 1, "In, revenue rose [1].", []int{0}},
-		{"See [note] and [1]", 1, "See [note] and [1]", []int{0}},
-	}
-	for _, tt := range tests {
-		got, cited := rewriteCitations(tt.text, tt.n)
-		if got != tt.want || fmt.Sprint(cited) != fmt.Sprint(tt.cited) {
-			t.Errorf("rewriteCitations(%q, %d) = %q, %v; want %q, %v", tt.text, tt.n, got, cited, tt.want, tt.cited)
-		}
 	}
 }
 
@@ -231,9 +220,9 @@ func TestRewriteCitations(t *testing.T) {
 func TestLLMStreamsGrowingText(t *testing.T) {
 	reply := "Alibaba Cloud earned RMB60 billion [3], from 4 million customers [3, 1]. It owns the moon [9]."
 	s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return reply }))
-	a, _ := llmAnswerer(t, s, s.ClientConfig())
+	a, _ := llmAnswerer(t, s.ClientConfig())
 	var partials []string
-	ans, err := a.Answer(testCtx(t), Question{Text: revenueQuestion}, func(text string) { partials = append(partials, text) })
+	ans, err := a.Answer(testCtx(t), bot.Ask(t, revenueQuestion), func(text string) { partials = append(partials, text) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,11 +253,12 @@ func TestLLMFollowUpIsCondensedBeforeRetrieval(t *testing.T) {
 		}
 		return citing("4 million customers")(req)
 	}))
-	a, _ := llmAnswerer(t, s, s.ClientConfig())
-	q := Question{Text: "And how many customers did it have?", History: []Turn{
+	a, _ := llmAnswerer(t, s.ClientConfig())
+	q := bot.Ask(t, "And how many customers did it have?")
+	q.History = []bot.Turn{
 		{Question: "What is DingTalk?", Answer: "A workplace app [1]."},
 		{Question: revenueQuestion, Answer: "It earned RMB60 billion in fiscal 2021 [1]."},
-	}}
+	}
 	ans, err := a.Answer(testCtx(t), q, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +268,7 @@ func TestLLMFollowUpIsCondensedBeforeRetrieval(t *testing.T) {
 		t.Fatalf("%d chat requests, want 2 (condense, answer)", len(reqs))
 	}
 	condense := reqs[0].Messages[0].Content
-	for _, want := range []string{"User: " + revenueQuestion, "Assistant: It earned RMB60 billion", "User: What is DingTalk?", "<question>\n" + q.Text + "\n</question>"} {
+	for _, want := range []string{"User: " + revenueQuestion, "Assistant: It earned RMB60 billion", "User: What is DingTalk?", "<question>\n" + q.Text() + "\n</question>"} {
 		if !strings.Contains(condense, want) {
 			t.Errorf("condensation prompt lacks %q:\n%s", want, condense)
 		}
@@ -290,23 +280,8 @@ func TestLLMFollowUpIsCondensedBeforeRetrieval(t *testing.T) {
 	if !strings.Contains(answer, "4 million customers") {
 		t.Error("retrieval did not use the standalone question: the customers passage was not sent")
 	}
-	if ans.Question != q.Text || !ans.Grounded || !strings.Contains(ans.Text, "4 million customers") || ans.Sources[0].URL != part2URL {
+	if ans.Question != q.Text() || !ans.Grounded || !strings.Contains(ans.Text, "4 million customers") || ans.Sources[0].URL != part2URL {
 		t.Errorf("answer = %+v", ans)
-	}
-}
-
-func TestOfflineFollowUpMergesThePreviousQuestion(t *testing.T) {
-	a := defaultAnswerer(t)
-	q := Question{Text: "When was it launched?", History: []Turn{{Question: "What is DingTalk?", Answer: "DingTalk is …"}}}
-	ans, err := a.Answer(testCtx(t), q, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ans.Grounded || !strings.Contains(ans.Text, "DingTalk") || !strings.Contains(ans.Text, "2015") {
-		t.Errorf("follow-up answer = %q", ans.Text)
-	}
-	if ans.Question != q.Text {
-		t.Errorf("question = %q", ans.Question)
 	}
 }
 
@@ -314,8 +289,8 @@ func TestOfflineFollowUpMergesThePreviousQuestion(t *testing.T) {
 // decision to decline stands; the model is never tempted to guess.
 func TestLLMIsNotAskedWhatTheSeriesDoesNotCover(t *testing.T) {
 	s := openaitest.New(t)
-	a, _ := llmAnswerer(t, s, s.ClientConfig())
-	ans, err := a.Answer(testCtx(t), Question{Text: "What is the capital of France?"}, nil)
+	a, _ := llmAnswerer(t, s.ClientConfig())
+	ans, err := a.Answer(testCtx(t), bot.Ask(t, "What is the capital of France?"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +308,7 @@ func TestLLMIsNotAskedWhatTheSeriesDoesNotCover(t *testing.T) {
 // back with links.
 func TestLLMReadsWhatCannotBeQuoted(t *testing.T) {
 	const q = "how much cash did alibabas cloud arm pull in"
-	offline, err := defaultAnswerer(t).Answer(testCtx(t), Question{Text: q}, nil)
+	offline, err := bot.DefaultAnswerer(t).Answer(testCtx(t), bot.Ask(t, q), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,8 +318,8 @@ func TestLLMReadsWhatCannotBeQuoted(t *testing.T) {
 	s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string {
 		return "Alibaba Cloud brought in RMB60 billion in fiscal 2021 [1]."
 	}))
-	a, _ := llmAnswerer(t, s, s.ClientConfig())
-	ans, err := a.Answer(testCtx(t), Question{Text: q}, nil)
+	a, _ := llmAnswerer(t, s.ClientConfig())
+	ans, err := a.Answer(testCtx(t), bot.Ask(t, q), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,9 +350,11 @@ func TestLLMPromptBudget(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("budget %d k %d", tt.budget, tt.k), func(t *testing.T) {
 			s := openaitest.New(t)
-			a, _ := llmAnswerer(t, s, s.ClientConfig())
+			a, _ := llmAnswerer(t, s.ClientConfig())
 			a.Budget = tt.budget
-			if _, err := a.Answer(testCtx(t), Question{Text: revenueQuestion, K: tt.k}, nil); err != nil {
+			q := bot.Ask(t, revenueQuestion)
+			q.K = tt.k
+			if _, err := a.Answer(testCtx(t), q, nil); err != nil {
 				t.Fatal(err)
 			}
 			msgs := s.ChatRequests()[0].Messages
@@ -385,11 +362,11 @@ func TestLLMPromptBudget(t *testing.T) {
 			if got := len(sent) == tt.k; got != tt.wantAll || len(sent) == 0 {
 				t.Errorf("%d of %d sources sent", len(sent), tt.k)
 			}
-			budget := cmp.Or(tt.budget, DefaultPromptBudget)
+			budget := cmp.Or(tt.budget, bot.DefaultPromptBudget)
 			if used := prompts.EstimateTokens(msgs[0].Content) + prompts.EstimateTokens(msgs[1].Content); used > budget && len(sent) > 1 {
 				t.Errorf("prompt of %d sources estimated at %d tokens, over the budget of %d", len(sent), used, budget)
 			}
-			hits, err := a.Library().Index.Search(testCtx(t), revenueQuestion, searchOptions(Question{Text: revenueQuestion, K: tt.k}))
+			hits, err := a.Search(testCtx(t), q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -399,6 +376,172 @@ func TestLLMPromptBudget(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLLMFaults plays each way the service fails and checks what the user
+// gets: the model's answer after retries when the service recovers within
+// the deadline, else the quoted answer with a note saying why, never an
+// error. How long the retries wait is tested on virtual time in bot/llm.
+func TestLLMFaults(t *testing.T) {
+	const wrongKey = "sk-wrong-key-123456"
+	tests := []struct {
+		name    string
+		faults  []openaitest.Fault
+		key     string        // "" for the accepted one
+		model   string        // "" for the default
+		timeout time.Duration // 0 for 5s
+		// Wanted: the model's answer (note == "") or the quoted one with
+		// a note containing note; the chat requests the fake saw.
+		note  string
+		calls int
+	}{
+		{name: "429 with Retry-After, then success", faults: []openaitest.Fault{openaitest.RateLimited{RetryAfter: time.Second}},
+			calls: 2},
+		{name: "500 twice, then success", faults: []openaitest.Fault{openaitest.ServerError{}, openaitest.ServerError{Status: http.StatusBadGateway}},
+			calls: 3},
+		{name: "503 on every try", faults: []openaitest.Fault{openaitest.ServerError{Status: 503}, openaitest.ServerError{Status: 503}, openaitest.ServerError{Status: 503}, openaitest.ServerError{Status: 503}},
+			note: "the service failed (HTTP 503)", calls: 4},
+		{name: "Retry-After past the deadline", faults: []openaitest.Fault{openaitest.RateLimited{RetryAfter: 10 * time.Second}}, timeout: 2 * time.Second,
+			note: "the service is rate limiting requests", calls: 1},
+		{name: "slow first token beyond the deadline", faults: []openaitest.Fault{openaitest.SlowFirstToken{Delay: 10 * time.Second}}, timeout: 200 * time.Millisecond,
+			note: "no answer within 200ms", calls: 1},
+		{name: "stream cut without [DONE]", faults: []openaitest.Fault{openaitest.CutStream{}},
+			note: "the answer was cut off", calls: 1},
+		{name: "malformed JSON in the stream", faults: []openaitest.Fault{openaitest.MalformedJSON{}},
+			note: "the service sent a malformed answer", calls: 1},
+		{name: "wrong key", key: wrongKey,
+			note: "the service rejected the API key", calls: 1},
+		{name: "unknown model", model: "gpt-nonexistent",
+			note: `the service does not know the model "gpt-nonexistent"`, calls: 1},
+	}
+	offline, err := bot.DefaultAnswerer(t).Answer(context.Background(), bot.Ask(t, revenueQuestion), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return llmReply }))
+			for _, f := range tt.faults {
+				s.FailNext(f)
+			}
+			cfg := s.ClientConfig()
+			if tt.key != "" {
+				cfg = openai.DefaultConfig(tt.key)
+				cfg.BaseURL = s.URL()
+			}
+			a, logs := llmAnswerer(t, cfg)
+			chat := a.LLM.(*llm.Chat)
+			if tt.model != "" {
+				chat.Model = tt.model
+			}
+			if tt.timeout > 0 {
+				chat.Timeout = tt.timeout
+			}
+
+			ans, err := a.Answer(testCtx(t), bot.Ask(t, revenueQuestion), func(string) {})
+			if err != nil {
+				t.Fatalf("Answer failed instead of falling back: %v", err)
+			}
+			if tt.note == "" {
+				if ans.Note != "" || ans.Text != llmReply {
+					t.Errorf("want the model's answer, got %+v", ans)
+				}
+			} else {
+				want := "The language model was unavailable (" + tt.note
+				if !strings.HasPrefix(ans.Note, want) || !strings.HasSuffix(ans.Note, "); this answer is quoted from the series.") {
+					t.Errorf("note = %q, want it to start %q", ans.Note, want)
+				}
+				if ans.Text != offline.Text || !ans.Grounded || len(ans.Sources) != len(offline.Sources) || ans.Sources[0].URL != part2URL {
+					t.Errorf("want the quoted answer, got %+v", ans)
+				}
+				if !strings.Contains(logs.String(), "language model unavailable") {
+					t.Errorf("the failure was not logged: %q", logs.String())
+				}
+				if !strings.Contains(bot.FormatText(ans), ans.Note) {
+					t.Errorf("the text output does not show the note:\n%s", bot.FormatText(ans))
+				}
+			}
+			if got := s.Calls("/chat/completions"); got != tt.calls {
+				t.Errorf("the service saw %d calls, want %d", got, tt.calls)
+			}
+			if s.PendingFaults() != 0 {
+				t.Errorf("%d scripted faults were not played", s.PendingFaults())
+			}
+			if strings.Contains(logs.String(), wrongKey) || strings.Contains(logs.String(), openaitest.DefaultKey) {
+				t.Errorf("the log shows a key: %s", logs.String())
+			}
+		})
+	}
+}
+
+// TestLLMFailingFollowUp: when condensing the follow-up fails, the answer
+// is quoted from the series, found with the previous question merged in.
+func TestLLMFailingFollowUp(t *testing.T) {
+	s := openaitest.New(t)
+	s.FailNext(openaitest.MalformedJSON{})
+	a, _ := llmAnswerer(t, s.ClientConfig())
+	q := bot.Ask(t, "When was it launched?")
+	q.History = []bot.Turn{{Question: "What is DingTalk?"}}
+	ans, err := a.Answer(testCtx(t), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans.Note, "malformed") || !strings.Contains(ans.Text, "2015") {
+		t.Errorf("answer = %+v", ans)
+	}
+	if n := s.Calls("/chat/completions"); n != 1 {
+		t.Errorf("%d chat calls, want 1: the answer is not asked of a failing model", n)
+	}
+}
+
+// TestAnswerEndsWithItsContext: a user who gives up gets no answer, and no
+// note blaming the model.
+func TestAnswerEndsWithItsContext(t *testing.T) {
+	s := openaitest.New(t)
+	s.FailNext(openaitest.SlowFirstToken{Delay: 10 * time.Second})
+	a, _ := llmAnswerer(t, s.ClientConfig())
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if _, err := a.Answer(ctx, bot.Ask(t, revenueQuestion), nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestAnswersWithTheOpenAIEmbedder: an index built with the remote
+// embedder answers, and when the embedder fails on a question, the local
+// index built beside it does.
+func TestAnswersWithTheOpenAIEmbedder(t *testing.T) {
+	s := openaitest.New(t, openaitest.WithShuffledEmbeddings())
+	emb := &llm.Embedder{Client: llm.NewClientWithConfig(s.ClientConfig()), Model: openaitest.DefaultEmbeddingModel, Retry: llm.Retry{Attempts: 1}}
+	lib, warn, err := bot.Loader{Embedder: emb}.Load(testCtx(t))
+	if err != nil || warn != nil {
+		t.Fatalf("load: %v, %v", err, warn)
+	}
+	if lib.Index.Embedder() != "openai:"+openaitest.DefaultEmbeddingModel || lib.Local == nil {
+		t.Fatalf("index embedder %q, local index %v", lib.Index.Embedder(), lib.Local != nil)
+	}
+	if n := s.Calls("/embeddings"); n >= lib.Index.Len() {
+		t.Errorf("%d embeddings requests for %d passages: inputs are not batched", n, lib.Index.Len())
+	}
+	a := bot.NewAnswerer(lib)
+	a.Log = discardLog()
+	for _, fail := range []bool{false, true} {
+		if fail {
+			s.FailNext(openaitest.ServerError{})
+		}
+		before := s.Calls("/embeddings")
+		ans, err := a.Answer(testCtx(t), bot.Ask(t, revenueQuestion), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Grounded || !strings.Contains(ans.Text, "RMB60 billion") || ans.Sources[0].URL != part2URL {
+			t.Errorf("embedder failing %v: answer = %+v", fail, ans)
+		}
+		if s.Calls("/embeddings") != before+1 {
+			t.Errorf("the question was not embedded by the index's model")
+		}
 	}
 }
 

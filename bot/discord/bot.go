@@ -1,4 +1,8 @@
-package bot
+// Package discord serves the bot's commands on Discord through discordgo:
+// slash commands, messages that mention the bot (answered in a thread
+// started on them), follow-ups in those threads, and direct messages. It
+// adapts Discord to bot.Commands; what the bot says is decided there.
+package discord
 
 import (
 	"context"
@@ -16,11 +20,13 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
+	"seriesbot/bot"
 	"seriesbot/internal/discordapi"
 )
 
-// Defaults of DiscordConfig.
+// Defaults of Config.
 const (
 	// DefaultEditInterval spaces the edits of an answer being written:
 	// about one a second reads as live, and stays far inside what
@@ -42,21 +48,31 @@ const (
 
 // Errors of Run a caller can explain in terms of its configuration.
 var (
-	// ErrDiscordToken: Discord did not accept the bot token.
-	ErrDiscordToken = errors.New("Discord rejected the bot token")
+	// ErrToken: Discord did not accept the bot token.
+	ErrToken = errors.New("Discord rejected the bot token")
 	// ErrMessageContentIntent: the application may not receive message
 	// content; it must be enabled in the Developer Portal (or mention
 	// answering turned off).
 	ErrMessageContentIntent = errors.New("Discord refused the Message Content intent")
-	// ErrDiscordShard: the shard ID and count do not fit Discord's
-	// sharding of the bot.
-	ErrDiscordShard = errors.New("Discord refused the shard")
+	// ErrShard: the shard ID and count do not fit Discord's sharding of
+	// the bot.
+	ErrShard = errors.New("Discord refused the shard")
 
 	errUnknownCommand = errors.New("unknown command")
 )
 
-// DiscordConfig configures the Discord transport.
-type DiscordConfig struct {
+// Gateway close codes that say the configuration is wrong
+// (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
+const (
+	closeAuthenticationFailed = 4004
+	closeInvalidShard         = 4010
+	closeShardingRequired     = 4011
+	closeDisallowedIntents    = 4014
+)
+
+// Config configures the bot on Discord; cmd reads it from flags and the
+// environment.
+type Config struct {
 	// Token is the bot token, without the "Bot " prefix.
 	Token string
 	// APIBase is the Discord-compatible server to talk to; nil means
@@ -79,6 +95,14 @@ type DiscordConfig struct {
 	// ShardID and ShardCount run this process as one shard of the bot
 	// (ShardCount 0 or 1: unsharded).
 	ShardID, ShardCount int
+	// Offline says answers are composed without a language model. Each is
+	// then a few milliseconds of computation and nothing else, so a burst
+	// of questions would keep every processor busy: they are composed a
+	// processor short, leaving one for what must not wait — acknowledging
+	// the interactions arriving meanwhile, within Discord's three seconds.
+	// (With a model, answers mostly wait on it, and run unbounded.)
+	// Measured in BENCHMARKS.md.
+	Offline bool
 	// EditInterval spaces the edits of an answer being written; 0 means
 	// DefaultEditInterval.
 	EditInterval time.Duration
@@ -87,23 +111,23 @@ type DiscordConfig struct {
 	ShutdownGrace time.Duration
 }
 
-// Discord serves the commands on Discord: slash commands, messages that
-// mention the bot (answered in a thread started on them), follow-ups in
-// those threads, and direct messages.
-type Discord struct {
-	cmds    *Commands
-	cfg     DiscordConfig
+// Bot is the bot on Discord.
+type Bot struct {
+	cmds    *bot.Commands
+	cfg     Config
 	log     *slog.Logger
 	admins  map[string]bool
 	limiter *userLimiter
 	flight  inflight
 	threads threadMemory
+	// now is the clock of the rate limit; tests set it.
+	now func() time.Time
 
 	// work is the context of answers; it ends once the shutdown grace
 	// has passed.
 	work context.Context
-	// compute holds a slot for each answer being composed without a
-	// language model, which is all computation; see computing.
+	// compute holds a slot for each answer being composed offline; see
+	// Config.Offline.
 	compute chan struct{}
 
 	mu         sync.Mutex
@@ -115,10 +139,10 @@ type Discord struct {
 	handled func(id string)
 }
 
-// NewDiscord returns the Discord transport of cmds. log receives what the
-// bot does (connections, registrations, feedback) and what went wrong;
-// nil means slog.Default().
-func NewDiscord(cmds *Commands, cfg DiscordConfig, log *slog.Logger) (*Discord, error) {
+// New returns the bot serving cmds on Discord. log receives what the bot
+// does (connections, registrations, feedback) and what went wrong; nil
+// means slog.Default().
+func New(cmds *bot.Commands, cfg Config, log *slog.Logger) (*Bot, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("no Discord bot token")
 	}
@@ -134,8 +158,8 @@ func NewDiscord(cmds *Commands, cfg DiscordConfig, log *slog.Logger) (*Discord, 
 	if log == nil {
 		log = slog.Default()
 	}
-	d := &Discord{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), ready: make(chan struct{}),
-		compute: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	d := &Bot{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), now: time.Now,
+		ready: make(chan struct{}), compute: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	for _, id := range cfg.AdminIDs {
 		if id = strings.TrimSpace(id); id != "" {
 			d.admins[id] = true
@@ -147,7 +171,7 @@ func NewDiscord(cmds *Commands, cfg DiscordConfig, log *slog.Logger) (*Discord, 
 // Intents are the gateway intents the bot asks for: guilds (for threads
 // and the channel cache), direct messages, and — only with mention
 // answering — guild messages and their content.
-func (d *Discord) Intents() discordgo.Intent {
+func (d *Bot) Intents() discordgo.Intent {
 	in := discordgo.IntentsGuilds | discordgo.IntentsDirectMessages
 	if d.cfg.Mentions {
 		in |= discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
@@ -158,7 +182,7 @@ func (d *Discord) Intents() discordgo.Intent {
 // Run connects to Discord, registers the commands (one bulk overwrite)
 // and serves until ctx ends. Then it stops taking new work, lets answers
 // in progress finish (up to the shutdown grace) and disconnects.
-func (d *Discord) Run(ctx context.Context) error {
+func (d *Bot) Run(ctx context.Context) error {
 	s, err := discordgo.New("Bot " + d.cfg.Token)
 	if err != nil {
 		return fmt.Errorf("discord session: %w", err)
@@ -192,9 +216,7 @@ func (d *Discord) Run(ctx context.Context) error {
 	close(d.ready)
 	<-ctx.Done()
 	d.log.Info("shutting down: finishing the answers in progress", "grace", d.cfg.ShutdownGrace)
-	select {
-	case <-d.flight.close():
-	case <-time.After(d.cfg.ShutdownGrace):
+	if !d.flight.drain(d.cfg.ShutdownGrace) {
 		d.log.Warn("answers still in progress at shutdown were cut short")
 	}
 	stopWork()
@@ -204,7 +226,7 @@ func (d *Discord) Run(ctx context.Context) error {
 
 // close disconnects. Reconnecting is turned off first: discordgo's
 // heartbeat could otherwise meet the closing connection and reconnect.
-func (d *Discord) close(s *discordgo.Session) {
+func (d *Bot) close(s *discordgo.Session) {
 	s.ShouldReconnectOnError = false
 	if err := s.Close(); err != nil {
 		d.log.Warn("closing the Discord session", "err", err)
@@ -223,23 +245,28 @@ func restTransport() http.RoundTripper {
 }
 
 // describeOpenError names what Discord refused when the gateway closed on
-// the bot (its close codes) or the REST API answered 401.
+// the bot (its close code, which discordgo's Open returns as gorilla's
+// CloseError) or the REST API answered 401.
 func describeOpenError(err error) error {
 	var re *discordgo.RESTError
-	msg := err.Error()
+	var ce *websocket.CloseError
+	code := 0
+	if errors.As(err, &ce) {
+		code = ce.Code
+	}
 	switch {
 	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized,
-		strings.Contains(msg, "4004"):
-		return fmt.Errorf("%w: %v", ErrDiscordToken, describeErr(err))
-	case strings.Contains(msg, "4014"):
+		code == closeAuthenticationFailed:
+		return fmt.Errorf("%w: %v", ErrToken, describeErr(err))
+	case code == closeDisallowedIntents:
 		return fmt.Errorf("%w: %v", ErrMessageContentIntent, describeErr(err))
-	case strings.Contains(msg, "4010") || strings.Contains(msg, "4011"):
-		return fmt.Errorf("%w: %v", ErrDiscordShard, describeErr(err))
+	case code == closeInvalidShard || code == closeShardingRequired:
+		return fmt.Errorf("%w: %v", ErrShard, describeErr(err))
 	}
 	return fmt.Errorf("connect to Discord: %v", describeErr(err))
 }
 
-func (d *Discord) onReady(s *discordgo.Session, r *discordgo.Ready) {
+func (d *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	user := ""
 	if r.User != nil {
 		user = r.User.Username
@@ -273,7 +300,7 @@ func botUserID(s *discordgo.Session) string {
 // registerCommands replaces the bot's commands with the current set, in
 // one bulk overwrite: globally, or in the configured guild. With shards,
 // the first registers for all.
-func (d *Discord) registerCommands(ctx context.Context, s *discordgo.Session) error {
+func (d *Bot) registerCommands(ctx context.Context, s *discordgo.Session) error {
 	if d.cfg.ShardID != 0 {
 		return nil
 	}
@@ -283,9 +310,9 @@ func (d *Discord) registerCommands(ctx context.Context, s *discordgo.Session) er
 
 // syncCommands registers the commands when they differ from those last
 // registered, and reports whether it did.
-func (d *Discord) syncCommands(ctx context.Context, s *discordgo.Session) (bool, error) {
+func (d *Bot) syncCommands(ctx context.Context, s *discordgo.Session) (bool, error) {
 	cmds := d.cmds.Set()
-	raw, err := DiscordCommandsJSON(cmds)
+	raw, err := CommandsJSON(cmds)
 	if err != nil {
 		return false, err
 	}
@@ -307,14 +334,9 @@ func (d *Discord) syncCommands(ctx context.Context, s *discordgo.Session) (bool,
 }
 
 // computing waits for a slot to compose an answer in, and returns the func
-// that frees it. Without a language model an answer is a few milliseconds
-// of computation and nothing else, so a burst of questions would keep
-// every processor busy; one processor is left for what must not wait —
-// acknowledging the interactions arriving meanwhile, within Discord's
-// three seconds. (With a model, answers mostly wait on it, and run
-// unbounded.) Measured in BENCHMARKS.md.
-func (d *Discord) computing(ctx context.Context) (done func()) {
-	if d.cmds.Answerer.LLM != nil {
+// that frees it; see Config.Offline.
+func (d *Bot) computing(ctx context.Context) (done func()) {
+	if !d.cfg.Offline {
 		return func() {}
 	}
 	select {
@@ -328,7 +350,7 @@ func (d *Discord) computing(ctx context.Context) (done func()) {
 // isAdmin reports whether the user behind in may run admin commands:
 // Manage Server or Administrator in the guild, or listed in AdminIDs (as
 // a user, or through a role).
-func (d *Discord) isAdmin(in *discordgo.Interaction) bool {
+func (d *Bot) isAdmin(in *discordgo.Interaction) bool {
 	if m := in.Member; m != nil {
 		if m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
 			return true
@@ -353,9 +375,10 @@ func interactionUser(in *discordgo.Interaction) string {
 	return ""
 }
 
-// recovered logs a panic of a handler with its stack and reports whether
-// there was one; tell, when not nil, lets the user know.
-func (d *Discord) recovered(p any, where string, tell func()) {
+// recovered logs p, a handler's panic (nil when there was none), with its
+// stack; tell, when not nil, lets the user know, and may not panic the
+// handler a second time.
+func (d *Bot) recovered(p any, where string, tell func()) {
 	if p == nil {
 		return
 	}
@@ -384,11 +407,11 @@ func describeErr(err error) string {
 	return tokenInPath.ReplaceAllString(err.Error(), "/$1/$2/…")
 }
 
-// RouteDiscordgoLogs sends discordgo's own log lines (warnings and
-// errors: failed heartbeats, reconnections) to log, with tokens in URLs
-// left out. It sets a variable of the discordgo package, so it concerns
-// every session of the process: call it once, at start.
-func RouteDiscordgoLogs(log *slog.Logger) {
+// RouteLogs sends discordgo's own log lines (warnings and errors: failed
+// heartbeats, reconnections) to log, with tokens in URLs left out. It sets
+// a variable of the discordgo package, so it concerns every session of the
+// process: call it once, at start, before any session runs.
+func RouteLogs(log *slog.Logger) {
 	discordgo.Logger = func(level, _ int, format string, args ...any) {
 		msg := tokenInPath.ReplaceAllString(fmt.Sprintf(format, args...), "/$1/$2/…")
 		switch level {
@@ -445,6 +468,19 @@ func (f *inflight) close() <-chan struct{} {
 		f.idle = ch
 	}
 	return ch
+}
+
+// drain refuses new handlers and waits up to grace for the running ones to
+// end; false when some were still running.
+func (f *inflight) drain(grace time.Duration) bool {
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-f.close():
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // threadMemory remembers the threads the bot started and the question

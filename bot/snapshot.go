@@ -10,15 +10,30 @@ import (
 	"seriesbot/retrieval"
 )
 
+// Snapshot is what the answerer serves: the corpus and the index built over
+// it, swapped together on reload so they never disagree.
+type Snapshot struct {
+	Corpus *corpus.Library
+	// Index is searched with the embedder it was built with, which it
+	// holds: vectors of two models are never compared.
+	Index *retrieval.Index
+	// Local indexes the same passages with the local embedder when Index
+	// uses a remote one, so that a question is still answered when the
+	// remote embedder fails. Nil otherwise.
+	Local *retrieval.Index
+	// Series is what the prompts call the corpus; empty means
+	// prompts.DefaultSeries.
+	Series string
+}
+
 // Loader builds what the answerer serves from a corpus source. It is kept
 // by the caller so that a reload re-reads the same source the same way.
 type Loader struct {
 	// Dir is a folder of articles; empty means the embedded default corpus.
 	Dir string
 	// Embedder makes passage vectors; nil means the offline local embedder.
-	// A remote one (retrieval.OpenAIEmbedder) is called for every passage
-	// on each load, and a local index is built beside it as a fallback
-	// (Library.Local).
+	// A remote one (bot/llm's) is called for every passage on each load,
+	// and a local index is built beside it as a fallback (Snapshot.Local).
 	Embedder retrieval.Embedder
 	// MaxChars bounds passages; 0 means the corpus default.
 	MaxChars int
@@ -27,7 +42,7 @@ type Loader struct {
 // Load reads the corpus and builds its index. Files that could not be read
 // are reported in warn (a *corpus.LoadError) while the rest load; err is
 // set only when nothing usable was loaded.
-func (l Loader) Load(ctx context.Context) (lib *Library, warn error, err error) {
+func (l Loader) Load(ctx context.Context) (snap *Snapshot, warn error, err error) {
 	var c *corpus.Library
 	if l.Dir == "" {
 		c = corpus.Default()
@@ -53,15 +68,15 @@ func (l Loader) Load(ctx context.Context) (lib *Library, warn error, err error) 
 	if err != nil {
 		return nil, warn, err
 	}
-	lib = &Library{Corpus: c, Index: ix, Series: seriesName(l.Dir, c)}
+	snap = &Snapshot{Corpus: c, Index: ix, Series: seriesName(l.Dir, c)}
 	if l.Embedder != nil {
 		// Milliseconds to build, and it keeps questions answered when
 		// the remote embedder is down.
-		if lib.Local, err = retrieval.Build(ctx, passages, nil); err != nil {
+		if snap.Local, err = retrieval.Build(ctx, passages, nil); err != nil {
 			return nil, warn, err
 		}
 	}
-	return lib, warn, nil
+	return snap, warn, nil
 }
 
 // seriesName is what the prompts call a corpus: empty (the default) for the

@@ -1,9 +1,10 @@
-package bot
+package llm
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -22,8 +23,8 @@ import (
 // same way again and are returned at once.
 //
 // go-openai never retries on its own and drops the headers of error
-// responses, so Retry-After is read by the HTTP client NewOpenAIClient
-// installs, and passed to Do through the call's context.
+// responses, so Retry-After is read by the HTTP client NewClient installs,
+// and passed to Do through the call's context.
 type Retry struct {
 	// Attempts bounds the tries of one call, the first included; 0 means 4.
 	Attempts int
@@ -140,7 +141,7 @@ func (h *retryHint) get() (time.Duration, bool) {
 	return h.wait, h.asked
 }
 
-// retryAfterDoer is the HTTP client of NewOpenAIClient: it hands the wait a
+// retryAfterDoer is the HTTP client of NewClient: it hands the wait a
 // response asks for to the Retry.Do running the call, if any.
 type retryAfterDoer struct{ next openai.HTTPDoer }
 
@@ -162,7 +163,7 @@ func (d retryAfterDoer) Do(req *http.Request) (*http.Response, error) {
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v := h.Get("Retry-After-Ms"); v != "" {
 		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
-			return time.Duration(ms * float64(time.Millisecond)), true
+			return durationOf(ms, time.Millisecond), true
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -170,7 +171,7 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second)), true
+		return durationOf(secs, time.Second), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(t.Sub(now), 0), true
@@ -178,12 +179,41 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// NewOpenAIClient returns a go-openai client for cfg (an API key and a base
-// URL: OpenAI's, or any compatible server's such as Ollama's
-// http://localhost:11434/v1) whose HTTP client passes Retry-After on to
-// Retry. The client has no timeout of its own: every call's deadline comes
-// from its context (OpenAIChat.Timeout, retrieval.OpenAIEmbedder.Timeout).
-func NewOpenAIClient(cfg openai.ClientConfig) *openai.Client {
+// durationOf is n units, capped at the longest Duration: a wait of 1e308
+// seconds (or +Inf) must read as "too long to wait", not overflow into a
+// negative one that would retry at once.
+func durationOf(n float64, unit time.Duration) time.Duration {
+	if d := n * float64(unit); d < float64(math.MaxInt64) {
+		return time.Duration(d)
+	}
+	return math.MaxInt64
+}
+
+// NewClient returns a go-openai client for an API key and a base URL:
+// OpenAI's when empty, else any compatible server's, such as Ollama's
+// http://localhost:11434/v1. A server that needs no key still gets one, as
+// go-openai always sends it.
+func NewClient(apiKey, baseURL string) *openai.Client {
+	if apiKey == "" {
+		apiKey = PlaceholderKey
+	}
+	cfg := openai.DefaultConfig(apiKey)
+	if baseURL != "" {
+		// go-openai appends "/chat/completions" to the base as it is.
+		cfg.BaseURL = strings.TrimRight(baseURL, "/")
+	}
+	return NewClientWithConfig(cfg)
+}
+
+// PlaceholderKey is sent to a server given by URL without a key: local
+// servers (Ollama, LM Studio) ignore the key but go-openai always sends one.
+const PlaceholderKey = "no-key"
+
+// NewClientWithConfig returns a go-openai client for cfg whose HTTP client
+// passes Retry-After on to Retry. The client has no timeout of its own:
+// every call's deadline comes from its context (Chat.Timeout,
+// Embedder.Timeout).
+func NewClientWithConfig(cfg openai.ClientConfig) *openai.Client {
 	next := cfg.HTTPClient
 	if next == nil {
 		next = &http.Client{}

@@ -1,4 +1,9 @@
-package bot
+// Package llm adapts the language and embedding models of OpenAI-compatible
+// services (OpenAI, Ollama, vLLM, LM Studio) through go-openai: Chat writes
+// replies for bot.Chat, Embedder makes vectors for retrieval.Embedder, and
+// both run their calls under one Retry policy, which honours the waits the
+// service asks for. Nothing else in seriesbot imports go-openai.
+package llm
 
 import (
 	"context"
@@ -13,56 +18,44 @@ import (
 	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"seriesbot/bot"
+	"seriesbot/retrieval"
 )
 
-// Chat is a language model that writes a reply to messages. Answerer uses
-// it, when it has one, to write answers from the passages it retrieved.
-type Chat interface {
-	// Stream sends messages and returns the whole reply. Each piece of the
-	// reply is passed to onDelta (if not nil) as it arrives. A reply that
-	// did not finish (a cut stream, a deadline) is an error, even when
-	// some of it was passed on.
-	Stream(ctx context.Context, messages []openai.ChatCompletionMessage, onDelta func(delta string)) (string, error)
-}
+// Chat and Embedder are the seams they adapt the service to.
+var (
+	_ bot.Chat           = (*Chat)(nil)
+	_ retrieval.Embedder = (*Embedder)(nil)
+)
 
-// Defaults of OpenAIChat.
+// Defaults of Chat.
 const (
 	// DefaultChatModel is used when a key is given without a model.
 	DefaultChatModel = "gpt-4o-mini"
-	// DefaultLLMTimeout bounds one call, retries and streaming included:
+	// DefaultTimeout bounds one call, retries and streaming included:
 	// long enough for a short answer from a busy service, short enough
 	// that a user waiting in a chat gets the quoted answer instead.
-	DefaultLLMTimeout = 30 * time.Second
+	DefaultTimeout = 30 * time.Second
 	// DefaultMaxAnswerTokens bounds a reply: room for the answer the
 	// prompt asks for (about 150 words), not for an essay.
 	DefaultMaxAnswerTokens = 400
 )
 
-// OpenAIChat is a Chat served by the OpenAI chat completions API, or by any
-// server that speaks it (Ollama, vLLM, LM Studio), through go-openai.
-type OpenAIChat struct {
-	// Client should come from NewOpenAIClient, so that Retry can honour
+// Chat is a bot.Chat served by the chat completions API of OpenAI, or of
+// any server that speaks it.
+type Chat struct {
+	// Client should come from NewClient, so that Retry can honour
 	// Retry-After.
 	Client *openai.Client
 	Model  string
 	// Timeout bounds each call, retries and streaming included; 0 means
-	// DefaultLLMTimeout.
+	// DefaultTimeout.
 	Timeout time.Duration
 	Retry   Retry
 	// MaxTokens bounds a reply; 0 means DefaultMaxAnswerTokens.
 	MaxTokens int
 }
-
-// LLMError is a failed call to the language model. Reason says what went
-// wrong in words for the user ("the service rejected the API key"); Err is
-// the error as the client reported it, for the log.
-type LLMError struct {
-	Reason string
-	Err    error
-}
-
-func (e *LLMError) Error() string { return e.Reason + ": " + e.Err.Error() }
-func (e *LLMError) Unwrap() error { return e.Err }
 
 // Errors of a reply that arrived but cannot be used.
 var (
@@ -72,10 +65,10 @@ var (
 	errUnknownFinish = errors.New("the reply stopped for an unexpected reason")
 )
 
-// Stream implements Chat with CreateChatCompletionStream. Opening the
+// Stream implements bot.Chat with CreateChatCompletionStream. Opening the
 // stream is retried by c.Retry; once text has arrived nothing is retried,
-// since it has been shown.
-func (c *OpenAIChat) Stream(ctx context.Context, messages []openai.ChatCompletionMessage, onDelta func(string)) (string, error) {
+// since it has been shown. Its errors are *bot.ChatError.
+func (c *Chat) Stream(ctx context.Context, messages []bot.Message, onDelta func(string)) (string, error) {
 	for _, m := range messages {
 		// go-openai leaves out an empty "content", which the API rejects.
 		if strings.TrimSpace(m.Content) == "" {
@@ -84,7 +77,7 @@ func (c *OpenAIChat) Stream(ctx context.Context, messages []openai.ChatCompletio
 	}
 	timeout := c.Timeout
 	if timeout <= 0 {
-		timeout = DefaultLLMTimeout
+		timeout = DefaultTimeout
 	}
 	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -197,8 +190,19 @@ func citationRun(s string) bool {
 	return true
 }
 
-func (c *OpenAIChat) request(messages []openai.ChatCompletionMessage) openai.ChatCompletionRequest {
-	req := openai.ChatCompletionRequest{Model: c.Model, Messages: messages}
+// roles maps the conversation's roles to the API's.
+var roles = map[bot.Role]string{
+	bot.RoleSystem:    openai.ChatMessageRoleSystem,
+	bot.RoleUser:      openai.ChatMessageRoleUser,
+	bot.RoleAssistant: openai.ChatMessageRoleAssistant,
+}
+
+func (c *Chat) request(messages []bot.Message) openai.ChatCompletionRequest {
+	msgs := make([]openai.ChatCompletionMessage, len(messages))
+	for i, m := range messages {
+		msgs[i] = openai.ChatCompletionMessage{Role: roles[m.Role], Content: m.Content}
+	}
+	req := openai.ChatCompletionRequest{Model: c.Model, Messages: msgs}
 	if !reasoningModel(c.Model) {
 		req.MaxTokens = c.MaxTokens
 		if req.MaxTokens <= 0 {
@@ -226,22 +230,22 @@ func reasoningModel(model string) bool {
 
 // failTimed is fail for errors that may come from the call's own deadline
 // running out.
-func (c *OpenAIChat) failTimed(callCtx context.Context, timeout time.Duration, err error) error {
+func (c *Chat) failTimed(callCtx context.Context, timeout time.Duration, err error) error {
 	if errors.Is(callCtx.Err(), context.DeadlineExceeded) {
-		return &LLMError{Reason: fmt.Sprintf("no answer within %v", timeout),
+		return &bot.ChatError{Reason: fmt.Sprintf("no answer within %v", timeout),
 			Err: fmt.Errorf("chat %s: %w", c.Model, err)}
 	}
 	return c.fail(err)
 }
 
 // fail wraps err with the model name and a reason the user can act on.
-func (c *OpenAIChat) fail(err error) error {
-	return &LLMError{Reason: describeLLMError(err, c.Model), Err: fmt.Errorf("chat %s: %w", c.Model, err)}
+func (c *Chat) fail(err error) error {
+	return &bot.ChatError{Reason: describe(err, c.Model), Err: fmt.Errorf("chat %s: %w", c.Model, err)}
 }
 
-// describeLLMError says what went wrong in words for the user, naming what
-// to fix when the fault is in the configuration (key, model, URL).
-func describeLLMError(err error, model string) string {
+// describe says what went wrong in words for the user, naming what to fix
+// when the fault is in the configuration (key, model, URL).
+func describe(err error, model string) string {
 	status, code, msg := apiStatus(err)
 	var syntax *json.SyntaxError
 	var netErr net.Error
@@ -261,7 +265,7 @@ func describeLLMError(err error, model string) string {
 	case status >= 500:
 		return fmt.Sprintf("the service failed (HTTP %d)", status)
 	case status >= 400:
-		return fmt.Sprintf("the service rejected the request (HTTP %d: %s)", status, truncate(msg, 120))
+		return fmt.Sprintf("the service rejected the request (HTTP %d: %s)", status, bot.Clip(msg, 120))
 	case errors.Is(err, errStreamCut), errors.Is(err, io.ErrUnexpectedEOF):
 		return "the answer was cut off"
 	case errors.As(err, &syntax):
@@ -276,12 +280,4 @@ func describeLLMError(err error, model string) string {
 		return "the service could not be reached"
 	}
 	return "an unexpected error"
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

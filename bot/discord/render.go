@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"fmt"
@@ -7,9 +7,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"seriesbot/bot"
 )
 
-// Discord's limits on what a message shows (besides MaxMessageRunes).
+// Discord's limits on what a message shows (besides maxMessageRunes).
 const (
 	maxEmbedDescription = 4096
 	maxButtonsInRow     = 5
@@ -40,13 +42,13 @@ type discordMessage struct {
 // renderReply lays r out as Discord messages: the text split at 2,000
 // characters, and under the last piece the sources as an embed, link
 // buttons to the parts, and (with feedbackFor) 👍/👎 buttons.
-func renderReply(r Reply, feedbackFor string) []discordMessage {
+func renderReply(r bot.Reply, feedbackFor string) []discordMessage {
 	body := r.Text
 	if r.Note != "" {
 		body = "*" + r.Note + "*\n\n" + body
 	}
 	var msgs []discordMessage
-	for _, piece := range SplitMessage(quietLinks(body), MaxMessageRunes) {
+	for _, piece := range splitMessage(quietLinks(body), maxMessageRunes) {
 		msgs = append(msgs, discordMessage{Content: piece})
 	}
 	if len(msgs) == 0 {
@@ -90,7 +92,7 @@ func quietLinks(text string) string {
 
 // sourcesEmbed lists the sources, each linked to its part when the part's
 // URL is known, within the embed's limits.
-func sourcesEmbed(sources []Source) *discordgo.MessageEmbed {
+func sourcesEmbed(sources []bot.Source) *discordgo.MessageEmbed {
 	var b strings.Builder
 	for i, s := range sources {
 		entry := sourceEntry(i+1, s)
@@ -109,26 +111,13 @@ func sourcesEmbed(sources []Source) *discordgo.MessageEmbed {
 
 // sourceEntry is one line of the sources embed:
 // "\[1\] [Part 2 — title (section)](url)".
-func sourceEntry(n int, s Source) string {
-	label := clip(sourceLabel(s), maxSourceEntry)
+func sourceEntry(n int, s bot.Source) string {
+	label := bot.Clip(bot.SourceLabel(s), maxSourceEntry)
 	marker := fmt.Sprintf(`\[%d\] `, n)
 	if s.URL == "" {
 		return marker + escapeMarkdown(label)
 	}
 	return marker + "[" + escapeMarkdown(label) + "](" + escapeLinkURL(s.URL) + ")"
-}
-
-// sourceLabel names a source: "Part 2 — title (section)".
-func sourceLabel(s Source) string {
-	var b strings.Builder
-	if s.Part > 0 {
-		fmt.Fprintf(&b, "Part %d — ", s.Part)
-	}
-	b.WriteString(s.Title)
-	if s.Section != "" {
-		fmt.Fprintf(&b, " (%s)", s.Section)
-	}
-	return b.String()
 }
 
 var markdownSpecial = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `_`, `\_`, "`", "\\`", `~`, `\~`, `|`, `\|`, `[`, `\[`, `]`, `\]`)
@@ -144,14 +133,14 @@ func escapeLinkURL(u string) string {
 
 // replyComponents are the rows of buttons under a reply: one link button
 // per part it points to (up to five), and the feedback buttons.
-func replyComponents(r Reply, feedbackFor string) []discordgo.MessageComponent {
+func replyComponents(r bot.Reply, feedbackFor string) []discordgo.MessageComponent {
 	rows := []discordgo.MessageComponent{}
 	var links []discordgo.MessageComponent
 	for _, l := range r.Links {
 		if l.URL == "" || len(links) == maxButtonsInRow {
 			continue
 		}
-		links = append(links, discordgo.Button{Label: clip(l.Label, maxButtonLabel), Style: discordgo.LinkButton, URL: l.URL})
+		links = append(links, discordgo.Button{Label: bot.Clip(l.Label, maxButtonLabel), Style: discordgo.LinkButton, URL: l.URL})
 	}
 	if len(links) > 0 {
 		rows = append(rows, discordgo.ActionsRow{Components: links})

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"strings"
@@ -29,20 +29,20 @@ func TestSplitMessage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := SplitMessage(tt.text, tt.limit)
+			got := splitMessage(tt.text, tt.limit)
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
-				t.Errorf("SplitMessage(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
+				t.Errorf("splitMessage(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
 			}
 		})
 	}
 	// A long answer: every piece fits, no word is lost or cut.
 	long := strings.Repeat(sentence, 100) + "\n\n" + strings.Repeat(sentence, 30)
-	pieces := SplitMessage(long, MaxMessageRunes)
+	pieces := splitMessage(long, maxMessageRunes)
 	if len(pieces) < 3 {
 		t.Fatalf("%d pieces", len(pieces))
 	}
 	for i, p := range pieces {
-		if n := utf8.RuneCountInString(p); n > MaxMessageRunes {
+		if n := utf8.RuneCountInString(p); n > maxMessageRunes {
 			t.Errorf("piece %d has %d characters", i, n)
 		}
 		if !strings.HasSuffix(p, ".") {
@@ -72,7 +72,7 @@ func FuzzSplitMessage(f *testing.F) {
 		if limit < 1 || limit > 500 || !utf8.ValidString(text) {
 			return
 		}
-		pieces := SplitMessage(text, limit)
+		pieces := splitMessage(text, limit)
 		for _, p := range pieces {
 			if n := utf8.RuneCountInString(p); n > limit || n == 0 {
 				t.Fatalf("piece %q has %d characters (limit %d)", p, n, limit)

@@ -1,4 +1,8 @@
-package bot
+// Package eval measures answer quality: a question set is run through an
+// Answerer and through a plain BM25 baseline in the same run, so that a
+// figure always stands beside what a simple system gets on the same
+// questions.
+package eval
 
 import (
 	"bufio"
@@ -9,23 +13,24 @@ import (
 	"io"
 	"strings"
 
+	"seriesbot/bot"
 	"seriesbot/corpus"
 	"seriesbot/retrieval"
 )
 
-// EvalQuestion is one line of a question set: an on-topic question with
+// Case is one line of a question set: an on-topic question with
 // strings the answering passage (and answer) must contain and the part it
 // comes from, or an off-topic question the bot must decline.
-type EvalQuestion struct {
+type Case struct {
 	Q        string   `json:"q"`
 	Expect   []string `json:"expect,omitempty"`
 	Part     int      `json:"part,omitempty"`
 	OffTopic bool     `json:"offtopic,omitempty"`
 }
 
-// ReadEvalQuestions parses a JSONL question set. Errors name the line.
-func ReadEvalQuestions(r io.Reader) ([]EvalQuestion, error) {
-	var qs []EvalQuestion
+// Read parses a JSONL question set. Errors name the line.
+func Read(r io.Reader) ([]Case, error) {
+	var qs []Case
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -33,7 +38,7 @@ func ReadEvalQuestions(r io.Reader) ([]EvalQuestion, error) {
 		if line == "" || strings.HasPrefix(line, "//") {
 			continue
 		}
-		var q EvalQuestion
+		var q Case
 		dec := json.NewDecoder(strings.NewReader(line))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&q); err != nil {
@@ -45,8 +50,8 @@ func ReadEvalQuestions(r io.Reader) ([]EvalQuestion, error) {
 		switch {
 		case strings.TrimSpace(q.Q) == "":
 			return nil, fmt.Errorf("line %d: no question (\"q\")", n)
-		case CheckQuestion(q.Q) != nil:
-			return nil, fmt.Errorf("line %d: %w", n, CheckQuestion(q.Q))
+		case askable(q.Q) != nil:
+			return nil, fmt.Errorf("line %d: %w", n, askable(q.Q))
 		case q.OffTopic && len(q.Expect) > 0:
 			return nil, fmt.Errorf("line %d: an off-topic question cannot expect answers", n)
 		case !q.OffTopic && len(q.Expect) == 0:
@@ -63,8 +68,13 @@ func ReadEvalQuestions(r io.Reader) ([]EvalQuestion, error) {
 	return qs, nil
 }
 
-// EvalReport holds the measures of one system over a question set.
-type EvalReport struct {
+func askable(text string) error {
+	_, err := bot.NewQuestion(text)
+	return err
+}
+
+// Report holds the measures of one system over a question set.
+type Report struct {
 	System   string  `json:"system"`
 	OnTopic  int     `json:"on_topic"`
 	OffTopic int     `json:"off_topic"`
@@ -84,7 +94,7 @@ type EvalReport struct {
 
 // relevant reports whether p answers q: from the expected part and holding
 // every expected string.
-func relevant(q EvalQuestion, p corpus.Passage) bool {
+func relevant(q Case, p corpus.Passage) bool {
 	if q.Part > 0 && p.Part != q.Part {
 		return false
 	}
@@ -105,7 +115,7 @@ func containsAll(text string, want []string) bool {
 const evalRanks = 10
 
 type scorer struct {
-	r       EvalReport
+	r       Report
 	mrr     float64
 	h1, h3  int
 	contain int
@@ -113,7 +123,7 @@ type scorer struct {
 	answer  int
 }
 
-func (s *scorer) onTopic(q EvalQuestion, hits []retrieval.Hit, ans Answer) {
+func (s *scorer) onTopic(q Case, hits []retrieval.Hit, ans bot.Answer) {
 	s.r.OnTopic++
 	rank := 0
 	for i, h := range hits {
@@ -143,7 +153,7 @@ func (s *scorer) onTopic(q EvalQuestion, hits []retrieval.Hit, ans Answer) {
 	}
 }
 
-func (s *scorer) offTopic(q EvalQuestion, ans Answer) {
+func (s *scorer) offTopic(q Case, ans bot.Answer) {
 	s.r.OffTopic++
 	if !ans.Grounded {
 		s.refused++
@@ -152,7 +162,7 @@ func (s *scorer) offTopic(q EvalQuestion, ans Answer) {
 	}
 }
 
-func (s *scorer) report() EvalReport {
+func (s *scorer) report() Report {
 	r := s.r
 	if r.OnTopic > 0 {
 		n := float64(r.OnTopic)
@@ -165,34 +175,39 @@ func (s *scorer) report() EvalReport {
 	return r
 }
 
-// Evaluate runs every question through the answerer and its index; k is
-// the number of passages the answerer retrieves (0 = its default). Ranks are
-// always looked for among evalRanks hits.
-func Evaluate(ctx context.Context, a *Answerer, qs []EvalQuestion, k int) (EvalReport, error) {
-	s := scorer{r: EvalReport{System: "seriesbot (" + a.Library().Index.Embedder() + " + BM25, fused)"}}
-	ix := a.Library().Index
-	for _, q := range qs {
-		ans, err := a.Answer(ctx, Question{Text: q.Q, K: k}, nil)
+// Run runs every question through the answerer; k is the number of
+// passages the answerer retrieves (0 = its default). Ranks are always
+// looked for among evalRanks hits, searched for as the answerer searches.
+func Run(ctx context.Context, a *bot.Answerer, qs []Case, k int) (Report, error) {
+	s := scorer{r: Report{System: "seriesbot (" + a.Snapshot().Index.Embedder() + " + BM25, fused)"}}
+	for _, c := range qs {
+		q, err := bot.NewQuestion(c.Q)
 		if err != nil {
-			return EvalReport{}, fmt.Errorf("answer %q: %w", q.Q, err)
+			return Report{}, fmt.Errorf("question %q: %w", c.Q, err)
 		}
-		if q.OffTopic {
-			s.offTopic(q, ans)
+		q.K = k
+		ans, err := a.Answer(ctx, q, nil)
+		if err != nil {
+			return Report{}, fmt.Errorf("answer %q: %w", c.Q, err)
+		}
+		if c.OffTopic {
+			s.offTopic(c, ans)
 			continue
 		}
-		hits, err := ix.Search(ctx, q.Q, searchOptions(Question{Text: q.Q, K: evalRanks}))
+		q.K = evalRanks
+		hits, err := a.Search(ctx, q)
 		if err != nil {
-			return EvalReport{}, fmt.Errorf("search %q: %w", q.Q, err)
+			return Report{}, fmt.Errorf("search %q: %w", c.Q, err)
 		}
-		s.onTopic(q, hits, ans)
+		s.onTopic(c, hits, ans)
 	}
 	return s.report(), nil
 }
 
-// EvaluateBaseline measures plain BM25 over the paragraphs of lib. Its
-// answer is the best paragraph, and it declines only when no paragraph
-// shares a word with the question.
-func EvaluateBaseline(lib *corpus.Library, qs []EvalQuestion) EvalReport {
+// Baseline measures plain BM25 over the paragraphs of lib. Its answer is
+// the best paragraph, and it declines only when no paragraph shares a word
+// with the question.
+func Baseline(lib *corpus.Library, qs []Case) Report {
 	var paras []corpus.Passage
 	for _, a := range lib.Articles {
 		for _, sec := range a.Sections {
@@ -202,12 +217,12 @@ func EvaluateBaseline(lib *corpus.Library, qs []EvalQuestion) EvalReport {
 		}
 	}
 	b := retrieval.NewBaseline(paras)
-	s := scorer{r: EvalReport{System: "baseline (plain BM25 over paragraphs)"}}
+	s := scorer{r: Report{System: "baseline (plain BM25 over paragraphs)"}}
 	for _, q := range qs {
 		hits := b.Search(q.Q, evalRanks)
-		var ans Answer
+		var ans bot.Answer
 		if len(hits) > 0 {
-			ans = Answer{Text: hits[0].Passage.Text, Grounded: true}
+			ans = bot.Answer{Text: hits[0].Passage.Text, Grounded: true}
 		}
 		if q.OffTopic {
 			s.offTopic(q, ans)
