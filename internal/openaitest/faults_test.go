@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -58,11 +59,14 @@ func wantAPIError(t *testing.T, err error, status int, typ string, code any) {
 }
 
 // TestPlainFaults checks each fault as go-openai reports it on a plain
-// chat completion, and that the next call succeeds: faults are used once.
+// chat completion, how long it takes, and that the next call succeeds at
+// once: faults are used once. It runs in memory on synctest's virtual
+// clock, so "how long" is exact.
 func TestPlainFaults(t *testing.T) {
 	tests := []struct {
 		name  string
 		fault Fault
+		wait  time.Duration // how long the faulty answer takes
 		check func(t *testing.T, err error, h *headerRecorder)
 	}{
 		{
@@ -126,6 +130,7 @@ func TestPlainFaults(t *testing.T) {
 		{
 			name:  "slow first token",
 			fault: SlowFirstToken{Delay: 50 * time.Millisecond},
+			wait:  50 * time.Millisecond,
 			check: func(t *testing.T, err error, _ *headerRecorder) {
 				if err != nil {
 					t.Errorf("slow answer failed: %v", err)
@@ -135,30 +140,42 @@ func TestPlainFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := New(t)
-			h := &headerRecorder{next: http.DefaultClient}
-			cfg := s.ClientConfig()
-			cfg.HTTPClient = h
-			client := openai.NewClientWithConfig(cfg)
+			inBubble(t, func(t *testing.T) {
+				s := newInMemory(t)
+				cfg := s.ClientConfig()
+				h := &headerRecorder{next: cfg.HTTPClient}
+				cfg.HTTPClient = h
+				client := openai.NewClientWithConfig(cfg)
 
-			s.FailNext(tt.fault)
-			tt.check(t, chatOnce(t, client), h)
-			if err := chatOnce(t, client); err != nil {
-				t.Errorf("call after the fault failed: %v", err)
-			}
-			if s.PendingFaults() != 0 || s.Calls("/chat/completions") != 2 {
-				t.Errorf("pending %d calls %d, want 0 and 2", s.PendingFaults(), s.Calls("/chat/completions"))
-			}
+				s.FailNext(tt.fault)
+				start := time.Now()
+				tt.check(t, chatOnce(t, client), h)
+				if took := time.Since(start); took != tt.wait {
+					t.Errorf("the faulty answer took %v, want %v", took, tt.wait)
+				}
+				start = time.Now()
+				if err := chatOnce(t, client); err != nil {
+					t.Errorf("call after the fault failed: %v", err)
+				}
+				if took := time.Since(start); took != 0 {
+					t.Errorf("the call after the fault took %v, want no wait", took)
+				}
+				if s.PendingFaults() != 0 || s.Calls("/chat/completions") != 2 {
+					t.Errorf("pending %d calls %d, want 0 and 2", s.PendingFaults(), s.Calls("/chat/completions"))
+				}
+			})
 		})
 	}
 }
 
-// TestStreamFaults checks the faults that spoil a stream after it began.
+// TestStreamFaults checks the faults that spoil a stream after it began,
+// and when the stream starts and ends, on synctest's virtual clock.
 func TestStreamFaults(t *testing.T) {
 	reply := "one two three four five six seven eight"
 	tests := []struct {
 		name  string
 		fault Fault
+		wait  time.Duration // before the first chunk; the rest follows at once
 		check func(t *testing.T, got streamResult)
 	}{
 		{
@@ -195,6 +212,7 @@ func TestStreamFaults(t *testing.T) {
 		{
 			name:  "slow first token, then the whole reply",
 			fault: SlowFirstToken{Delay: 30 * time.Millisecond},
+			wait:  30 * time.Millisecond,
 			check: func(t *testing.T, got streamResult) {
 				if got.err != io.EOF || got.finish != openai.FinishReasonStop || got.text != reply {
 					t.Errorf("got %+v, want the whole reply", got)
@@ -204,15 +222,25 @@ func TestStreamFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := New(t, WithReply(func(openai.ChatCompletionRequest) string { return reply }))
-			s.FailNext(tt.fault)
-			stream, err := newClient(s).CreateChatCompletionStream(ctx(t),
-				openai.ChatCompletionRequest{Model: DefaultChatModel, Messages: userMessage("q")})
-			if err != nil {
-				t.Fatalf("CreateChatCompletionStream: %v", err)
-			}
-			defer stream.Close()
-			tt.check(t, readStream(t, stream))
+			inBubble(t, func(t *testing.T) {
+				s := newInMemory(t, WithReply(func(openai.ChatCompletionRequest) string { return reply }))
+				s.FailNext(tt.fault)
+				start := time.Now()
+				// The fake sends the headers with the first chunk, so the
+				// stream opens when that chunk is written.
+				stream, err := newClient(s.Server).CreateChatCompletionStream(ctx(t),
+					openai.ChatCompletionRequest{Model: DefaultChatModel, Messages: userMessage("q")})
+				if err != nil {
+					t.Fatalf("CreateChatCompletionStream: %v", err)
+				}
+				defer stream.Close()
+				opened := time.Since(start)
+				got := readStream(t, stream)
+				if ended := time.Since(start); opened != tt.wait || ended != tt.wait {
+					t.Errorf("stream opened after %v and ended after %v, want both %v", opened, ended, tt.wait)
+				}
+				tt.check(t, got)
+			})
 		})
 	}
 }
@@ -259,56 +287,74 @@ func TestClientFaults(t *testing.T) {
 	}
 }
 
-// TestWaitsEndWithTheClient: Latency and SlowFirstToken give up when the
-// client does, and when the test ends, so nothing hangs.
+// TestWaitsEndWithTheClient: Latency and SlowFirstToken are waits on the
+// clock that end early when the client gives up or the test ends, so
+// nothing hangs. On synctest's virtual clock every wait is exact: a wait
+// that did not let go would show as an hour passing.
 func TestWaitsEndWithTheClient(t *testing.T) {
 	t.Run("client timeout", func(t *testing.T) {
-		s := New(t)
-		s.FailNext(SlowFirstToken{Delay: time.Hour})
-		c, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		_, err := newClient(s).CreateChatCompletion(c, openai.ChatCompletionRequest{Model: DefaultChatModel, Messages: userMessage("q")})
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("error %v, want context.DeadlineExceeded", err)
-		}
+		inBubble(t, func(t *testing.T) {
+			s := newInMemory(t)
+			s.FailNext(SlowFirstToken{Delay: time.Hour})
+			c, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := newClient(s.Server).CreateChatCompletion(c, openai.ChatCompletionRequest{Model: DefaultChatModel, Messages: userMessage("q")})
+			if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != 50*time.Millisecond {
+				t.Errorf("error %v after %v, want context.DeadlineExceeded after the client's 50ms", err, time.Since(start))
+			}
+			synctest.Wait() // until the handler has ended or is stuck
+			if n := s.active.Load(); n != 0 {
+				t.Errorf("%d handlers still waiting after the client gave up", n)
+			}
+		})
 	})
 
 	t.Run("latency applies to every answer", func(t *testing.T) {
-		s := New(t)
-		s.Latency(40 * time.Millisecond)
-		start := time.Now()
-		if _, err := newClient(s).ListModels(ctx(t)); err != nil {
-			t.Fatal(err)
-		}
-		if d := time.Since(start); d < 40*time.Millisecond {
-			t.Errorf("answer after %v, want at least 40ms", d)
-		}
+		inBubble(t, func(t *testing.T) {
+			s := newInMemory(t)
+			s.Latency(40 * time.Millisecond)
+			client := newClient(s.Server)
+			for i := range 2 {
+				start := time.Now()
+				if _, err := client.ListModels(ctx(t)); err != nil {
+					t.Fatal(err)
+				}
+				if took := time.Since(start); took != 40*time.Millisecond {
+					t.Errorf("answer %d after %v, want 40ms", i, took)
+				}
+			}
+		})
 	})
 
 	// The client keeps waiting; the test ending must still release the
-	// handler, or httptest.Server.Close would block.
-	var clientErr error
-	done := make(chan struct{})
-	started := false // New skips without the shared folder; then nothing runs
-	start := time.Now()
+	// handler, or the fake's cleanup would wait for it as
+	// httptest.Server.Close does.
 	t.Run("test ends mid-wait", func(t *testing.T) {
-		s := New(t)
-		started = true
-		s.Latency(time.Hour)
-		client := newClient(s)
-		go func() {
-			defer close(done)
-			_, clientErr = client.ListModels(context.Background())
-		}()
-		for s.Calls("/models") == 0 {
-			time.Sleep(time.Millisecond)
-		}
+		inBubble(t, func(t *testing.T) {
+			var clientErr error
+			done := make(chan struct{})
+			var start time.Time
+			// Registered before the fake, so it runs after the fake's
+			// cleanup has let the handler go.
+			t.Cleanup(func() {
+				<-done
+				if clientErr == nil || time.Since(start) != 0 {
+					t.Errorf("client got %v after %v, want an error as soon as the test ended", clientErr, time.Since(start))
+				}
+			})
+			s := newInMemory(t)
+			s.Latency(time.Hour)
+			client := newClient(s.Server)
+			start = time.Now()
+			go func() {
+				defer close(done)
+				_, clientErr = client.ListModels(context.Background())
+			}()
+			synctest.Wait() // until the request waits in the fake
+			if n := s.active.Load(); n != 1 || s.Calls("/models") != 1 {
+				t.Fatalf("%d handlers waiting, %d requests; want the one", n, s.Calls("/models"))
+			}
+		})
 	})
-	if !started {
-		return
-	}
-	<-done
-	if clientErr == nil || time.Since(start) > 5*time.Second {
-		t.Errorf("client got %v after %v, want an error soon after the server closed", clientErr, time.Since(start))
-	}
 }

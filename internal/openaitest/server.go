@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -62,7 +63,8 @@ type Server struct {
 	tb      testing.TB
 	cfg     config
 	schemas *specSchemas
-	srv     *httptest.Server
+	url     string        // where the server listens, without "/v1"
+	client  *http.Client  // a client that reaches url
 	done    chan struct{} // closed at cleanup, so waiting handlers let go
 	ids     atomic.Int64  // for response ids
 
@@ -138,6 +140,28 @@ func WithShuffledEmbeddings() Option { return func(c *config) { c.shuffle = true
 // is absent, because a fake that cannot validate would not be strict.
 func New(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
+	s := newServer(tb, opts...)
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	// net/http logs what it cannot tell a handler on the server's own
+	// logger; through the test's log it shows only where the test's
+	// output does (-v, or a failure).
+	hs.Config.ErrorLog = log.New(tbWriter{tb}, "openaitest: ", 0)
+	hs.Start()
+	s.url, s.client = hs.URL, hs.Client()
+	tb.Cleanup(func() {
+		// Release handlers held by Latency or SlowFirstToken first:
+		// httptest.Server.Close waits for every active request.
+		close(s.done)
+		hs.Close()
+	})
+	return s
+}
+
+// newServer builds a Server that serves nothing yet: New serves it on
+// loopback, and the package's tests also serve it over in-memory
+// connections, where testing/synctest can run its waits on virtual time.
+func newServer(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
 	cfg := config{
 		key:             DefaultKey,
 		reply:           func(openai.ChatCompletionRequest) string { return DefaultReply },
@@ -158,26 +182,28 @@ func New(tb testing.TB, opts ...Option) *Server {
 		schemas: loadSchemas(tb),
 		done:    make(chan struct{}),
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	tb.Cleanup(func() {
-		// Release handlers held by Latency or SlowFirstToken first:
-		// httptest.Server.Close waits for every active request.
-		close(s.done)
-		s.srv.Close()
-	})
 	return s
+}
+
+// tbWriter sends a logger's lines to the test's log.
+type tbWriter struct{ tb testing.TB }
+
+func (w tbWriter) Write(p []byte) (int, error) {
+	w.tb.Helper()
+	w.tb.Logf("%s", strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // URL returns the base URL for go-openai's ClientConfig.BaseURL; it ends
 // in "/v1", as the real one does.
-func (s *Server) URL() string { return s.srv.URL + "/v1" }
+func (s *Server) URL() string { return s.url + "/v1" }
 
 // ClientConfig returns a go-openai configuration that talks to this server
 // with the accepted key.
 func (s *Server) ClientConfig() openai.ClientConfig {
 	cfg := openai.DefaultConfig(s.Key)
 	cfg.BaseURL = s.URL()
-	cfg.HTTPClient = s.srv.Client()
+	cfg.HTTPClient = s.client
 	return cfg
 }
 
