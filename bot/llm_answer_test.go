@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 
 	"seriesbot/bot"
 	"seriesbot/bot/llm"
+	"seriesbot/internal/logtest"
 	"seriesbot/internal/openaitest"
 	"seriesbot/prompts"
 )
@@ -31,28 +30,10 @@ const (
 	llmReply        = "Alibaba Cloud earned RMB60 billion of revenue in fiscal 2021 [1]."
 )
 
-// syncBuffer is a log sink safe to read while the fake's goroutines run.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // llmAnswerer serves the embedded series with the real go-openai client
 // talking to s. Backoff is a millisecond so retry tests stay fast (the
 // waits themselves are tested on virtual time in bot/llm).
-func llmAnswerer(t *testing.T, cfg openai.ClientConfig) (*bot.Answerer, *syncBuffer) {
+func llmAnswerer(t *testing.T, cfg openai.ClientConfig) (*bot.Answerer, *logtest.Buffer) {
 	t.Helper()
 	a := bot.DefaultAnswerer(t)
 	a.LLM = &llm.Chat{
@@ -61,7 +42,7 @@ func llmAnswerer(t *testing.T, cfg openai.ClientConfig) (*bot.Answerer, *syncBuf
 		Timeout: 5 * time.Second,
 		Retry:   llm.Retry{Backoff: time.Millisecond},
 	}
-	logs := new(syncBuffer)
+	logs := new(logtest.Buffer)
 	a.Log = slog.New(slog.NewTextHandler(logs, nil))
 	return a, logs
 }
@@ -379,41 +360,31 @@ func TestLLMPromptBudget(t *testing.T) {
 	}
 }
 
-// TestLLMFaults plays each way the service fails and checks what the user
-// gets: the model's answer after retries when the service recovers within
-// the deadline, else the quoted answer with a note saying why, never an
-// error. How long the retries wait is tested on virtual time in bot/llm.
+// TestLLMFaults: whatever the model service does, the user gets an answer:
+// the model's after retries when the service recovers within the
+// deadline, else the quoted one with a note saying why, never an error.
+// Each way the service fails, and the reason it gives, is played in
+// bot/llm's TestChatFaults; here one of each outcome goes through the
+// answerer.
 func TestLLMFaults(t *testing.T) {
 	const wrongKey = "sk-wrong-key-123456"
 	tests := []struct {
-		name    string
-		faults  []openaitest.Fault
-		key     string        // "" for the accepted one
-		model   string        // "" for the default
-		timeout time.Duration // 0 for 5s
+		name   string
+		faults []openaitest.Fault
+		key    string // "" for the accepted one
 		// Wanted: the model's answer (note == "") or the quoted one with
 		// a note containing note; the chat requests the fake saw.
 		note  string
 		calls int
 	}{
-		{name: "429 with Retry-After, then success", faults: []openaitest.Fault{openaitest.RateLimited{RetryAfter: time.Second}},
-			calls: 2},
 		{name: "500 twice, then success", faults: []openaitest.Fault{openaitest.ServerError{}, openaitest.ServerError{Status: http.StatusBadGateway}},
 			calls: 3},
 		{name: "503 on every try", faults: []openaitest.Fault{openaitest.ServerError{Status: 503}, openaitest.ServerError{Status: 503}, openaitest.ServerError{Status: 503}, openaitest.ServerError{Status: 503}},
 			note: "the service failed (HTTP 503)", calls: 4},
-		{name: "Retry-After past the deadline", faults: []openaitest.Fault{openaitest.RateLimited{RetryAfter: 10 * time.Second}}, timeout: 2 * time.Second,
-			note: "the service is rate limiting requests", calls: 1},
-		{name: "slow first token beyond the deadline", faults: []openaitest.Fault{openaitest.SlowFirstToken{Delay: 10 * time.Second}}, timeout: 200 * time.Millisecond,
-			note: "no answer within 200ms", calls: 1},
 		{name: "stream cut without [DONE]", faults: []openaitest.Fault{openaitest.CutStream{}},
 			note: "the answer was cut off", calls: 1},
-		{name: "malformed JSON in the stream", faults: []openaitest.Fault{openaitest.MalformedJSON{}},
-			note: "the service sent a malformed answer", calls: 1},
 		{name: "wrong key", key: wrongKey,
 			note: "the service rejected the API key", calls: 1},
-		{name: "unknown model", model: "gpt-nonexistent",
-			note: `the service does not know the model "gpt-nonexistent"`, calls: 1},
 	}
 	offline, err := bot.DefaultAnswerer(t).Answer(context.Background(), bot.Ask(t, revenueQuestion), nil)
 	if err != nil {
@@ -432,13 +403,6 @@ func TestLLMFaults(t *testing.T) {
 				cfg.BaseURL = s.URL()
 			}
 			a, logs := llmAnswerer(t, cfg)
-			chat := a.LLM.(*llm.Chat)
-			if tt.model != "" {
-				chat.Model = tt.model
-			}
-			if tt.timeout > 0 {
-				chat.Timeout = tt.timeout
-			}
 
 			ans, err := a.Answer(testCtx(t), bot.Ask(t, revenueQuestion), func(string) {})
 			if err != nil {

@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +22,7 @@ import (
 	"seriesbot/bot/llm"
 	"seriesbot/internal/discordapi"
 	"seriesbot/internal/discordtest"
+	"seriesbot/internal/logtest"
 	"seriesbot/internal/openaitest"
 	"seriesbot/internal/recordtb"
 )
@@ -69,56 +69,11 @@ func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // against Discord's spec and limits (a breach fails the test), and every
 // interaction must be acknowledged within Discord's three seconds.
 
-// syncBuffer is a log sink safe to read while the bot's goroutines write,
-// and to wait on.
-type syncBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.changed != nil {
-		close(s.changed)
-		s.changed = nil
-	}
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// waitFor waits until the log holds text.
-func (s *syncBuffer) waitFor(ctx context.Context, text string) error {
-	for {
-		s.mu.Lock()
-		found := strings.Contains(s.b.String(), text)
-		if s.changed == nil {
-			s.changed = make(chan struct{})
-		}
-		ch := s.changed
-		s.mu.Unlock()
-		if found {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("the log never said %q: %w", text, ctx.Err())
-		}
-	}
-}
-
 // testBot is a bot serving on a fake Discord.
 type testBot struct {
 	srv     *discordtest.Server
 	d       *Bot
-	logs    *syncBuffer
+	logs    *logtest.Buffer
 	handled handledSet
 	// stop ends Run, as a signal would, and waits for it.
 	stop func()
@@ -177,7 +132,7 @@ func startBotWith(t *testing.T, cmds *bot.Commands, cfg Config, setup func(*Bot)
 func runBot(t testing.TB, cmds *bot.Commands, cfg Config, level slog.Level, setup func(*Bot), opts ...discordtest.Option) *testBot {
 	t.Helper()
 	srv := discordtest.New(t, opts...)
-	logs := new(syncBuffer)
+	logs := new(logtest.Buffer)
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level}))
 	cmds.Log = log
 	cmds.Answerer.Log = log
@@ -722,10 +677,10 @@ func TestDiscordShutdownFinishesAnswersInProgress(t *testing.T) {
 	t.Parallel()
 	a := defaultAnswerer(t)
 	const first, rest = "Alibaba Cloud made RMB60 billion", " of revenue in fiscal 2021 [1]."
-	var logs atomic.Pointer[syncBuffer]
+	var logs atomic.Pointer[logtest.Buffer]
 	// The model finishes only once the bot has begun shutting down.
 	a.LLM = gatedChat{first: first, rest: rest, gate: func(ctx context.Context) error {
-		return logs.Load().waitFor(ctx, "shutting down")
+		return logs.Load().WaitFor(ctx, "shutting down")
 	}}
 	b := startBot(t, &bot.Commands{Answerer: a}, Config{Mentions: true})
 	logs.Store(b.logs)
@@ -943,7 +898,7 @@ func TestDiscordRecoversFromAPanic(t *testing.T) {
 	b.noViolations(t)
 }
 
-func TestConfigurationErrors(t *testing.T) {
+func TestDiscordConfigurationErrors(t *testing.T) {
 	t.Parallel()
 	run := func(t *testing.T, srv *discordtest.Server, cfg Config) error {
 		base, _ := discordapi.ParseBaseURL(srv.URL())

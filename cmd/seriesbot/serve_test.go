@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"seriesbot/internal/discordtest"
+	"seriesbot/internal/logtest"
 )
 
 // clearDiscordEnv makes the tests independent of the machine's
@@ -56,25 +55,6 @@ func TestServeConfigurationErrors(t *testing.T) {
 	}
 }
 
-// lockedBuffer is an output the bot's goroutines write to while the test
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestServe runs `seriesbot serve` against the fake Discord, configured
 // by the environment as an operator would, answers a question, and stops
 // it as SIGTERM would.
@@ -88,7 +68,7 @@ func TestServe(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr logtest.Buffer
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, []string{"serve", "--rate", "10/min:5"}, strings.NewReader(""), &stdout, &stderr)
@@ -114,7 +94,7 @@ func TestServe(t *testing.T) {
 		if c != 0 {
 			t.Errorf("exit %d after the stop signal:\n%s", c, stderr.String())
 		}
-	case <-time.After(20 * time.Second):
+	case <-wait.Done():
 		t.Fatal("serve did not stop")
 	}
 	logs := stderr.String()
