@@ -167,12 +167,19 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 }
 
 // Search retrieves the passages an answer to q would be drawn from, best
-// first, as Answer searches for them: narrowed to q.Part, preferring
-// passages of the kind of answer asked for, k of them (q.K, else the
-// index's default). A follow-up is searched for as it stands: Answer
-// first reads it with its history.
+// first, as Answer searches for them: a follow-up read with its history,
+// narrowed to q.Part, preferring passages of the kind of answer asked
+// for, q.K of them (0: the index's default).
 func (a *Answerer) Search(ctx context.Context, q Question) ([]retrieval.Hit, error) {
-	_, hits, err := a.search(ctx, a.snap.Load(), q.text, q)
+	if q.text == "" {
+		return nil, ErrEmptyQuestion
+	}
+	lib := a.snap.Load()
+	text, _ := a.searchText(ctx, lib, q) // a failed condensation searches the merge, as Answer does
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	_, hits, err := a.search(ctx, lib, text, q)
 	return hits, err
 }
 

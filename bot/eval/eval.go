@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"seriesbot/bot"
@@ -26,6 +27,10 @@ type Case struct {
 	Expect   []string `json:"expect,omitempty"`
 	Part     int      `json:"part,omitempty"`
 	OffTopic bool     `json:"offtopic,omitempty"`
+	// History holds questions asked before Q in the same conversation,
+	// oldest first: Q is a follow-up, answered with their answers as its
+	// context.
+	History []string `json:"history,omitempty"`
 }
 
 // Read parses a JSONL question set. Errors name the line.
@@ -52,6 +57,8 @@ func Read(r io.Reader) ([]Case, error) {
 			return nil, fmt.Errorf("line %d: no question (\"q\")", n)
 		case askable(q.Q) != nil:
 			return nil, fmt.Errorf("line %d: %w", n, askable(q.Q))
+		case slices.ContainsFunc(q.History, func(h string) bool { return askable(h) != nil }):
+			return nil, fmt.Errorf("line %d: history: a question that cannot be asked", n)
 		case q.OffTopic && len(q.Expect) > 0:
 			return nil, fmt.Errorf("line %d: an off-topic question cannot expect answers", n)
 		case !q.OffTopic && len(q.Expect) == 0:
@@ -186,6 +193,9 @@ func Run(ctx context.Context, a *bot.Answerer, qs []Case, k int) (Report, error)
 			return Report{}, fmt.Errorf("question %q: %w", c.Q, err)
 		}
 		q.K = k
+		if q.History, err = conversation(ctx, a, c.History, k); err != nil {
+			return Report{}, err
+		}
 		ans, err := a.Answer(ctx, q, nil)
 		if err != nil {
 			return Report{}, fmt.Errorf("answer %q: %w", c.Q, err)
@@ -204,9 +214,29 @@ func Run(ctx context.Context, a *bot.Answerer, qs []Case, k int) (Report, error)
 	return s.report(), nil
 }
 
+// conversation asks the earlier questions of a follow-up in turn, each
+// with the turns before it, as a user in a thread would have, and returns
+// the turns.
+func conversation(ctx context.Context, a *bot.Answerer, earlier []string, k int) ([]bot.Turn, error) {
+	var turns []bot.Turn
+	for _, text := range earlier {
+		q, err := bot.NewQuestion(text)
+		if err != nil {
+			return nil, fmt.Errorf("history %q: %w", text, err)
+		}
+		q.K, q.History = k, turns
+		ans, err := a.Answer(ctx, q, nil)
+		if err != nil {
+			return nil, fmt.Errorf("answer %q: %w", text, err)
+		}
+		turns = append(turns, bot.Turn{Question: q.Text(), Answer: ans.Text})
+	}
+	return turns, nil
+}
+
 // Baseline measures plain BM25 over the paragraphs of lib. Its answer is
 // the best paragraph, and it declines only when no paragraph shares a word
-// with the question.
+// with the question (and, for a follow-up, the questions before it).
 func Baseline(lib *corpus.Library, qs []Case) Report {
 	var paras []corpus.Passage
 	for _, a := range lib.Articles {
@@ -219,7 +249,9 @@ func Baseline(lib *corpus.Library, qs []Case) Report {
 	b := retrieval.NewBaseline(paras)
 	s := scorer{r: Report{System: "baseline (plain BM25 over paragraphs)"}}
 	for _, q := range qs {
-		hits := b.Search(q.Q, evalRanks)
+		// A follow-up is searched with the conversation before it: the
+		// simplest way a system without a notion of turns reads one.
+		hits := b.Search(strings.Join(append(slices.Clone(q.History), q.Q), " "), evalRanks)
 		var ans bot.Answer
 		if len(hits) > 0 {
 			ans = bot.Answer{Text: hits[0].Passage.Text, Grounded: true}

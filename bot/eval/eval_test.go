@@ -23,6 +23,7 @@ func TestReadEvalQuestionsNamesTheBadLine(t *testing.T) {
 		{"junk after the object", `{"q":"a","offtopic":true} trailing`, "line 1: text after"},
 		{"two objects", `{"q":"a","offtopic":true}{"q":"b","offtopic":true}`, "line 1: text after"},
 		{"too long", "\n" + `{"q":"` + strings.Repeat("x", 1001) + `","offtopic":true}`, "line 2: Your question is 1,001 characters long"},
+		{"unaskable history", `{"q":"and then?","expect":["x"],"part":1,"history":["???"]}`, "line 1: history"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +85,36 @@ func TestQualityOnTheQuestionSet(t *testing.T) {
 		if f.got <= f.base {
 			t.Errorf("%s = %.3f does not beat the baseline's %.3f", f.name, f.got, f.base)
 		}
+	}
+}
+
+// TestFollowUpChains: a case with history is asked after its earlier
+// questions, in one conversation, and scored on its own answer.
+func TestFollowUpChains(t *testing.T) {
+	qs, err := eval.Read(strings.NewReader(`{"q":"When was it launched?","expect":["2015"],"part":2,"history":["What is DingTalk?"]}` + "\n" +
+		`{"q":"When was it launched?","expect":["2015"],"part":2}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := bot.Loader{}.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := eval.Run(context.Background(), bot.NewAnswerer(snap), qs[:1], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.AnswerContains != 1 || r.Hit3 != 1 {
+		t.Errorf("the follow-up with its history: %+v", r)
+	}
+	// Without the history, "it" is nothing: the same question is not
+	// answered with DingTalk's launch.
+	r, err = eval.Run(context.Background(), bot.NewAnswerer(snap), qs[1:], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.AnswerContains == 1 && r.Hit1 == 1 {
+		t.Errorf("the follow-up alone was answered as if it had its history: %+v", r)
 	}
 }
 

@@ -18,7 +18,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	var lf libraryFlags
 	lf.register(fs)
-	questions := fs.String("questions", "", "question set `FILE.jsonl`: {\"q\",\"expect\":[…],\"part\":N} or {\"q\",\"offtopic\":true} per line")
+	questions := fs.String("questions", "", "question set `FILE.jsonl`: {\"q\",\"expect\":[…],\"part\":N} or {\"q\",\"offtopic\":true} per line, optionally with \"history\":[…]")
 	asJSON := fs.Bool("json", false, "print the reports as JSON")
 	verbose := fs.Bool("v", false, "list the questions each system missed")
 	pos, err := parseArgs(fs, args, stdout)
