@@ -693,7 +693,8 @@ func (s *Server) WaitForResumes(ctx context.Context, n int) error {
 // and if that goroutine's write meets a connection Close is already
 // shutting, it calls reconnect, which then retries for ever in the
 // background. With a short heartbeat interval any beat can meet Close, so
-// set session.ShouldReconnectOnError = false before closing in tests too.
+// set session.ShouldReconnectOnError = false in tests too, before Open:
+// discordgo reads it without a lock.
 func (s *Server) WaitForHeartbeats(ctx context.Context, n int) error {
 	return s.WaitFor(ctx, func() bool {
 		s.mu.Lock()

@@ -11,7 +11,8 @@
 // production. Interactions keep Discord's clock (3 s to the first callback,
 // one callback only), the gateway keeps sequence numbers and sessions that
 // can be resumed, and privileged intents decide what message content a bot
-// receives.
+// receives. The clock is the real one unless WithClock hands it to the
+// test, which then decides what "late" is and a loaded machine cannot.
 //
 // A test points a discordgo session at the fake through its HTTP client:
 //
@@ -23,6 +24,15 @@
 // Test-side controls (Dispatch*, DropConnection, RateLimitNext) play the
 // part of Discord's users and infrastructure; the Wait* helpers block until
 // the bot has reacted, bounded by a context so a test cannot hang.
+//
+// Three habits keep discordgo v0.29.0 quiet and race-free in tests (this
+// package's own tests follow them):
+//   - AddHandler and the remover it returns, never AddHandlerOnce: clearing
+//     once-handlers writes a map under a read lock, racing Session.Close.
+//   - ShouldReconnectOnError set before Open, false unless the test is about
+//     reconnecting: discordgo reads it without a lock.
+//   - discordgo.Logger set once in TestMain: discordgo logs through that
+//     package variable, and dropped connections are expected here.
 package discordtest
 
 import (

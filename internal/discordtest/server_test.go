@@ -41,8 +41,23 @@ func expectViolation(t *testing.T, rtb *recordtb.TB, srv *Server, wants ...strin
 
 // openSession connects a real discordgo session to srv and waits for its
 // Ready handler. The session closes before the server does (cleanups run
-// last-in first-out).
+// last-in first-out). It does not reconnect on errors: see
+// openReconnectingSession.
 func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo.Session {
+	t.Helper()
+	return startSession(t, srv, intents, false)
+}
+
+// openReconnectingSession is openSession for the tests of resuming, where
+// discordgo must reconnect by itself after the fake drops it or asks it to
+// (op 7).
+func openReconnectingSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo.Session {
+	t.Helper()
+	return startSession(t, srv, intents, true)
+}
+
+// startSession is openSession with the choice of reconnecting.
+func startSession(t *testing.T, srv *Server, intents discordgo.Intent, reconnect bool) *discordgo.Session {
 	t.Helper()
 	s, err := discordgo.New("Bot " + srv.Token())
 	if err != nil {
@@ -50,6 +65,9 @@ func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo
 	}
 	s.Client = srv.HTTPClient()
 	s.Identify.Intents = intents
+	// Set before Open, while no goroutine of the session reads it: discordgo
+	// reads ShouldReconnectOnError without a lock when it reconnects.
+	s.ShouldReconnectOnError = reconnect
 	// Warnings too: TestMain keeps them out of passing runs, and a failing
 	// one prints them.
 	s.LogLevel = discordgo.LogWarning
@@ -69,8 +87,14 @@ func openSession(t *testing.T, srv *Server, intents discordgo.Intent) *discordgo
 	t.Cleanup(func() {
 		// discordgo's heartbeat goroutine does not check for Close before
 		// writing; a beat that meets the close frame calls reconnect,
-		// which would then retry against the stopped fake for ever.
-		s.ShouldReconnectOnError = false
+		// which would then retry against the stopped fake for ever. A
+		// reconnecting session is switched off here, unlocked as discordgo
+		// reads it; the tests that use one wait until discordgo has
+		// resumed and beaten again, so no reconnect of its own (the next
+		// would come five missed heartbeat ACKs later) reads it now.
+		if reconnect {
+			s.ShouldReconnectOnError = false
+		}
 		s.Close()
 	})
 	r := receive(t, ready, "the Ready handler")
@@ -654,7 +678,7 @@ func TestUnauthorized(t *testing.T) {
 func TestDropConnectionResumes(t *testing.T) {
 	t.Parallel()
 	srv := New(t)
-	s := openSession(t, srv, discordgo.IntentsGuilds)
+	s := openReconnectingSession(t, srv, discordgo.IntentsGuilds)
 	if _, err := s.ApplicationCommandBulkOverwrite(srv.ApplicationID(), "", []*discordgo.ApplicationCommand{askCommand}); err != nil {
 		t.Fatal(err)
 	}
@@ -984,7 +1008,7 @@ func TestCloseThenOpenIdentifiesAgain(t *testing.T) {
 func TestRequestReconnectResumes(t *testing.T) {
 	t.Parallel()
 	srv := New(t)
-	openSession(t, srv, discordgo.IntentsGuilds)
+	openReconnectingSession(t, srv, discordgo.IntentsGuilds)
 	srv.RequestReconnect()
 	if err := srv.WaitForResumes(ctxFor(t), 1); err != nil {
 		t.Fatalf("%v: gateway %+v", err, srv.Gateway())
