@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync/atomic"
 
@@ -54,7 +55,22 @@ type Answer struct {
 	// line: that the language model was unavailable and the answer is
 	// quoted from the series instead.
 	Note string `json:"note,omitempty"`
+	// SmallTalk marks the reply to a message that asks nothing of the
+	// series ("hi", "thanks!", "what can you do?"): a line on what the
+	// bot does, not a refusal.
+	SmallTalk bool `json:"small_talk,omitempty"`
 }
+
+// smallTalkReply answers a greeting, thanks or a question about the bot.
+func smallTalkReply(message, series string) string {
+	if thanks.MatchString(message) {
+		return "Glad to help! Ask me anything else about " + series + ", or see /help for the commands."
+	}
+	return "Hi! I answer questions about " + series + ", quoting the articles and linking to the parts I quote. " +
+		"Ask me something like “How much revenue did Alibaba Cloud make?”, or see /help for the commands."
+}
+
+var thanks = regexp.MustCompile(`(?i)\b(?:thanks?|thx|ty|cheers|appreciated?)\b`)
 
 // Answerer answers questions from the series. It is safe for concurrent use;
 // Swap replaces what it serves without interrupting answers in flight.
@@ -125,19 +141,31 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		return Answer{}, ErrEmptyQuestion
 	}
 	lib := a.snap.Load()
+	if smallTalk(q.search) && len(q.History) == 0 {
+		return Answer{Question: q.text, Text: smallTalkReply(q.text, a.series(lib)), Sources: []Source{}, SmallTalk: true}, nil
+	}
+	if a.LLM == nil && len(q.History) == 0 {
+		if ans, ok, err := a.compare(ctx, lib, q); err != nil || ok {
+			return ans, err
+		}
+	}
 	text, llmErr := a.searchText(ctx, lib, q)
 	if err := ctx.Err(); err != nil {
 		return Answer{}, err
 	}
-	ix, hits, err := a.search(ctx, lib, text, q)
+	kind := kindOf(q.search)
+	ix, hits, err := a.search(ctx, lib, text, kind, q)
 	if err != nil {
 		return Answer{}, err
 	}
 	ans := Answer{Question: q.text, Sources: []Source{}}
-	ans.Text, ans.Sources = a.extract(ix, text, hits)
-	ans.Grounded = len(ans.Sources) > 0
+	var closest bool
+	ans.Text, ans.Sources, closest = a.extract(ix, text, kind, hits)
+	ans.Grounded = len(ans.Sources) > 0 && !closest
 	if !ans.Grounded {
-		ans.Text = notCovered(lib.Corpus, q.Part)
+		if !closest {
+			ans.Text, ans.Sources = notCovered(lib.Corpus, q.Part), []Source{}
+		}
 		// Quoting needs the question's own words in one sentence; a model
 		// can read a loosely worded question ("how much cash did the
 		// cloud arm pull in") against the passages. It is asked when the
@@ -179,14 +207,14 @@ func (a *Answerer) Search(ctx context.Context, q Question) ([]retrieval.Hit, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	_, hits, err := a.search(ctx, lib, text, q)
+	_, hits, err := a.search(ctx, lib, text, kindOf(q.search), q)
 	return hits, err
 }
 
 // search runs retrieval for text on lib's index, and on its local index
 // when the index's own (remote) embedder fails.
-func (a *Answerer) search(ctx context.Context, lib *Snapshot, text string, q Question) (*retrieval.Index, []retrieval.Hit, error) {
-	opt := searchOptions(text, q)
+func (a *Answerer) search(ctx context.Context, lib *Snapshot, text string, kind answerKind, q Question) (*retrieval.Index, []retrieval.Hit, error) {
+	opt := searchOptions(kind, q)
 	hits, err := lib.Index.Search(ctx, text, opt)
 	if err != nil && lib.Local != nil && ctx.Err() == nil {
 		a.log().Warn("search failed; searching the local index instead", "embedder", lib.Index.Embedder(), "err", err)
@@ -215,7 +243,7 @@ func worthAsking(ix *retrieval.Index, question string, hits []retrieval.Hit) boo
 	m := ix.Matcher(question)
 	for _, h := range hits {
 		pm := m.MatchPassage(h.Passage)
-		if pm.Coverage >= llmMinCoverage && pm.Matched >= min(2, pm.Terms) && (pm.Names == 0 || pm.NamesMatched > 0) {
+		if pm.Coverage >= llmMinCoverage && pm.Matched >= sharedWanted(pm) && !pm.Foreign() && (pm.Names == 0 || pm.NamesMatched > 0) {
 			return true
 		}
 	}
@@ -223,11 +251,11 @@ func worthAsking(ix *retrieval.Index, question string, hits []retrieval.Hit) boo
 }
 
 // searchOptions narrows retrieval as q asks, and prefers passages that can
-// hold the kind of answer text (q read with its history) wants.
-func searchOptions(text string, q Question) retrieval.Options {
+// hold the kind of answer it wants.
+func searchOptions(kind answerKind, q Question) retrieval.Options {
 	opt := retrieval.Options{K: q.K, Part: q.Part}
-	if k := kindOf(text); k != kindAny {
-		opt.Prefer = k.fits
+	if kind != kindAny {
+		opt.Prefer = kind.fits
 	}
 	return opt
 }

@@ -355,3 +355,134 @@ func TestOfflineFollowUpMergesThePreviousQuestion(t *testing.T) {
 		t.Errorf("question = %q", ans.Question)
 	}
 }
+
+// TestQuestionsAsPeopleTypeThem: a mention, a greeting, chatter, a typo,
+// finance shorthand or lower case do not keep the series' answer from a
+// question, on any transport (they all go through NewQuestion).
+func TestQuestionsAsPeopleTypeThem(t *testing.T) {
+	a := defaultAnswerer(t)
+	tests := []struct {
+		question string
+		want     string // in the answer
+	}{
+		{"what is youku bruh", "long-form video"},
+		{"hey bot, what is youku", "long-form video"},
+		{"what is youku?? asking for a friend", "long-form video"},
+		{"@everyone what is DingTalk?", "2015"},
+		{"<@123456789012345678> what is dingtalk", "2015"},
+		{"wat is dingtlak", "2015"},
+		{"alibab clodu revenue", "RMB60 billion"},
+		{"cloud rev fy21?", "RMB60 billion"},
+		{"<:thonk:123456789012345678> where does trendyol operate 🙏", "Turkey"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			ans, err := a.Answer(context.Background(), question(t, tt.question), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Grounded || !strings.Contains(ans.Text, tt.want) {
+				t.Errorf("answer = %q, want it grounded with %q", ans.Text, tt.want)
+			}
+			checkCitations(t, ans)
+		})
+	}
+}
+
+// TestSmallTalkIsNotARefusal: "hi" gets a line about the bot, not the
+// refusal with every part listed.
+func TestSmallTalkIsNotARefusal(t *testing.T) {
+	a := defaultAnswerer(t)
+	for q, want := range map[string]string{"hi": "I answer questions about", "thanks!": "Glad to help", "what can you do?": "/help"} {
+		ans, err := a.Answer(context.Background(), question(t, q), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.SmallTalk || ans.Grounded || !strings.Contains(ans.Text, want) || strings.Contains(ans.Text, "does not cover") || len(ans.Sources) != 0 {
+			t.Errorf("%q answered %+v", q, ans)
+		}
+	}
+}
+
+// TestComparisonQuotesEachSide: "which is bigger, A or B?" is answered with
+// the figure the series gives for each side, both cited.
+func TestComparisonQuotesEachSide(t *testing.T) {
+	a := defaultAnswerer(t)
+	ans, err := a.Answer(context.Background(), question(t, "which segment is bigger, cloud or digital media?"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "8%") || !strings.Contains(ans.Text, "4%") || len(ans.Sources) != 2 {
+		t.Errorf("answer = %+v", ans)
+	}
+	checkCitations(t, ans)
+}
+
+func TestComparisonSides(t *testing.T) {
+	tests := []struct{ q, a, b string }{
+		{"which segment is bigger, cloud or digital media?", "cloud", "digital media"},
+		{"which is larger, innovation initiatives or cloud computing?", "innovation initiatives", "cloud computing"},
+		{"is Alibaba Cloud bigger than DingTalk?", "Alibaba Cloud", "DingTalk"},
+		{"what is DingTalk?", "", ""},
+		{"is Youku bigger or smaller?", "", ""},
+	}
+	for _, tt := range tests {
+		a, b, _, ok := comparisonSides(tt.q)
+		if a != tt.a || b != tt.b || ok != (tt.a != "") {
+			t.Errorf("comparisonSides(%q) = %q, %q, %v; want %q, %q", tt.q, a, b, ok, tt.a, tt.b)
+		}
+	}
+}
+
+// TestWhatTheSeriesDoesNotSay: asked who founded Alibaba, the bot says the
+// series does not say, and gives the closest fact it does state, cited;
+// neither the refusal with the parts list nor an unrelated sentence.
+func TestWhatTheSeriesDoesNotSay(t *testing.T) {
+	ans, err := defaultAnswerer(t).Answer(context.Background(), question(t, "who founded alibaba"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Grounded || !strings.HasPrefix(ans.Text, "The series does not say who.") || !strings.Contains(ans.Text, "1999") || len(ans.Sources) != 1 || strings.Contains(ans.Text, "It covers:") {
+		t.Errorf("answer = %+v", ans)
+	}
+	checkCitations(t, ans)
+}
+
+// TestFollowUpChains: a follow-up that names nothing is about what the
+// conversation was about, however many turns back it was named; a
+// question that names its own subject starts a new topic.
+func TestFollowUpChains(t *testing.T) {
+	a := defaultAnswerer(t)
+	tests := []struct {
+		history []string
+		q, want string
+	}{
+		{[]string{"How much revenue did Alibaba Cloud make?"}, "and how many customers?", "4 million customers"},
+		{[]string{"tell me about youku", "how does it rank in china?"}, "and when was it bought?", "2016"},
+		{[]string{"When was Alibaba Cloud launched?", "how much revenue did it make in fiscal 2021?"}, "what about its ranking?", "third-largest"},
+		{[]string{"What is DingTalk?"}, "When was Taobao launched?", "2003"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			var turns []Turn
+			for _, h := range tt.history {
+				q := question(t, h)
+				q.History = turns
+				ans, err := a.Answer(context.Background(), q, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				turns = append(turns, Turn{Question: h, Answer: ans.Text})
+			}
+			q := question(t, tt.q)
+			q.History = turns
+			ans, err := a.Answer(context.Background(), q, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Grounded || !strings.Contains(ans.Text, tt.want) {
+				t.Errorf("answer = %q, want %q", ans.Text, tt.want)
+			}
+		})
+	}
+}

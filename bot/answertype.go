@@ -14,12 +14,24 @@ const (
 	kindAny answerKind = iota
 	kindNumber
 	kindTime
+	kindPerson
+	// kindAmount is a measured quantity (a share, a sum, a count in
+	// millions): what a comparison of two businesses needs, where "two
+	// businesses" is no answer.
+	kindAmount
 )
 
 var (
 	timeWords   = []string{"when ", "what year", "which year", "what date", "how long ago", "什么时候", "哪一年", "哪年", "何时", "哪一天"}
 	numberWords = []string{"how much", "how many", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
-	hasYear     = regexp.MustCompile(`\b(19|20)\d\d\b|(19|20)\d\d年|January|February|March|April|May|June|July|August|September|October|November|December`)
+	// personWords ask for the person behind something: "who founded
+	// Alibaba?" is not answered by what Alibaba was founded as.
+	personWords = regexp.MustCompile(`(?i)\bwho\s+(?:(?:was|were|is|are)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
+	// hasPerson finds where a sentence names a person: by a title, or as
+	// the one who did something ("founded by …").
+	hasPerson = regexp.MustCompile(`(?i)\b(?:founder|co-founder|ceo|chief executive|chairman|chairwoman|chairperson|president|mr|ms|mrs|dr)\b\.?|\b(?:founded|started|created|set up|led|run|headed|co-founded) by [A-Z]`)
+	hasAmount = regexp.MustCompile(`\d+(?:\.\d+)?\s*(?:%|percent|million|billion|trillion)|RMB\s?\d|\$\s?\d`)
+	hasYear   = regexp.MustCompile(`\b(19|20)\d\d\b|(19|20)\d\d年|January|February|March|April|May|June|July|August|September|October|November|December`)
 	// A count or an amount: a figure that is not just a year, a
 	// percentage, or a number word. "How many users…?" is not answered by
 	// "in March 2021".
@@ -27,6 +39,9 @@ var (
 )
 
 func kindOf(question string) answerKind {
+	if personWords.MatchString(question) {
+		return kindPerson
+	}
 	q := strings.ToLower(question) + " "
 	for _, w := range timeWords {
 		if strings.Contains(q, w) {
@@ -48,6 +63,24 @@ func (k answerKind) fits(sentence string) bool {
 		return hasYear.MatchString(sentence)
 	case kindNumber:
 		return hasNumber.MatchString(sentence)
+	case kindPerson:
+		return hasPerson.MatchString(sentence)
+	case kindAmount:
+		return hasAmount.MatchString(sentence)
 	}
 	return true
+}
+
+// notGiven says plainly that the series does not give the kind of answer
+// asked for.
+func (k answerKind) notGiven() string {
+	switch k {
+	case kindTime:
+		return "The series gives no date for that."
+	case kindNumber, kindAmount:
+		return "The series gives no figure for that."
+	case kindPerson:
+		return "The series does not say who."
+	}
+	return "The series does not say."
 }

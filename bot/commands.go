@@ -244,8 +244,11 @@ func (c *Commands) ask(ctx context.Context, inv Invocation, onPartial func(strin
 		return c.failed(ctx, "answer a question", err)
 	}
 	r := AnswerReply(ans)
+	if ans.SmallTalk {
+		return r
+	}
 	r.Feedback = true
-	if ans.Grounded {
+	if len(ans.Sources) > 0 {
 		r.Links = sourceLinks(ans.Sources)
 	} else {
 		// The refusal lists the parts; point at them too.

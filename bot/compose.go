@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"regexp"
 	"strings"
 
 	"seriesbot/prompts"
@@ -40,8 +41,8 @@ func (a *Answerer) budget() int {
 // searchText is what retrieval looks for: the question itself, or for a
 // follow-up ("when was it launched?") a question that stands on its own.
 // With a language model the follow-up is rewritten from the conversation;
-// without one (or when it fails, reported in err) the previous question is
-// put before it, which brings back what "it" referred to.
+// without one (or when it fails, reported in err) it is read with the
+// latest earlier question that names something (withSubject).
 func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (text string, err error) {
 	var turns []prompts.Turn
 	for _, t := range q.History {
@@ -50,14 +51,14 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 		}
 	}
 	if len(turns) == 0 {
-		return q.text, nil
+		return q.search, nil
 	}
-	merged := turns[len(turns)-1].Question + " " + q.text
+	merged := withSubject(lib.Index, q.search, turns)
 	if a.LLM == nil {
 		return merged, nil
 	}
 	turns = turns[max(0, len(turns)-maxHistoryTurns):]
-	prompt, err := prompts.Condense(a.series(lib), turns, q.text)
+	prompt, err := prompts.Condense(a.series(lib), turns, q.search)
 	if err != nil {
 		return merged, err
 	}
@@ -73,6 +74,35 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 	}
 	a.log().Debug("condensed a follow-up question", "question", q.text, "standalone", standalone)
 	return standalone, nil
+}
+
+// withSubject reads a follow-up offline. A question that names something
+// and points back at nothing ("When was Taobao launched?") is a new one,
+// read as it is. One that names nothing ("and how many customers?") or
+// points back ("how does it rank in China?") is about what the
+// conversation was about: it is read after the latest earlier question
+// that stands alone that way, or after the one before it when none does.
+func withSubject(ix *retrieval.Index, question string, turns []prompts.Turn) string {
+	if standsAlone(ix, question) {
+		return question
+	}
+	for i := len(turns) - 1; i >= 0; i-- {
+		if earlier := searchable(turns[i].Question); standsAlone(ix, earlier) {
+			return earlier + " " + question
+		}
+	}
+	return searchable(turns[len(turns)-1].Question) + " " + question
+}
+
+// pointsBack matches the words by which a question refers to what was said
+// before it: pronouns, and the openings of a follow-up ("and …", "what
+// about …"). General English, kept short.
+var pointsBack = regexp.MustCompile(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b|^(?:and|also|so|what about|how about)\b`)
+
+// standsAlone reports whether a question can be understood without the
+// conversation before it: it names something, and refers back to nothing.
+func standsAlone(ix *retrieval.Index, question string) bool {
+	return len(ix.Subjects(question)) > 0 && !pointsBack.MatchString(question)
 }
 
 // cleanStandalone takes the question out of a condensation reply, which

@@ -2,9 +2,11 @@ package bot
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"seriesbot/corpus"
 	"seriesbot/retrieval"
@@ -19,6 +21,54 @@ const (
 	// keepRatio: further sentences must score at least this share of the
 	// best one, or the answer would pad with loosely related text.
 	keepRatio = 0.75
+	// metaPenalty and factBonus adjust a sentence's score for what kind of
+	// statement it is; see extract.
+	metaPenalty  = 0.3
+	factBonus    = 0.2
+	subjectBonus = 0.1
+)
+
+// sharedWanted is how many of its words a sentence must share with the
+// question: two, of a question the series has two words of, or the one
+// name a question asks about, when no more than one other word of it is
+// missing ("where does Trendyol operate?" against "Trendyol … serving
+// Turkey").
+func sharedWanted(m retrieval.Match) int {
+	if m.Names > 0 && m.NamesMatched == m.Names && m.Known-m.Matched <= 1 {
+		return 1
+	}
+	return min(2, m.Known)
+}
+
+// opensWith reports whether sentence opens on one of subjects (lower-case
+// words): its first word, past an opening phrase ("In fiscal 2021,") or
+// "The".
+func opensWith(sentence string, subjects []string) bool {
+	lower := strings.ToLower(sentence)
+	if first, _, _ := strings.Cut(lower, " "); leadWords[first] {
+		if head, rest, ok := strings.Cut(lower, ","); ok && len(strings.Fields(head)) <= 5 {
+			lower = rest
+		}
+	}
+	words := strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for _, w := range words {
+		if leadWords[w] || unicode.IsDigit([]rune(w)[0]) {
+			continue
+		}
+		return slices.Contains(subjects, w)
+	}
+	return false
+}
+
+// leadWords open a sentence before its subject.
+var leadWords = map[string]bool{"the": true, "a": true, "an": true, "in": true, "on": true, "at": true, "as": true, "by": true, "since": true, "from": true, "during": true, "over": true, "of": true}
+
+// Sentences and questions about the series itself: a sentence that says
+// what a part presents ("Part 3 of the series gives a financial
+// overview"), and a question that names a part or the series.
+var (
+	presentsTheSeries  = regexp.MustCompile(`(?i)\b(?:part \d+|the (?:\w+ )?series|this article)\b(?: of the (?:\w+ )?series)?,? (?:introduces|covers|gives|offers|looks|takes|completes|returns|discusses|treats|turns|leaves|describes|explains|reviews|begins|ends|presents|is about|deals)\b`)
+	asksAboutTheSeries = regexp.MustCompile(`(?i)\bpart \d+\b|\bseries\b|\barticles?\b`)
 )
 
 // extract picks the sentences of hits that best answer question and cites
@@ -26,16 +76,30 @@ const (
 // question: the decision is taken per sentence, not per passage, because a
 // passage can hold every word of "Tencent's revenue in 2021" in three
 // different sentences without saying anything about Tencent's revenue.
-func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieval.Hit) (string, []Source) {
-	type candidate struct {
-		hit   int
-		text  string
-		cov   float64
-		score float64
+//
+// When sentences cover the question but none holds the kind of answer it
+// asks for ("Who founded Alibaba?" against "Alibaba was set up in
+// 1999…"), closest is set and the text says so before quoting them: the
+// series does not answer, and this is what it does say.
+func (a *Answerer) extract(ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool) {
+	cands, near := a.candidates(ix, question, kind, hits)
+	if len(cands) > 0 {
+		text, sources = a.quote(cands, hits, a.maxSentences())
+		return text, sources, false
 	}
-	var cands []candidate
-	kind := kindOf(question)
+	if len(near) > 0 {
+		text, sources = a.quote(near, hits, 1)
+		return kind.notGiven() + " The closest it states: " + text, sources, true
+	}
+	return "", nil, false
+}
+
+// candidates scores the sentences of hits that could answer question:
+// cands hold the kind of answer asked for, near cover the question without
+// holding it.
+func (a *Answerer) candidates(ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (cands, near []candidate) {
 	q := ix.Matcher(question)
+	subjects := ix.Subjects(question)
 	for i, h := range hits {
 		// A passage that names none of the names in the question is about
 		// something else: "Tencent's revenue in 2021" is not answered by
@@ -44,17 +108,13 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 			continue
 		}
 		for _, s := range corpus.Sentences(h.Passage.Text) {
-			// A sentence that cannot be the kind of answer asked for is
-			// not an answer, however many words it shares.
-			if !kind.fits(s) {
-				continue
-			}
 			// The heading is context the sentence leaves implicit.
-			m := q.Match(h.Passage.Section + ". " + s)
+			m := q.MatchIn(s, h.Passage.Section)
 			// One word of a longer question is a coincidence, not an
 			// answer: "Tencent's revenue in 2021" against a sentence that
-			// only names Tencent.
-			if m.Matched == 0 || m.Matched < min(2, m.Terms) {
+			// only names Tencent. Words the series never uses cannot be
+			// shared, and do not count.
+			if m.Matched == 0 || m.Matched < sharedWanted(m) || m.Foreign() {
 				continue
 			}
 			// Every quoted sentence, not only the best, must cover enough of
@@ -64,19 +124,54 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, hits []retrieva
 			if m.Coverage < a.minCoverage() || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			cov := m.Coverage
-			score := cov + passageWeight*h.Coverage + rankWeight/float64(i+1)
-			cands = append(cands, candidate{hit: i, text: s, cov: cov, score: score})
+			c := candidate{hit: i, text: s, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}
+			// A sentence about the series itself ("Part 1 of the series
+			// introduces…") says what is covered, not what is so: it
+			// answers only a question about the series.
+			if presentsTheSeries.MatchString(s) && !asksAboutTheSeries.MatchString(question) {
+				c.score -= metaPenalty
+			}
+			// A sentence that opens on what the question is about is
+			// about it; one that names it in passing is about something
+			// else ("Taobao, Alibaba's marketplace, was added in 2003"
+			// for "who founded Alibaba?").
+			if opensWith(s, subjects) {
+				c.score += subjectBonus
+			}
+			// A sentence that cannot be the kind of answer asked for is
+			// not an answer, however many words it shares: at most the
+			// closest thing to one, and a fact (a date, a figure) is
+			// closer than a description.
+			if !kind.fits(s) {
+				if kindTime.fits(s) || kindNumber.fits(s) {
+					c.score += factBonus
+				}
+				near = append(near, c)
+				continue
+			}
+			cands = append(cands, c)
 		}
 	}
-	if len(cands) == 0 {
-		return "", nil
+	return cands, near
+}
+
+type candidate struct {
+	hit   int
+	text  string
+	score float64
+}
+
+func (a *Answerer) maxSentences() int {
+	if a.MaxSentences > 0 {
+		return a.MaxSentences
 	}
+	return 3
+}
+
+// quote cites the best of cands, up to maxN of them and only those close
+// to the best, in one text with their sources.
+func (a *Answerer) quote(cands []candidate, hits []retrieval.Hit, maxN int) (string, []Source) {
 	slices.SortStableFunc(cands, func(x, y candidate) int { return cmp.Compare(y.score, x.score) })
-	maxN := a.MaxSentences
-	if maxN <= 0 {
-		maxN = 3
-	}
 	var chosen []candidate
 	seen := make(map[string]bool)
 	for _, c := range cands {

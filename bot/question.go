@@ -37,8 +37,11 @@ func (e *QuestionError) Unwrap() error { return e.Kind }
 // answered.
 type Question struct {
 	text string
-	Part int // 0 = all parts
-	K    int // passages to retrieve; 0 = default
+	// search is text as retrieval reads it: without the chat around the
+	// question (see searchable).
+	search string
+	Part   int // 0 = all parts
+	K      int // passages to retrieve; 0 = default
 	// History holds the earlier turns of the conversation, oldest first,
 	// so that a follow-up ("when was it launched?") is understood.
 	History []Turn
@@ -60,7 +63,7 @@ func NewQuestion(text string) (Question, error) {
 		return Question{}, &QuestionError{Kind: ErrNoWords,
 			msg: "Your question has no words to search for: write what you want to know about the series in words."}
 	}
-	return Question{text: t}, nil
+	return Question{text: t, search: searchable(t)}, nil
 }
 
 // Text is the question as asked, trimmed.

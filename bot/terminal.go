@@ -15,6 +15,10 @@ const terminalNote = `Any line that does not start with / is asked as a question
 Examples: /ask part:2 How much revenue did Alibaba Cloud make? · /summary cloud · /parts
 /quit (or end of input) leaves.`
 
+// maxTerminalTurns is how much of the conversation in the terminal is kept
+// for follow-ups, as a Discord thread's recent messages are.
+const maxTerminalTurns = 10
+
 // MaxLineBytes bounds what is kept of one line of input: far more than the
 // longest question allowed, so a longer line is reported as too long rather
 // than read into memory whole.
@@ -39,6 +43,7 @@ func (t *Terminal) Run(ctx context.Context) error {
 	defer stop() // ends the reader when Run returns first
 	lines := ReadLines(ctx, t.In, MaxLineBytes)
 	out := NewPrinter(t.Out)
+	var history []Turn
 	for {
 		if t.Prompt != "" {
 			fmt.Fprint(t.Out, t.Prompt)
@@ -77,6 +82,13 @@ func (t *Terminal) Run(ctx context.Context) error {
 			reply = Reply{Text: err.Error() + ". /help lists the commands.", Private: true}
 		case inv.Command == CommandHelp:
 			reply = t.Commands.Help(terminalNote)
+		case inv.Command == CommandAsk:
+			// The terminal is one conversation, as a Discord thread is:
+			// "and how many customers?" follows the question before it.
+			inv.Question.History = history
+			reply = t.Commands.Run(ctx, inv, out.Partial)
+			history = append(history, Turn{Question: inv.Question.Text(), Answer: reply.Text})
+			history = history[max(0, len(history)-maxTerminalTurns):]
 		default:
 			reply = t.Commands.Run(ctx, inv, out.Partial)
 		}

@@ -153,3 +153,16 @@ func FuzzParseLine(f *testing.F) {
 		}
 	})
 }
+
+// The terminal is one conversation, as a Discord thread is: a follow-up
+// is read with the question before it.
+func TestTerminalKeepsTheConversation(t *testing.T) {
+	out := runTerminal(t, defaultCommands(t), "How much revenue did Alibaba Cloud make?\nand how many customers?\n")
+	if strings.Contains(out, "does not cover") {
+		t.Errorf("the follow-up was refused:\n%s", out)
+	}
+	// Both answers quote the sentence with the customers.
+	if n := strings.Count(out, "4 million customers"); n < 2 {
+		t.Errorf("the follow-up was not answered with the customers (%d mentions):\n%s", n, out)
+	}
+}

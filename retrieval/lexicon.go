@@ -191,6 +191,17 @@ var phrases = []struct {
 	{[]string{"line"}, regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
 	{[]string{"bring", "brought", "pull", "rake"}, regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
 	{[]string{"from"}, regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
+	// Finance shorthand, as people type it in a chat: "fy21" is fiscal
+	// 2021, "rev" revenue.
+	{[]string{"fy"}, regexp.MustCompile(`(?i)\bfy\s?'?(\d{2})\b`), "fiscal 20$1"},
+	{[]string{"fy"}, regexp.MustCompile(`(?i)\bfy\s?(\d{4})\b`), "fiscal $1"},
+	{[]string{"fy"}, regexp.MustCompile(`(?i)\bfy\b`), "fiscal year"},
+	{[]string{"rev"}, regexp.MustCompile(`(?i)\brevs?\b`), "revenue"},
+	{[]string{"gmv"}, regexp.MustCompile(`(?i)\bgmv\b`), "gross merchandise volume"},
+	{[]string{"yoy"}, regexp.MustCompile(`(?i)\by-?o-?y\b`), "year over year"},
+	{[]string{"cagr"}, regexp.MustCompile(`(?i)\bcagr\b`), "compound annual growth rate"},
+	{[]string{"bn"}, regexp.MustCompile(`(?i)(\d)\s?bn\b|\bbn\b`), "${1} billion"},
+	{[]string{"mn"}, regexp.MustCompile(`(?i)(\d)\s?mn\b|\bmn\b`), "${1} million"},
 }
 
 func replacePhrases(text string) string {

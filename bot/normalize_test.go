@@ -1,0 +1,42 @@
+package bot
+
+import "testing"
+
+func TestSearchable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"what is youku", "what is youku"},
+		{"what is youku bruh", "what is youku"},
+		{"hey bot, what is youku", "what is youku"},
+		{"what is youku?? asking for a friend", "what is youku?"},
+		{"@everyone what is DingTalk?", "what is DingTalk?"},
+		{"<@123456789012345678> what is dingtalk", "what is dingtalk"},
+		{"<@!123> <@&456> in <#789>: when was Taobao launched?", "in : when was Taobao launched?"},
+		{"@SeriesBot quick q: cloud rev fy21?", "cloud rev fy21?"},
+		{"<:thonk:123456789012345678> where does trendyol operate 🙏", "where does trendyol operate"},
+		{"hi! which company did alibaba pictures used to be? https://example.com/x", "which company did alibaba pictures used to be?"},
+		{"what is youku!!!", "what is youku"},
+		{"lol how many customers does alibaba cloud have lol", "how many customers does alibaba cloud have"},
+		{"ok so, thanks in advance: when was Damai acquired? thx", "when was Damai acquired?"},
+		{"hi", ""},
+		{"thanks!", ""},
+		{"👍", ""},
+		// Filler inside a question is the question's own business.
+		{"is Alibaba Cloud really the biggest?", "is Alibaba Cloud really the biggest?"},
+	}
+	for _, tt := range tests {
+		if got := searchable(tt.in); got != tt.want {
+			t.Errorf("searchable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSmallTalk(t *testing.T) {
+	for q, want := range map[string]bool{
+		"hi": true, "thanks!": true, "hey bot": true, "good morning": true, "What can you do?": true, "who are you": true, "help": true,
+		"what is youku": false, "who founded Alibaba?": false, "thanks, and what is DingTalk?": false,
+	} {
+		if got := smallTalk(searchable(q)); got != want {
+			t.Errorf("smallTalk(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

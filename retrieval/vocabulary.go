@@ -1,0 +1,148 @@
+package retrieval
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/hbollon/go-edlib"
+)
+
+// vocabulary is what the corpus says about its own words: the words it
+// uses, how often, and which of them it writes as names. A question is
+// read against it, so that a word the series never uses is either a typo
+// of one it does ("dingtlak"), or a sign that the question is about
+// something else.
+type vocabulary struct {
+	// stems maps each word the corpus uses, lower-cased as written, to
+	// its term; count is how often it occurs.
+	stems map[string]string
+	count map[string]int
+	// byLength lists the words by length, most frequent first, for the
+	// near-word search.
+	byLength map[int][]string
+	// names are the terms the corpus writes capitalised inside a sentence
+	// at least twice as often as in lower case: "Youku", "Alibaba", "Ant"
+	// (of Ant Group), not "Cloud" (of Alibaba Cloud, but also of cloud
+	// computing). A question typed in lower case names them all the same.
+	names map[string]bool
+}
+
+var (
+	wordPattern = regexp.MustCompile(`\p{L}[\p{L}\p{N}]*`)
+	// inflected matches words that are verbs, adverbs or plurals by their
+	// ending.
+	inflected = regexp.MustCompile(`(?:ed|ing|ly|[^s]s)$`)
+)
+
+func learnVocabulary(texts []string) vocabulary {
+	v := vocabulary{stems: map[string]string{}, count: map[string]int{}, byLength: map[int][]string{}, names: map[string]bool{}}
+	proper, initial, lower := map[string]int{}, map[string]int{}, map[string]int{}
+	verbal := map[string]bool{} // terms written with an inflection at a sentence start
+	for _, text := range texts {
+		for _, t := range analyze(text) {
+			if !t.content || t.han || t.surface == "" {
+				continue
+			}
+			if _, ok := v.stems[t.surface]; !ok {
+				v.stems[t.surface] = t.text
+				n := len([]rune(t.surface))
+				v.byLength[n] = append(v.byLength[n], t.surface)
+			}
+			v.count[t.surface]++
+			switch {
+			case t.proper:
+				proper[t.text]++
+			case t.capital:
+				initial[t.text]++
+				verbal[t.text] = verbal[t.text] || inflected.MatchString(t.surface)
+			default:
+				lower[t.text]++
+			}
+		}
+	}
+	for t, n := range proper {
+		if n >= 2*lower[t] {
+			v.names[t] = true
+		}
+	}
+	// A word the corpus only ever writes capitalised, at the start of its
+	// sentences ("Trendyol is Alibaba's platform…"), is a name too,
+	// unless it reads like an inflected word ("Ranked by revenue, …").
+	for t, n := range initial {
+		if n > 0 && proper[t] == 0 && lower[t] == 0 && !verbal[t] {
+			v.names[t] = true
+		}
+	}
+	for _, ws := range v.byLength {
+		slices.SortFunc(ws, func(a, b string) int {
+			if v.count[a] != v.count[b] {
+				return v.count[b] - v.count[a]
+			}
+			return strings.Compare(a, b)
+		})
+	}
+	return v
+}
+
+// maxTypos is how far a word may be from a word of the corpus to be read
+// as a typo of it (edits: a letter added, dropped, changed, or two
+// swapped). Short words are left alone: at three letters one edit reaches
+// too many other words.
+func maxTypos(n int) int {
+	switch {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	}
+	return 2
+}
+
+// near returns the corpus word closest to w within maxTypos of it, the most
+// frequent one on a tie, or "" when there is none.
+func (v vocabulary) near(w string) string {
+	n := len([]rune(w))
+	limit := maxTypos(n)
+	if limit == 0 {
+		return ""
+	}
+	best, bestDist := "", limit+1
+	for l := n - limit; l <= n+limit; l++ {
+		for _, c := range v.byLength[l] {
+			if d := edlib.OSADamerauLevenshteinDistance(w, c); d < bestDist {
+				best, bestDist = c, d
+			}
+		}
+	}
+	return best
+}
+
+// correct rewrites the words of question whose terms the corpus never uses
+// (known tells) but that are a typo away from a word it does, and returns
+// the terms it read as typos: a match through one counts for less than an
+// exact one. Words written with a digit, and stop words, are left as they
+// are.
+func (v vocabulary) correct(question string, known func(term string) bool) (string, map[string]bool) {
+	var fuzzy map[string]bool
+	out := wordPattern.ReplaceAllStringFunc(question, func(w string) string {
+		lw := strings.ToLower(w)
+		if stopWords[lw] || strings.IndexFunc(lw, unicode.IsDigit) >= 0 || !isASCIIWord(lw) {
+			return w
+		}
+		if _, ok := v.stems[lw]; ok || known(canonical(stem(lw))) {
+			return w
+		}
+		c := v.near(lw)
+		if c == "" {
+			return w
+		}
+		if fuzzy == nil {
+			fuzzy = map[string]bool{}
+		}
+		fuzzy[v.stems[c]] = true
+		return c
+	})
+	return out, fuzzy
+}

@@ -1,0 +1,92 @@
+package retrieval
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestTyposReadAsTheCorpusWords: a word the series never uses that is a
+// typo away from one it does is read as that word, counting a little less
+// than the word spelt right; short words and names far from any word are
+// left alone.
+func TestTyposReadAsTheCorpusWords(t *testing.T) {
+	ix := defaultIndex(t)
+	known := func(t string) bool { return len(ix.lex.postings[t]) > 0 }
+	tests := []struct{ in, want string }{
+		{"wat is dingtlak", "wat is dingtalk"},
+		{"alibab clodu revenue", "alibaba cloud revenue"},
+		{"lingxi gmaes", "lingxi games"},
+		{"what is Youku", "what is Youku"},
+		{"pinduoduo revenue", "pinduoduo revenue"},
+		{"fy21 rev", "fy21 rev"},
+	}
+	for _, tt := range tests {
+		if got, _ := ix.vocab.correct(tt.in, known); got != tt.want {
+			t.Errorf("correct(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	exact := ix.Match("DingTalk launched", "DingTalk was launched in 2015.")
+	typo := ix.Match("DingTlak launched", "DingTalk was launched in 2015.")
+	if typo.Matched != exact.Matched || typo.Coverage >= exact.Coverage || typo.Coverage < 0.7*exact.Coverage {
+		t.Errorf("typo %+v, exact %+v: want the typo to match, for a little less", typo, exact)
+	}
+}
+
+// TestFinanceShorthand: the abbreviations of a chat about company figures
+// read as the words of the series.
+func TestFinanceShorthand(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"cloud rev fy21?", "cloud revenue fiscal 2021?"},
+		{"FY2021 GMV", "fiscal 2021 gross merchandise volume"},
+		{"revenue cagr", "revenue compound annual growth rate"},
+		{"60bn", "60 billion"},
+		{"revolution in fyi", "revolution in fyi"},
+	}
+	for _, tt := range tests {
+		if got := replacePhrases(tt.in); got != tt.want {
+			t.Errorf("replacePhrases(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestNamesFromTheCorpus: the series' own writing tells which of its words
+// are names, so a question typed in lower case names them all the same;
+// an owner ("pinduoduo's") and a web address are names too.
+func TestNamesFromTheCorpus(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, name := range []string{"youku", "alibaba", "dingtalk", "trendyol", "tencent"} {
+		if !ix.vocab.names[canonical(stem(name))] {
+			t.Errorf("%q is not read as a name", name)
+		}
+	}
+	for _, word := range []string{"cloud", "revenu", "games", "according", "rank"} {
+		if ix.vocab.names[canonical(stem(word))] {
+			t.Errorf("%q is read as a name", word)
+		}
+	}
+	for q, names := range map[string]int{"what is youku": 1, "what was pinduoduo's revenue": 1, "how much did jd.com earn": 1, "how big is the cloud segment": 0} {
+		if m := ix.Match(q, "Youku is a video platform."); m.Names != names {
+			t.Errorf("Match(%q).Names = %d, want %d", q, m.Names, names)
+		}
+	}
+}
+
+func TestSubjects(t *testing.T) {
+	ix := defaultIndex(t)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"tell me about youku", []string{"youku"}},
+		{"When was Alibaba Cloud launched?", []string{"alibaba", "cloud"}},
+		{"and how many customers?", nil},
+		{"wat is dingtlak", []string{"dingtalk"}},
+		{"when was it launched in 2015?", nil},
+	}
+	for _, tt := range tests {
+		if got := ix.Subjects(tt.q); !slices.Equal(got, tt.want) {
+			t.Errorf("Subjects(%q) = %q, want %q", tt.q, strings.Join(got, ","), strings.Join(tt.want, ","))
+		}
+	}
+}
