@@ -1,8 +1,11 @@
 package discordtest
 
 import (
+	"flag"
 	"fmt"
 	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +29,17 @@ var discordgoLog struct {
 const maxDiscordgoLines = 10000
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// A test here mostly waits, a second of it in discordgo's Session.Close
+	// (it sleeps before closing the socket), so one test per processor, the
+	// default, leaves the machine idle. Unless -parallel says otherwise, more
+	// run at once; no test depends on how fast the machine is.
+	parallelGiven := false
+	flag.Visit(func(f *flag.Flag) { parallelGiven = parallelGiven || f.Name == "test.parallel" })
+	if !parallelGiven {
+		flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
+
 	// Set before any test starts: discordgo reads Logger without a lock.
 	discordgo.Logger = func(level, _ int, format string, a ...any) {
 		line := fmt.Sprintf("[DG%d] ", level) + strings.TrimSpace(fmt.Sprintf(format, a...))
