@@ -183,7 +183,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		guildID:             "1200000000000000001",
 		channelID:           "1300000000000000001",
 		heartbeat:           45 * time.Second,
-		heartbeatGrace:      2 * time.Second,
+		heartbeatGrace:      5 * time.Second,
 		interactionDeadline: 3 * time.Second,
 		tokenLifetime:       15 * time.Minute,
 		rateLimit:           1000,
