@@ -127,9 +127,8 @@ func (a *Answerer) minCoverage() float64 {
 // passed to onPartial (if not nil) as it grows, each call with the whole
 // text so far, so a transport can edit a message with it. When no sentence
 // of the passages covers the question, the answer says the series does not
-// cover it; the model is asked then only if a passage comes close to the
-// question (worthAsking), and otherwise not at all: it would only be
-// tempted to guess.
+// cover it; the model is still asked then, unless no passage is plausible
+// at all (plausible): it would only be tempted to guess.
 //
 // A failing model never fails the answer: the extractive one is returned
 // with a Note saying the model was unavailable, and the error is logged.
@@ -160,7 +159,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	}
 	ans := Answer{Question: q.text, Sources: []Source{}}
 	var closest bool
-	ans.Text, ans.Sources, closest = a.extract(ix, text, kind, hits)
+	ans.Text, ans.Sources, closest = a.extract(lib, ix, text, kind, hits)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	if !ans.Grounded {
 		if !closest {
@@ -171,7 +170,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		// cloud arm pull in") against the passages. It is asked when the
 		// passages are close enough to be worth reading, and says itself
 		// when they do not answer.
-		if a.LLM == nil || !worthAsking(ix, text, hits) {
+		if a.LLM == nil || !plausible(ix, text, hits) {
 			return ans, nil
 		}
 	}
@@ -214,7 +213,7 @@ func (a *Answerer) Search(ctx context.Context, q Question) ([]retrieval.Hit, err
 // search runs retrieval for text on lib's index, and on its local index
 // when the index's own (remote) embedder fails.
 func (a *Answerer) search(ctx context.Context, lib *Snapshot, text string, kind answerKind, q Question) (*retrieval.Index, []retrieval.Hit, error) {
-	opt := searchOptions(kind, q)
+	opt := searchOptions(lib, kind, q)
 	hits, err := lib.Index.Search(ctx, text, opt)
 	if err != nil && lib.Local != nil && ctx.Err() == nil {
 		a.log().Warn("search failed; searching the local index instead", "embedder", lib.Index.Embedder(), "err", err)
@@ -231,19 +230,18 @@ func (a *Answerer) search(ctx context.Context, lib *Snapshot, text string, kind 
 	return lib.Index, hits, nil
 }
 
-// llmMinCoverage is the share of a question a passage must contain for a
-// model to be asked about it when no sentence could be quoted. Below it,
-// off-topic questions dominate (`seriesbot eval` on testdata/*.jsonl).
-const llmMinCoverage = 0.3
-
-// worthAsking reports whether some hit is close enough to the question for
-// a model to read: it shares two of its words, names one of its names, and
-// covers llmMinCoverage of it.
-func worthAsking(ix *retrieval.Index, question string, hits []retrieval.Hit) bool {
+// plausible reports whether some hit could bear on the question, which is
+// all the gate before a language model asks: the model reads the passages
+// and says itself when they do not answer. A question has no plausible
+// passage when no hit shares a word the series uses with it, when it is
+// more made of words the series never uses than of its own (Foreign), or
+// when it names something and no hit names any of it ("Pinduoduo's
+// revenue": the series never names Pinduoduo).
+func plausible(ix *retrieval.Index, question string, hits []retrieval.Hit) bool {
 	m := ix.Matcher(question)
 	for _, h := range hits {
 		pm := m.MatchPassage(h.Passage)
-		if pm.Coverage >= llmMinCoverage && pm.Matched >= sharedWanted(pm) && !pm.Foreign() && (pm.Names == 0 || pm.NamesMatched > 0) {
+		if pm.Matched > 0 && !pm.Foreign() && (pm.Names == 0 || pm.NamesMatched > 0) {
 			return true
 		}
 	}
@@ -252,10 +250,10 @@ func worthAsking(ix *retrieval.Index, question string, hits []retrieval.Hit) boo
 
 // searchOptions narrows retrieval as q asks, and prefers passages that can
 // hold the kind of answer it wants.
-func searchOptions(kind answerKind, q Question) retrieval.Options {
+func searchOptions(lib *Snapshot, kind answerKind, q Question) retrieval.Options {
 	opt := retrieval.Options{K: q.K, Part: q.Part}
 	if kind != kindAny {
-		opt.Prefer = kind.fits
+		opt.Prefer = func(p corpus.Passage) bool { return lib.passage(p).kinds.has(kind) }
 	}
 	return opt
 }
@@ -263,12 +261,19 @@ func searchOptions(kind answerKind, q Question) retrieval.Options {
 // notCovered says plainly that the series does not answer the question and
 // lists what it does cover, so the user can rephrase or read on.
 func notCovered(lib *corpus.Library, part int) string {
-	var b strings.Builder
+	head := "The series does not cover that."
 	if part > 0 {
-		fmt.Fprintf(&b, "Part %d of the series does not cover that.", part)
-	} else {
-		b.WriteString("The series does not cover that.")
+		head = fmt.Sprintf("Part %d of the series does not cover that.", part)
 	}
+	if list := coverage(lib); list != "" {
+		return head + " " + list
+	}
+	return head
+}
+
+// coverage lists what the series covers, part by part ("It covers:\n- Part
+// 1 — …"), or "" for a corpus with nothing to list.
+func coverage(lib *corpus.Library) string {
 	var lines []string
 	for _, p := range lib.Manifest.Parts {
 		lines = append(lines, PartLine(p))
@@ -284,14 +289,10 @@ func notCovered(lib *corpus.Library, part int) string {
 			lines = append(lines, line)
 		}
 	}
-	if len(lines) > 0 {
-		b.WriteString(" It covers:")
-		for _, l := range lines {
-			b.WriteString("\n- ")
-			b.WriteString(l)
-		}
+	if len(lines) == 0 {
+		return ""
 	}
-	return b.String()
+	return "It covers:\n- " + strings.Join(lines, "\n- ")
 }
 
 // PartLine renders a part of the series for a listing: linked when its URL

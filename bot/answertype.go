@@ -38,6 +38,23 @@ var (
 	hasNumber = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
 
+// kindSet holds the kinds of answer a text can give, one bit each.
+type kindSet uint8
+
+// kindsOf reads which kinds of answer text can give.
+func kindsOf(text string) kindSet {
+	var s kindSet
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount} {
+		if k.fits(text) {
+			s |= 1 << k
+		}
+	}
+	return s
+}
+
+// has reports whether s holds kind k; every text can give kindAny.
+func (s kindSet) has(k answerKind) bool { return k == kindAny || s&(1<<k) != 0 }
+
 func kindOf(question string) answerKind {
 	if personWords.MatchString(question) {
 		return kindPerson

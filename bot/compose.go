@@ -169,8 +169,13 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 		ans.Sources = append(ans.Sources, sourceOf(hits[i], i+1))
 	}
 	// An answer that cites nothing may be right, but nothing shows it
-	// comes from the series.
+	// comes from the series: the model said the passages do not answer,
+	// or could not show they do. Its reply stands, with the parts the
+	// series has, as a refusal would list them.
 	ans.Grounded = len(ans.Sources) > 0
+	if !ans.Grounded {
+		ans.Text = strings.TrimSpace(ans.Text) + "\n\n" + coverage(lib.Corpus)
+	}
 	return ans, nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode"
 
-	"seriesbot/corpus"
 	"seriesbot/retrieval"
 )
 
@@ -40,10 +39,9 @@ func sharedWanted(m retrieval.Match) int {
 	return min(2, m.Known)
 }
 
-// opensWith reports whether sentence opens on one of subjects (lower-case
-// words): its first word, past an opening phrase ("In fiscal 2021,") or
-// "The".
-func opensWith(sentence string, subjects []string) bool {
+// leadWord is the word a sentence opens on, past an opening phrase ("In
+// fiscal 2021,") or "The": where its subject stands.
+func leadWord(sentence string) string {
 	lower := strings.ToLower(sentence)
 	if first, _, _ := strings.Cut(lower, " "); leadWords[first] {
 		if head, rest, ok := strings.Cut(lower, ","); ok && len(strings.Fields(head)) <= 5 {
@@ -55,9 +53,9 @@ func opensWith(sentence string, subjects []string) bool {
 		if leadWords[w] || unicode.IsDigit([]rune(w)[0]) {
 			continue
 		}
-		return slices.Contains(subjects, w)
+		return w
 	}
-	return false
+	return ""
 }
 
 // leadWords open a sentence before its subject.
@@ -81,8 +79,8 @@ var (
 // asks for ("Who founded Alibaba?" against "Alibaba was set up in
 // 1999…"), closest is set and the text says so before quoting them: the
 // series does not answer, and this is what it does say.
-func (a *Answerer) extract(ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool) {
-	cands, near := a.candidates(ix, question, kind, hits)
+func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool) {
+	cands, near := a.candidates(lib, ix, question, kind, hits)
 	if len(cands) > 0 {
 		text, sources = a.quote(cands, hits, a.maxSentences())
 		return text, sources, false
@@ -97,9 +95,10 @@ func (a *Answerer) extract(ix *retrieval.Index, question string, kind answerKind
 // candidates scores the sentences of hits that could answer question:
 // cands hold the kind of answer asked for, near cover the question without
 // holding it.
-func (a *Answerer) candidates(ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (cands, near []candidate) {
+func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (cands, near []candidate) {
 	q := ix.Matcher(question)
 	subjects := ix.Subjects(question)
+	asksAboutSeries := asksAboutTheSeries.MatchString(question)
 	for i, h := range hits {
 		// A passage that names none of the names in the question is about
 		// something else: "Tencent's revenue in 2021" is not answered by
@@ -107,9 +106,10 @@ func (a *Answerer) candidates(ix *retrieval.Index, question string, kind answerK
 		if pm := q.MatchPassage(h.Passage); pm.Names > 0 && pm.NamesMatched == 0 {
 			continue
 		}
-		for _, s := range corpus.Sentences(h.Passage.Text) {
+		read := lib.passage(h.Passage)
+		for _, s := range read.sentences {
 			// The heading is context the sentence leaves implicit.
-			m := q.MatchIn(s, h.Passage.Section)
+			m := q.MatchTerms(s.terms, read.heading)
 			// One word of a longer question is a coincidence, not an
 			// answer: "Tencent's revenue in 2021" against a sentence that
 			// only names Tencent. Words the series never uses cannot be
@@ -124,26 +124,26 @@ func (a *Answerer) candidates(ix *retrieval.Index, question string, kind answerK
 			if m.Coverage < a.minCoverage() || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			c := candidate{hit: i, text: s, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}
+			c := candidate{hit: i, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}
 			// A sentence about the series itself ("Part 1 of the series
 			// introduces…") says what is covered, not what is so: it
 			// answers only a question about the series.
-			if presentsTheSeries.MatchString(s) && !asksAboutTheSeries.MatchString(question) {
+			if s.presents && !asksAboutSeries {
 				c.score -= metaPenalty
 			}
 			// A sentence that opens on what the question is about is
 			// about it; one that names it in passing is about something
 			// else ("Taobao, Alibaba's marketplace, was added in 2003"
 			// for "who founded Alibaba?").
-			if opensWith(s, subjects) {
+			if slices.Contains(subjects, s.lead) {
 				c.score += subjectBonus
 			}
 			// A sentence that cannot be the kind of answer asked for is
 			// not an answer, however many words it shares: at most the
 			// closest thing to one, and a fact (a date, a figure) is
 			// closer than a description.
-			if !kind.fits(s) {
-				if kindTime.fits(s) || kindNumber.fits(s) {
+			if !s.kinds.has(kind) {
+				if s.kinds.has(kindTime) || s.kinds.has(kindNumber) {
 					c.score += factBonus
 				}
 				near = append(near, c)

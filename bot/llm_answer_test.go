@@ -173,8 +173,14 @@ func TestLLMCitationsAreChecked(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ans.Text != tt.wantText {
-				t.Errorf("text = %q, want %q", ans.Text, tt.wantText)
+			// A reply that cites nothing is not grounded: the parts of the
+			// series follow it, as they follow a refusal.
+			want := tt.wantText
+			if len(tt.wantRank) == 0 {
+				want += "\n\nIt covers:\n- Part 1 — "
+			}
+			if !strings.HasPrefix(ans.Text, want) || (len(tt.wantRank) > 0 && ans.Text != want) {
+				t.Errorf("text = %q, want %q", ans.Text, want)
 			}
 			sent := sentSources(s.ChatRequests()[0].Messages[1].Content)
 			var ranks []int
@@ -280,6 +286,40 @@ func TestLLMIsNotAskedWhatTheSeriesDoesNotCover(t *testing.T) {
 	}
 	if n := s.Calls("/chat/completions"); n != 0 {
 		t.Errorf("the model was asked %d times", n)
+	}
+}
+
+// TestTheModelDecides: with a language model, every question a passage
+// could bear on goes to the model, however loosely worded, and the model
+// says whether the passages answer it; only a question no passage bears on
+// at all is declined without asking.
+func TestTheModelDecides(t *testing.T) {
+	tests := []struct {
+		q     string
+		asked bool
+	}{
+		{"how many users does ant group have", true},
+		{"does alibaba have its own zoom type app", true},
+		{"what is alibaba's share price right now", true},
+		{"What is the capital of France?", false},
+		{"what was pinduoduo's revenue in 2021?", false},
+		{"give me a recipe for dumplings pls", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return "The sources do not say." }))
+			a, _ := llmAnswerer(t, s.ClientConfig())
+			ans, err := a.Answer(testCtx(t), bot.Ask(t, tt.q), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if asked := s.Calls("/chat/completions") > 0; asked != tt.asked {
+				t.Errorf("the model was asked: %v, want %v", asked, tt.asked)
+			}
+			if ans.Grounded || !strings.Contains(ans.Text, "It covers:") {
+				t.Errorf("answer = %+v, want the refusal or the model's with the parts", ans)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"seriesbot/corpus"
 	"seriesbot/retrieval"
@@ -24,6 +25,69 @@ type Snapshot struct {
 	// Series is what the prompts call the corpus; empty means
 	// prompts.DefaultSeries.
 	Series string
+
+	// read holds what answering needs of each passage, by ID, read once
+	// (see readPassages): a question is answered in a fraction of a
+	// millisecond because its sentences are not analysed again for it.
+	readOnce sync.Once
+	read     map[string]*readPassage
+}
+
+// readPassage is a passage as answering reads it: its sentences with their
+// terms and the kinds of answer each can hold, its heading's terms, and
+// the kinds of answer the whole passage holds.
+type readPassage struct {
+	heading   retrieval.TermSet
+	sentences []readSentence
+	kinds     kindSet
+}
+
+type readSentence struct {
+	text  string
+	terms retrieval.TermSet
+	kinds kindSet
+	// presents marks a sentence that says what a part of the series
+	// presents; lead is its first word past an opening phrase, where its
+	// subject stands (see opensWith).
+	presents bool
+	lead     string
+}
+
+// passage returns what answering needs of p, read when the snapshot was
+// first used, or now for a passage the index does not hold.
+func (s *Snapshot) passage(p corpus.Passage) *readPassage {
+	s.readAll()
+	if r, ok := s.read[p.ID]; ok {
+		return r
+	}
+	return readOne(s.Index, p)
+}
+
+// readAll reads the passages, once.
+func (s *Snapshot) readAll() { s.readOnce.Do(func() { s.read = readPassages(s.Index) }) }
+
+// readPassages reads every passage of ix. Local, when there is one, holds
+// the same passages.
+func readPassages(ix *retrieval.Index) map[string]*readPassage {
+	out := make(map[string]*readPassage, ix.Len())
+	for _, p := range ix.Passages() {
+		out[p.ID] = readOne(ix, p)
+	}
+	return out
+}
+
+func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
+	r := &readPassage{heading: ix.Terms(p.Section), kinds: kindsOf(p.Text)}
+	for _, s := range corpus.Sentences(p.Text) {
+		r.sentences = append(r.sentences, readSentence{
+			text:     s,
+			terms:    ix.Terms(s),
+			kinds:    kindsOf(s),
+			presents: presentsTheSeries.MatchString(s),
+			lead:     leadWord(s),
+		})
+	}
+	return r
 }
 
 // Loader builds what the answerer serves from a corpus source. It is kept
@@ -76,6 +140,7 @@ func (l Loader) Load(ctx context.Context) (snap *Snapshot, warn error, err error
 			return nil, warn, err
 		}
 	}
+	snap.readAll() // now, not on the first question
 	return snap, warn, nil
 }
 

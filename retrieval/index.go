@@ -35,8 +35,9 @@ type Options struct {
 	Part int // only passages of this part; 0 means all parts
 	// Prefer, when set, marks passages of the kind the question asks for
 	// (one with a year for "when…?"); they are ranked above otherwise
-	// equal ones.
-	Prefer func(text string) bool
+	// equal ones. It is called for every passage a search weighs, so it
+	// should look up what it knows rather than read the text.
+	Prefer func(p corpus.Passage) bool
 }
 
 // Index holds the passages of a corpus, their vectors in chromem-go and a
@@ -224,7 +225,7 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 	}
 	all := make([]*fused, 0, len(acc))
 	for _, f := range acc {
-		if opt.Prefer != nil && opt.Prefer(ix.passages[f.doc].Text) {
+		if opt.Prefer != nil && opt.Prefer(ix.passages[f.doc]) {
 			f.score += preferBoost
 		}
 		all = append(all, f)
@@ -318,6 +319,19 @@ func (ix *Index) read(question string) (string, []term) {
 // Match measures how much of the question text contains.
 func (m Matcher) Match(text string) Match {
 	return m.ix.lex.match(m.terms, termSet(text), nil)
+}
+
+// TermSet is what a text says, as Matcher measures it against questions:
+// its content terms. A text measured against many questions is analysed
+// once.
+type TermSet map[string]bool
+
+// Terms analyses text into its TermSet.
+func (ix *Index) Terms(text string) TermSet { return termSet(text) }
+
+// MatchTerms is MatchIn for texts analysed beforehand with Terms.
+func (m Matcher) MatchTerms(text, context TermSet) Match {
+	return m.ix.lex.match(m.terms, text, context)
 }
 
 // MatchIn measures how much of the question text contains, read in

@@ -95,8 +95,13 @@ type Report struct {
 	Refusal float64 `json:"offtopic_refusal"`
 	// Answered is the share of on-topic questions the system did not
 	// decline: the cost side of Refusal.
-	Answered float64  `json:"on_topic_answered"`
-	Misses   []string `json:"misses,omitempty"`
+	Answered float64 `json:"on_topic_answered"`
+	// ReachModel is the share of on-topic questions a language model
+	// would be asked, when the answerer has one: the gate before the
+	// model must let through every question a passage bears on. Nil for
+	// a system without a model.
+	ReachModel *float64 `json:"on_topic_reaching_model,omitempty"`
+	Misses     []string `json:"misses,omitempty"`
 }
 
 // relevant reports whether p answers q: from the expected part and holding
@@ -212,6 +217,58 @@ func Run(ctx context.Context, a *bot.Answerer, qs []Case, k int) (Report, error)
 		s.onTopic(c, hits, ans)
 	}
 	return s.report(), nil
+}
+
+// Reach measures how many of the on-topic questions of qs an answerer of
+// snap with a language model would ask the model: it runs them with a
+// model that answers at once, in process, and counts the questions it was
+// asked to answer (a follow-up's condensing aside).
+func Reach(ctx context.Context, snap *bot.Snapshot, qs []Case, k int) (float64, error) {
+	chat := &countingChat{}
+	a := bot.NewAnswerer(snap)
+	a.LLM = chat
+	reached, onTopic := 0, 0
+	for _, c := range qs {
+		if c.OffTopic {
+			continue
+		}
+		onTopic++
+		q, err := bot.NewQuestion(c.Q)
+		if err != nil {
+			return 0, fmt.Errorf("question %q: %w", c.Q, err)
+		}
+		q.K = k
+		if q.History, err = conversation(ctx, a, c.History, k); err != nil {
+			return 0, err
+		}
+		before := chat.answers
+		if _, err := a.Answer(ctx, q, nil); err != nil {
+			return 0, fmt.Errorf("answer %q: %w", c.Q, err)
+		}
+		if chat.answers > before {
+			reached++
+		}
+	}
+	if onTopic == 0 {
+		return 0, nil
+	}
+	return float64(reached) / float64(onTopic), nil
+}
+
+// countingChat stands for a language model in Reach: it counts the calls
+// that ask it for an answer (those with the system prompt; condensing a
+// follow-up has none) and answers at once, citing nothing. Asked to
+// condense a follow-up it returns nothing usable, so that the follow-up
+// is read as it would be offline: the measure does not credit a model's
+// reading of a conversation.
+type countingChat struct{ answers int }
+
+func (c *countingChat) Stream(_ context.Context, msgs []bot.Message, _ func(string)) (string, error) {
+	if len(msgs) == 0 || msgs[0].Role != bot.RoleSystem {
+		return "", nil
+	}
+	c.answers++
+	return "The sources do not say.", nil
 }
 
 // conversation asks the earlier questions of a follow-up in turn, each

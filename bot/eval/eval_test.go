@@ -133,3 +133,43 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestQualityOnTheChatSet guards the questions typed the way people type
+// in Discord (testdata/chat.jsonl, which the bot is tuned on): the floors
+// sit just under what it measures, and nearly every on-topic question must
+// reach a language model when one is configured.
+func TestQualityOnTheChatSet(t *testing.T) {
+	f, err := os.Open("../../testdata/chat.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := eval.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := bot.Loader{}.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := eval.Run(context.Background(), bot.NewAnswerer(snap), qs, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reach, err := eval.Reach(context.Background(), snap, qs, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name       string
+		got, floor float64
+	}{
+		{"answer contains expected", ours.AnswerContains, 0.93},
+		{"off-topic refusal", ours.Refusal, 0.9},
+		{"on-topic reaching a model", reach, 0.95},
+	} {
+		if f.got < f.floor {
+			t.Errorf("%s = %.3f, below the floor %.2f", f.name, f.got, f.floor)
+		}
+	}
+}

@@ -51,6 +51,11 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return err
 	}
+	reach, err := eval.Reach(ctx, snap, qs, lf.k)
+	if err != nil {
+		return err
+	}
+	ours.ReachModel = &reach
 	base := eval.Baseline(snap.Corpus, qs)
 	reports := []eval.Report{ours, base}
 
@@ -68,9 +73,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	}
 	fmt.Fprintf(stdout, "%d questions (%d on-topic, %d off-topic) from %s\n\n", len(qs), ours.OnTopic, ours.OffTopic, *questions)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "system\thit@1\thit@3\tMRR\tanswer contains expected\toff-topic refusal\ton-topic answered")
+	fmt.Fprintln(tw, "system\thit@1\thit@3\tMRR\tanswer contains expected\toff-topic refusal\ton-topic answered\ton-topic reaching a model")
 	for _, r := range reports {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", r.System, r.Hit1, r.Hit3, r.MRR, r.AnswerContains, r.Refusal, r.Answered)
+		reach := "-"
+		if r.ReachModel != nil {
+			reach = fmt.Sprintf("%.3f", *r.ReachModel)
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\n", r.System, r.Hit1, r.Hit3, r.MRR, r.AnswerContains, r.Refusal, r.Answered, reach)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
