@@ -74,6 +74,12 @@ type Server struct {
 	http *httptest.Server
 	spec validator.Validator
 	base *url.URL
+	// transport carries HTTPClient's requests. It is the server's own, not
+	// http.DefaultTransport: httptest.Server.Close closes the idle
+	// connections of DefaultTransport, and a POST that has just taken one
+	// fails ("connection broken: CloseIdleConnections called") when
+	// another test's fake closes at that moment.
+	transport *http.Transport
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every change, for Wait*
@@ -223,6 +229,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		tb.Fatalf("discordtest: %v", err)
 	}
 	s.base = base
+	s.transport = http.DefaultTransport.(*http.Transport).Clone()
 	tb.Cleanup(s.close)
 	return s
 }
@@ -239,6 +246,7 @@ func (s *Server) close() {
 	}
 	s.wg.Wait()
 	s.http.Close()
+	s.transport.CloseIdleConnections()
 }
 
 // now is the fake's clock (WithClock).
@@ -264,7 +272,7 @@ func (s *Server) GatewayURL() string {
 // HTTPClient returns a client whose requests to https://discord.com/ go to
 // this server, for session.Client.
 func (s *Server) HTTPClient() *http.Client {
-	return &http.Client{Transport: discordapi.Transport(s.base, nil), Timeout: 10 * time.Second}
+	return &http.Client{Transport: discordapi.Transport(s.base, s.transport), Timeout: 10 * time.Second}
 }
 
 // Token is the bot token the server accepts, without the "Bot " prefix.
