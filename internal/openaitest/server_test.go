@@ -53,7 +53,9 @@ func rawRequest(t *testing.T, s *Server, method, path, contentType, key, body st
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// The fake's own client: http.DefaultClient's idle connections are
+	// closed by any httptest.Server.Close in the process.
+	resp, err := s.client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
