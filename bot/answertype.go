@@ -73,19 +73,38 @@ func kindOf(question string) answerKind {
 	return kindAny
 }
 
-// fits reports whether sentence can answer a question of kind k.
+// fits reports whether sentence can answer a question of kind k. The
+// expressions are costly on long text; what they all need (a digit, a
+// letter of a month or number word) is looked for first.
 func (k answerKind) fits(sentence string) bool {
+	digit := strings.ContainsAny(sentence, "0123456789")
 	switch k {
 	case kindTime:
-		return hasYear.MatchString(sentence)
+		return (digit || containsAny(sentence, months)) && hasYear.MatchString(sentence)
 	case kindNumber:
-		return hasNumber.MatchString(sentence)
+		return (digit || containsAny(strings.ToLower(sentence), numberNames)) && hasNumber.MatchString(sentence)
 	case kindPerson:
-		return hasPerson.MatchString(sentence)
+		return containsAny(strings.ToLower(sentence), personClues) && hasPerson.MatchString(sentence)
 	case kindAmount:
-		return hasAmount.MatchString(sentence)
+		return digit && hasAmount.MatchString(sentence)
 	}
 	return true
+}
+
+// What the expressions of fits cannot match without.
+var (
+	months      = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	numberNames = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
+	personClues = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
+)
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // notGiven says plainly that the series does not give the kind of answer

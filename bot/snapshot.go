@@ -77,15 +77,17 @@ func readPassages(ix *retrieval.Index) map[string]*readPassage {
 }
 
 func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
-	r := &readPassage{heading: ix.Terms(p.Section), kinds: kindsOf(p.Text)}
+	r := &readPassage{heading: ix.Terms(p.Section)}
 	for _, s := range corpus.Sentences(p.Text) {
-		r.sentences = append(r.sentences, readSentence{
+		rs := readSentence{
 			text:     s,
 			terms:    ix.Terms(s),
 			kinds:    kindsOf(s),
 			presents: presentsTheSeries.MatchString(s),
 			lead:     leadWord(s),
-		})
+		}
+		r.kinds |= rs.kinds
+		r.sentences = append(r.sentences, rs)
 	}
 	return r
 }

@@ -119,13 +119,31 @@ var domain = regexp.MustCompile(`(?i)\b([a-z][a-z0-9-]*)\.(?:com|cn|net|org|io|h
 // capitalised word, so that it is read as the name it is, however it was
 // typed ("jd.com" is Jdcom).
 func domainsAsNames(text string) string {
-	if !strings.Contains(text, ".") {
+	if !strings.Contains(text, ".") || !hasDomainEnding(text) {
 		return text
 	}
 	return domain.ReplaceAllStringFunc(text, func(m string) string {
 		w := strings.ReplaceAll(m, ".", "")
 		return strings.ToUpper(w[:1]) + strings.ToLower(w[1:])
 	})
+}
+
+// hasDomainEnding looks for what domain needs, a dot and a known ending,
+// without the cost of the expression on every sentence.
+func hasDomainEnding(text string) bool {
+	for i := strings.IndexByte(text, '.'); i >= 0 && i+2 < len(text); {
+		if c := text[i+1] | 0x20; c == 'c' || c == 'n' || c == 'o' || c == 'i' || c == 'h' || c == 'j' {
+			if j := i + 1; j < len(text) && text[j] != ' ' {
+				return true
+			}
+		}
+		next := strings.IndexByte(text[i+1:], '.')
+		if next < 0 {
+			break
+		}
+		i += next + 1
+	}
+	return false
 }
 
 type analyzer struct {

@@ -68,12 +68,17 @@ func indexedText(p corpus.Passage) string {
 // Build indexes passages. With a nil embedder it fits a LocalEmbedder on
 // the passages, which is the offline default.
 func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index, error) {
+	// Each text is analysed once, for every use Build makes of it.
 	texts := make([]string, len(passages))
+	analyzed := make([][]term, len(passages))
 	for i, p := range passages {
 		texts[i] = indexedText(p)
+		analyzed[i] = analyze(texts[i])
 	}
+	var local *LocalEmbedder
 	if emb == nil {
-		emb = NewLocalEmbedder(texts, 0)
+		local = fitLocal(analyzed, 0)
+		emb = local
 	}
 	ix := &Index{
 		passages: slices.Clone(passages),
@@ -81,7 +86,7 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 		byID:     make(map[string]int, len(passages)),
 		emb:      emb,
 		aliases:  learnAliases(texts),
-		vocab:    learnVocabulary(texts),
+		vocab:    learnVocabulary(analyzed),
 	}
 	ids := make([]string, len(passages))
 	metas := make([]map[string]string, len(passages))
@@ -93,7 +98,7 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 		ix.byID[p.ID] = i
 		ids[i] = p.ID
 		metas[i] = map[string]string{"part": strconv.Itoa(p.Part)}
-		lexDocs[i] = termTexts(contentTerms(texts[i]))
+		lexDocs[i] = contentOf(analyzed[i])
 		ix.terms[i] = make(map[string]bool, len(lexDocs[i]))
 		for _, t := range lexDocs[i] {
 			ix.terms[i][t] = true
@@ -111,8 +116,13 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 	if len(passages) == 0 {
 		return ix, nil
 	}
-	vecs, err := emb.Embed(ctx, texts)
-	if err != nil {
+	var vecs [][]float32
+	if local != nil {
+		vecs = make([][]float32, len(analyzed))
+		for i, terms := range analyzed {
+			vecs[i] = local.vectorOf(terms)
+		}
+	} else if vecs, err = emb.Embed(ctx, texts); err != nil {
 		return nil, fmt.Errorf("build index: embed %d passages with %s: %w", len(texts), emb.Name(), err)
 	}
 	if len(vecs) != len(texts) {
@@ -263,6 +273,17 @@ func contentTerms(text string) []term {
 	for _, t := range ts {
 		if t.content {
 			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// contentOf lists the texts of the content terms of ts.
+func contentOf(ts []term) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		if t.content {
+			out = append(out, t.text)
 		}
 	}
 	return out

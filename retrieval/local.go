@@ -27,13 +27,22 @@ type LocalEmbedder struct {
 
 // NewLocalEmbedder fits term weights on docs. dims ≤ 0 means DefaultDims.
 func NewLocalEmbedder(docs []string, dims int) *LocalEmbedder {
+	analyzed := make([][]term, len(docs))
+	for i, d := range docs {
+		analyzed[i] = analyze(d)
+	}
+	return fitLocal(analyzed, dims)
+}
+
+// fitLocal is NewLocalEmbedder for documents already analysed.
+func fitLocal(docs [][]term, dims int) *LocalEmbedder {
 	if dims <= 0 {
 		dims = DefaultDims
 	}
 	df := make(map[string]int)
 	for _, d := range docs {
 		seen := make(map[string]bool)
-		for _, t := range analyze(d) {
+		for _, t := range d {
 			if !seen[t.text] {
 				seen[t.text] = true
 				df[t.text]++
@@ -67,11 +76,14 @@ func (e *LocalEmbedder) Embed(_ context.Context, texts []string) ([][]float32, e
 	return out, nil
 }
 
-func (e *LocalEmbedder) vector(text string) []float32 {
+func (e *LocalEmbedder) vector(text string) []float32 { return e.vectorOf(analyze(text)) }
+
+// vectorOf is the vector of a text already analysed into terms.
+func (e *LocalEmbedder) vectorOf(terms []term) []float32 {
 	type stat struct{ count, weight float64 }
 	tf := make(map[string]*stat)
 	order := make([]string, 0, 32)
-	for _, t := range analyze(text) {
+	for _, t := range terms {
 		st, ok := tf[t.text]
 		if !ok {
 			st = &stat{weight: t.weight}

@@ -36,12 +36,13 @@ var (
 	inflected = regexp.MustCompile(`(?:ed|ing|ly|[^s]s)$`)
 )
 
-func learnVocabulary(texts []string) vocabulary {
+// learnVocabulary learns the vocabulary of the corpus's texts, analysed.
+func learnVocabulary(texts [][]term) vocabulary {
 	v := vocabulary{stems: map[string]string{}, count: map[string]int{}, byLength: map[int][]string{}, names: map[string]bool{}}
 	proper, initial, lower := map[string]int{}, map[string]int{}, map[string]int{}
 	verbal := map[string]bool{} // terms written with an inflection at a sentence start
 	for _, text := range texts {
-		for _, t := range analyze(text) {
+		for _, t := range text {
 			if !t.content || t.han || t.surface == "" {
 				continue
 			}
