@@ -120,6 +120,7 @@ type Bot struct {
 	limiter *userLimiter
 	flight  inflight
 	threads threadMemory
+	roles   botRoles
 	// now is the clock of the rate limit; tests set it.
 	now func() time.Time
 
@@ -194,6 +195,7 @@ func (d *Bot) Run(ctx context.Context) error {
 	}
 	s.ShouldReconnectOnError = true
 	s.LogLevel = discordgo.LogWarning
+	s.AddHandler(d.onRawEvent)
 	s.AddHandler(d.onReady)
 	s.AddHandler(d.onInteraction)
 	s.AddHandler(d.onMessage)
@@ -227,7 +229,11 @@ func (d *Bot) Run(ctx context.Context) error {
 // close disconnects. Reconnecting is turned off first: discordgo's
 // heartbeat could otherwise meet the closing connection and reconnect.
 func (d *Bot) close(s *discordgo.Session) {
+	// discordgo reads the flag after taking the session's lock (in Close,
+	// on its way to reconnecting), so it is written under the lock.
+	s.Lock()
 	s.ShouldReconnectOnError = false
+	s.Unlock()
 	if err := s.Close(); err != nil {
 		d.log.Warn("closing the Discord session", "err", err)
 	}

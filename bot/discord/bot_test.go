@@ -641,6 +641,36 @@ func TestDiscordMentionThreadAndFollowUp(t *testing.T) {
 	b.noViolations(t)
 }
 
+// Mentioning the bot's role ("@Bot" among the roles) is mentioning the
+// bot: the question is answered in a thread, without the role's markup.
+func TestDiscordMentionThroughTheBotsRole(t *testing.T) {
+	t.Parallel()
+	b := startBot(t, nil, Config{Mentions: true})
+	if err := b.srv.WaitFor(waitCtx(t), func() bool { return b.d.roles.get(b.srv.GuildID()) == b.srv.BotRoleID() }); err != nil {
+		t.Fatalf("the bot's role was not learnt: %v", err)
+	}
+	q := b.srv.DispatchRoleMention(b.srv.ChannelID(), discordtest.DefaultUser(), "what is dingtalk")
+	if err := b.handled.wait(waitCtx(t), q.ID); err != nil {
+		t.Fatal(err)
+	}
+	starter, _ := b.srv.Message(q.ID)
+	if starter.ThreadID == "" {
+		t.Fatalf("no thread started on the question; log:\n%s", b.logs.String())
+	}
+	if ch, _ := b.srv.Channel(starter.ThreadID); ch.Name != "what is dingtalk" {
+		t.Errorf("thread named %q", ch.Name)
+	}
+	if answers := b.botMessages(starter.ThreadID); len(answers) != 1 || !strings.Contains(answers[0].Content, "2015") {
+		t.Errorf("answers = %q", contents(answers))
+	}
+	// A mention of another role is not a mention of the bot.
+	b.message(t, b.srv.ChannelID(), discordtest.DefaultUser(), "<@&1500000000000000001> what is dingtalk", false)
+	if n := len(b.botMessages(b.srv.ChannelID())); n != 0 {
+		t.Errorf("%d replies to a message mentioning another role", n)
+	}
+	b.noViolations(t)
+}
+
 // After a restart the bot remembers no thread: it recognises its own by
 // their owner, and reads the first question from the message the thread
 // was started on.

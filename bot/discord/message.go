@@ -67,15 +67,15 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
 	defer cancel()
 	if m.GuildID == "" {
-		d.answerMessage(ctx, s, m, m.ChannelID, stripMention(m.Content, me), nil, nil)
+		d.answerMessage(ctx, s, m, m.ChannelID, stripMention(m.Content, me, ""), nil, nil)
 		return
 	}
 	if !d.cfg.Mentions {
 		return
 	}
-	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == me })
+	mentioned := d.mentionsBot(m, me)
 	kind, parent := d.channelKind(ctx, s, m.ChannelID, me)
-	question := stripMention(m.Content, me)
+	question := stripMention(m.Content, me, d.roles.get(m.GuildID))
 	switch {
 	case kind == channelOwnThread:
 		if question == "" {
@@ -216,13 +216,16 @@ func (d *Bot) keepTyping(ctx context.Context, s *discordgo.Session, channelID st
 	return func() { close(quit); <-done }
 }
 
-// mentionPattern matches a user mention, "<@id>" or "<@!id>".
-var mentionPattern = regexp.MustCompile(`<@!?(\d+)>`)
+// mentionPattern matches a user mention, "<@id>" or "<@!id>", and a role
+// mention, "<@&id>".
+var mentionPattern = regexp.MustCompile(`<@([!&]?)(\d+)>`)
 
-// stripMention removes the bot's mentions from content.
-func stripMention(content, me string) string {
+// stripMention removes the bot's mentions from content: of its user (me)
+// and of its role in the guild (role, "" for none).
+func stripMention(content, me, role string) string {
 	out := mentionPattern.ReplaceAllStringFunc(content, func(m string) string {
-		if mentionPattern.FindStringSubmatch(m)[1] == me {
+		sub := mentionPattern.FindStringSubmatch(m)
+		if sub[1] == "&" && sub[2] == role || sub[1] != "&" && sub[2] == me {
 			return ""
 		}
 		return m
@@ -284,15 +287,15 @@ func (d *Bot) threadHistory(ctx context.Context, s *discordgo.Session, m *discor
 		// The whole thread is in msgs; its first question is the message
 		// it was started on, in the parent channel, with the thread's ID.
 		if sm, err := s.ChannelMessage(parentID, m.ChannelID, discordgo.WithContext(ctx)); err == nil {
-			starter = stripMention(sm.Content, me)
+			starter = stripMention(sm.Content, me, d.roles.get(m.GuildID))
 		}
 	}
-	return historyTurns(starter, msgs, me)
+	return historyTurns(starter, msgs, me, d.roles.get(m.GuildID))
 }
 
 // historyTurns pairs the questions of a conversation with the bot's
 // answers, oldest first; a question left without answer is dropped.
-func historyTurns(starter string, msgs []*discordgo.Message, me string) []bot.Turn {
+func historyTurns(starter string, msgs []*discordgo.Message, me, role string) []bot.Turn {
 	var turns []bot.Turn
 	cur := bot.Turn{Question: starter}
 	flush := func() {
@@ -315,7 +318,7 @@ func historyTurns(starter string, msgs []*discordgo.Message, me string) []bot.Tu
 			continue
 		}
 		flush()
-		cur = bot.Turn{Question: stripMention(msg.Content, me)}
+		cur = bot.Turn{Question: stripMention(msg.Content, me, role)}
 	}
 	flush()
 	return turns

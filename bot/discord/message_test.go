@@ -22,7 +22,7 @@ func TestHistoryTurns(t *testing.T) {
 		msg(me, true, "Alibaba [1]."),
 		msg("2", false, "unanswered"),
 	}
-	got := historyTurns("What is DingTalk?", msgs, me)
+	got := historyTurns("What is DingTalk?", msgs, me, "")
 	want := []bot.Turn{
 		{Question: "What is DingTalk?", Answer: "DingTalk is a workplace app [1].\n(continued)"},
 		{Question: "who made it?", Answer: "Alibaba [1]."},
@@ -30,7 +30,7 @@ func TestHistoryTurns(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("turns = %q, want %q", got, want)
 	}
-	if got := historyTurns("", msgs[2:], me); len(got) != 1 || got[0].Question != "who made it?" {
+	if got := historyTurns("", msgs[2:], me, ""); len(got) != 1 || got[0].Question != "who made it?" {
 		t.Errorf("without the starter: %q", got)
 	}
 }
@@ -41,8 +41,10 @@ func TestStripMention(t *testing.T) {
 		"What is <@!1> DingTalk?":      "What is DingTalk?",
 		"<@1> ask <@2> about DingTalk": "ask <@2> about DingTalk",
 		"<@1>":                         "",
+		"<@&9> What is DingTalk?":      "What is DingTalk?",
+		"<@&8> what is <@&9> DingTalk": "<@&8> what is DingTalk",
 	} {
-		if got := stripMention(in, "1"); got != want {
+		if got := stripMention(in, "1", "9"); got != want {
 			t.Errorf("stripMention(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -542,6 +542,33 @@ func (s *Server) DispatchMessage(channelID string, author User, content string, 
 	return snap
 }
 
+// DispatchRoleMention posts content in channelID as author, mentioning the
+// bot through its managed role (<@&BotRoleID>), as a member who picks
+// "@Bot" among the roles does.
+func (s *Server) DispatchRoleMention(channelID string, author User, content string) Message {
+	s.tb.Helper()
+	s.mu.Lock()
+	ch, ok := s.state.channels[channelID]
+	if !ok || ch.Type == ChannelTypeDM {
+		s.mu.Unlock()
+		s.tb.Fatalf("discordtest: DispatchRoleMention: no guild channel %s", channelID)
+		return Message{}
+	}
+	if author.ID == "" {
+		author = DefaultUser()
+	}
+	s.state.users[author.ID] = author
+	m := s.newMessageLocked(ch, author, map[string]any{"content": "<@&" + botRoleID + "> " + content}, s.now())
+	m.obj["mention_roles"] = []any{botRoleID}
+	ev := s.messageEventLocked(m, ch)
+	snap := m.snapshot()
+	s.notifyLocked()
+	s.mu.Unlock()
+
+	s.sendMessageEvent("MESSAGE_CREATE", ev)
+	return snap
+}
+
 // WaitForMessage blocks until a message in the channel's history satisfies
 // match (nil: any message from the bot) and returns the first that does.
 func (s *Server) WaitForMessage(ctx context.Context, channelID string, match func(Message) bool) (Message, error) {

@@ -625,9 +625,14 @@ func (s *Server) guildCreateLocked() map[string]any {
 		"roles": []any{map[string]any{
 			"id": s.cfg.guildID, "name": "@everyone", "permissions": "1071698660929", "position": 0,
 			"color": 0, "hoist": false, "managed": false, "mentionable": false, "flags": 0,
+		}, map[string]any{
+			// The role Discord creates for a bot when it joins a guild.
+			"id": botRoleID, "name": s.cfg.bot.Username, "permissions": "309237730304", "position": 1,
+			"color": 0, "hoist": false, "managed": true, "mentionable": false, "flags": 0,
+			"tags": map[string]any{"bot_id": s.cfg.bot.ID},
 		}},
 		"members": []any{map[string]any{
-			"user": userObject(s.cfg.bot), "roles": []any{}, "joined_at": joined, "deaf": false, "mute": false, "flags": 0,
+			"user": userObject(s.cfg.bot), "roles": []any{botRoleID}, "joined_at": joined, "deaf": false, "mute": false, "flags": 0,
 		}},
 		"emojis": []any{}, "stickers": []any{}, "voice_states": []any{}, "presences": []any{},
 		"stage_instances": []any{}, "guild_scheduled_events": []any{},

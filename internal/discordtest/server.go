@@ -290,6 +290,13 @@ func (s *Server) GuildID() string { return s.cfg.guildID }
 // ChannelID is the guild's text channel that exists from the start.
 func (s *Server) ChannelID() string { return s.cfg.channelID }
 
+// BotRoleID is the role Discord manages for the bot in the guild (named
+// after it, tagged with its ID), which people can mention as @Bot too.
+func (s *Server) BotRoleID() string { return botRoleID }
+
+// botRoleID is the guild's role for the bot.
+const botRoleID = "1500000000000000900"
+
 // Violations returns every violation so far, oldest first. Each has also
 // been reported through the test's Errorf.
 func (s *Server) Violations() []string {
