@@ -104,13 +104,30 @@ type Report struct {
 	Misses     []string `json:"misses,omitempty"`
 }
 
-// relevant reports whether p answers q: from the expected part and holding
-// every expected string.
-func relevant(q Case, p corpus.Passage) bool {
-	if q.Part > 0 && p.Part != q.Part {
-		return false
+// rank is where the evidence for q is complete among hits: the first n
+// whose passages of the expected part hold every expected string between
+// them (0 when they never do). For a question one passage answers, that is
+// the rank of the first passage holding all of them; a comparison needs a
+// passage for each side.
+func rank(q Case, hits []retrieval.Hit) int {
+	found := make([]bool, len(q.Expect))
+	missing := len(q.Expect)
+	for i, h := range hits {
+		if q.Part > 0 && h.Passage.Part != q.Part {
+			continue
+		}
+		text := strings.ToLower(h.Passage.Text)
+		for j, w := range q.Expect {
+			if !found[j] && strings.Contains(text, strings.ToLower(w)) {
+				found[j] = true
+				missing--
+			}
+		}
+		if missing == 0 {
+			return i + 1
+		}
 	}
-	return containsAll(p.Text, q.Expect)
+	return 0
 }
 
 func containsAll(text string, want []string) bool {
@@ -137,13 +154,7 @@ type scorer struct {
 
 func (s *scorer) onTopic(q Case, hits []retrieval.Hit, ans bot.Answer) {
 	s.r.OnTopic++
-	rank := 0
-	for i, h := range hits {
-		if relevant(q, h.Passage) {
-			rank = i + 1
-			break
-		}
-	}
+	rank := rank(q, hits)
 	if rank == 1 {
 		s.h1++
 	}
