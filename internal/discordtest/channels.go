@@ -524,15 +524,24 @@ func (s *Server) DispatchMessage(channelID string, author User, content string, 
 		s.tb.Fatalf("discordtest: DispatchMessage: %s (%s) cannot write in the bot's DM with %s", author.Username, author.ID, ch.Recipient.ID)
 		return Message{}
 	}
-	s.state.users[author.ID] = author
 	mention := "<@" + s.cfg.bot.ID + ">"
 	if mentionsBot && !strings.Contains(content, mention) {
 		content = mention + " " + content
 	}
+	return s.postLocked(ch, author, content, func(obj map[string]any) {
+		if mentionsBot {
+			obj["mentions"] = []any{userObject(s.cfg.bot)}
+		}
+	})
+}
+
+// postLocked posts content in ch as author, with mark adding the mentions
+// to the message object, and sends MESSAGE_CREATE. It is called with s.mu
+// held and releases it.
+func (s *Server) postLocked(ch *channel, author User, content string, mark func(obj map[string]any)) Message {
+	s.state.users[author.ID] = author
 	m := s.newMessageLocked(ch, author, map[string]any{"content": content}, s.now())
-	if mentionsBot {
-		m.obj["mentions"] = []any{userObject(s.cfg.bot)}
-	}
+	mark(m.obj)
 	ev := s.messageEventLocked(m, ch)
 	snap := m.snapshot()
 	s.notifyLocked()
@@ -557,16 +566,9 @@ func (s *Server) DispatchRoleMention(channelID string, author User, content stri
 	if author.ID == "" {
 		author = DefaultUser()
 	}
-	s.state.users[author.ID] = author
-	m := s.newMessageLocked(ch, author, map[string]any{"content": "<@&" + botRoleID + "> " + content}, s.now())
-	m.obj["mention_roles"] = []any{botRoleID}
-	ev := s.messageEventLocked(m, ch)
-	snap := m.snapshot()
-	s.notifyLocked()
-	s.mu.Unlock()
-
-	s.sendMessageEvent("MESSAGE_CREATE", ev)
-	return snap
+	return s.postLocked(ch, author, "<@&"+botRoleID+"> "+content, func(obj map[string]any) {
+		obj["mention_roles"] = []any{botRoleID}
+	})
 }
 
 // WaitForMessage blocks until a message in the channel's history satisfies
