@@ -140,7 +140,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		return Answer{}, ErrEmptyQuestion
 	}
 	lib := a.snap.Load()
-	if smallTalk(q.search) && len(q.History) == 0 {
+	if smallTalk(q.search) {
 		return Answer{Question: q.text, Text: smallTalkReply(q.text, a.series(lib)), Sources: []Source{}, SmallTalk: true}, nil
 	}
 	if a.LLM == nil && len(q.History) == 0 {

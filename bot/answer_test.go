@@ -486,3 +486,17 @@ func TestFollowUpChains(t *testing.T) {
 		})
 	}
 }
+
+// TestThanksInAThread: thanks after an answer is thanks, not the earlier
+// question asked again.
+func TestThanksInAThread(t *testing.T) {
+	q := question(t, "thanks!")
+	q.History = []Turn{{Question: "What is DingTalk?", Answer: "DingTalk is a workplace app [1]."}}
+	ans, err := defaultAnswerer(t).Answer(context.Background(), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.SmallTalk || !strings.Contains(ans.Text, "Glad to help") {
+		t.Errorf("answer = %+v", ans)
+	}
+}
