@@ -165,3 +165,16 @@ func BenchmarkChromemQueryEmbedding10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSearch10kTypos is Search10k for a question typed with typos and
+// words the corpus never uses, each looked up among the corpus's words.
+func BenchmarkSearch10kTypos(b *testing.B) {
+	ix := index10k(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ix.Search(ctx, "how much revnue did alibab clodu make in fy21 bruh", Options{K: 5}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
