@@ -54,7 +54,9 @@ func (t *Terminal) Run(ctx context.Context) error {
 			return ctx.Err()
 		case next, ok := <-lines:
 			if !ok {
-				return nil
+				// The reader also stops when ctx ends, closing lines:
+				// an interrupt is not the end of the input.
+				return ctx.Err()
 			}
 			l = next
 		}
@@ -128,7 +130,8 @@ func (l Line) tooLong() error {
 // ending is noticed while a read waits for input (the goroutine then ends
 // once its read returns). A line longer than max bytes is delivered
 // truncated and marked TooLong, and reading goes on with the next line; a
-// read error is delivered last. The channel is closed when r ends.
+// read error is delivered last. The channel is closed when r ends, or when
+// ctx ends: a caller tells the two apart by ctx.Err.
 func ReadLines(ctx context.Context, r io.Reader, max int) <-chan Line {
 	out := make(chan Line)
 	go func() {

@@ -124,6 +124,11 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		case l, ok = <-lines:
 		}
 		if !ok {
+			// The reader also stops when ctx ends, closing lines: an
+			// interrupt is not the end of the input.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			break
 		}
 		if l.Err != nil {
