@@ -188,12 +188,16 @@ func (d *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord session: %w", err)
 	}
-	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, restTransport()), Timeout: restTimeout}
+	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, d.retry(restTransport())), Timeout: restTimeout}
 	s.Identify.Intents = d.Intents()
 	if d.cfg.ShardCount > 1 {
 		s.ShardID, s.ShardCount = d.cfg.ShardID, d.cfg.ShardCount
 	}
 	s.ShouldReconnectOnError = true
+	// The REST transport tries server errors again, with backoff
+	// (retrying); discordgo's own retry of a 502, at once, would only
+	// multiply those tries.
+	s.MaxRestRetries = 0
 	s.LogLevel = discordgo.LogWarning
 	s.AddHandler(d.onRawEvent)
 	s.AddHandler(d.onReady)
@@ -237,6 +241,16 @@ func (d *Bot) close(s *discordgo.Session) {
 	if err := s.Close(); err != nil {
 		d.log.Warn("closing the Discord session", "err", err)
 	}
+}
+
+// retry wraps the REST transport in the retries of Discord's server errors,
+// logging each.
+func (d *Bot) retry(next http.RoundTripper) http.RoundTripper {
+	rt := newRetrying(next)
+	rt.retried = func(method, path string) {
+		d.log.Warn("Discord failed a request; trying it again", "request", method+" "+tokenInPath.ReplaceAllString(path, "/$1/$2/…"))
+	}
+	return rt
 }
 
 // restTransport is the HTTP transport of REST requests. It keeps more idle

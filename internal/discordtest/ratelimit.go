@@ -31,12 +31,14 @@ type bucket struct {
 	blockedUntil time.Time // set by a 429: a request before it is too early
 }
 
-// rateScript is one 429 that RateLimitNext scheduled.
+// rateScript is one 429 that RateLimitNext scheduled, or one server error
+// that FailNext did.
 type rateScript struct {
 	pattern    string
 	method     string
 	segs       []string
 	retryAfter time.Duration
+	status     int
 }
 
 func newRateLimits() *rateLimits { return &rateLimits{buckets: map[string]*bucket{}} }
@@ -48,6 +50,47 @@ func newRateLimits() *rateLimits { return &rateLimits{buckets: map[string]*bucke
 // "POST /channels/{channel_id}/messages", "/webhooks/*/*/messages/@original".
 // A retry to the same bucket before retryAfter has passed is a violation.
 func (s *Server) RateLimitNext(route string, retryAfter time.Duration) {
+	retryAfter = retryAfter.Round(time.Millisecond)
+	if retryAfter <= 0 {
+		retryAfter = time.Millisecond
+	}
+	sc := routeScript(route)
+	sc.retryAfter = retryAfter
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rl.scripts = append(s.rl.scripts, sc)
+}
+
+// FailNext makes the next request that matches route (written as for
+// RateLimitNext) fail with status, a server error (500, 502, 503, 504),
+// before the fake acts on it: nothing the request asked for happens, as
+// when Discord fails. Each call scripts one failure.
+func (s *Server) FailNext(route string, status int) {
+	if status < 500 || status > 599 {
+		s.tb.Fatalf("discordtest: FailNext(%q, %d): not a server error", route, status)
+		return
+	}
+	sc := routeScript(route)
+	sc.status = status
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, sc)
+}
+
+// takeFailureLocked returns the status of the first scripted failure that
+// matches a request, and unschedules it; 0 when none does.
+func (s *Server) takeFailureLocked(method string, segs []string) int {
+	for i, sc := range s.failures {
+		if sc.matches(method, segs) {
+			s.failures = append(s.failures[:i], s.failures[i+1:]...)
+			return sc.status
+		}
+	}
+	return 0
+}
+
+// routeScript reads a route pattern "[METHOD ]/path".
+func routeScript(route string) rateScript {
 	method, path, ok := strings.Cut(strings.TrimSpace(route), " ")
 	if !ok {
 		method, path = "", method
@@ -56,15 +99,7 @@ func (s *Server) RateLimitNext(route string, retryAfter time.Duration) {
 	if _, rest, ok := splitVersion(path); ok {
 		path = rest
 	}
-	retryAfter = retryAfter.Round(time.Millisecond)
-	if retryAfter <= 0 {
-		retryAfter = time.Millisecond
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rl.scripts = append(s.rl.scripts, rateScript{
-		pattern: route, method: strings.ToUpper(method), segs: segments(path), retryAfter: retryAfter,
-	})
+	return rateScript{pattern: route, method: strings.ToUpper(method), segs: segments(path)}
 }
 
 // matches reports whether a request's method and path segments fit.

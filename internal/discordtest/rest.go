@@ -224,6 +224,13 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.mu.Lock()
+	failure := s.takeFailureLocked(r.Method, segs)
+	s.mu.Unlock()
+	if failure != 0 {
+		c.discordError(failure, 0, fmt.Sprintf("%d: %s", failure, http.StatusText(failure)))
+		return
+	}
 	if len(body) > 0 {
 		var v any
 		if err := json.Unmarshal(body, &v); err != nil {

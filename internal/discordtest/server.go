@@ -87,7 +87,9 @@ type Server struct {
 	idSeq   uint64
 	state   *model
 	rl      *rateLimits
-	gw      *gateway
+	// failures are the server errors FailNext scheduled, guarded by mu.
+	failures []rateScript
+	gw       *gateway
 
 	wg sync.WaitGroup // gateway connections still being served
 }
