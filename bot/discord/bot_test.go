@@ -646,8 +646,8 @@ func TestDiscordMentionThreadAndFollowUp(t *testing.T) {
 func TestDiscordMentionThroughTheBotsRole(t *testing.T) {
 	t.Parallel()
 	b := startBot(t, nil, Config{Mentions: true})
-	if err := b.srv.WaitFor(waitCtx(t), func() bool { return b.d.roles.get(b.srv.GuildID()) == b.srv.BotRoleID() }); err != nil {
-		t.Fatalf("the bot's role was not learnt: %v", err)
+	if role, err := b.d.roles.wait(waitCtx(t), b.srv.GuildID()); err != nil || role != b.srv.BotRoleID() {
+		t.Fatalf("the bot's role was not learnt: %q, %v", role, err)
 	}
 	q := b.srv.DispatchRoleMention(b.srv.ChannelID(), discordtest.DefaultUser(), "what is dingtalk")
 	if err := b.handled.wait(waitCtx(t), q.ID); err != nil {

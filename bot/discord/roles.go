@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"sync"
@@ -17,6 +18,7 @@ import (
 type botRoles struct {
 	mu      sync.Mutex
 	byGuild map[string]string
+	changed chan struct{} // closed on the next set; nil when nobody waits
 }
 
 func (r *botRoles) set(guildID, roleID string) {
@@ -26,6 +28,33 @@ func (r *botRoles) set(guildID, roleID string) {
 		r.byGuild = map[string]string{}
 	}
 	r.byGuild[guildID] = roleID
+	if r.changed != nil {
+		close(r.changed)
+		r.changed = nil
+	}
+}
+
+// wait waits until the bot's role in guildID is known, and returns it.
+// discordgo hands events to their handlers in goroutines of their own, so
+// nothing orders a guild's roles before what comes after them.
+func (r *botRoles) wait(ctx context.Context, guildID string) (string, error) {
+	for {
+		r.mu.Lock()
+		role := r.byGuild[guildID]
+		if r.changed == nil {
+			r.changed = make(chan struct{})
+		}
+		ch := r.changed
+		r.mu.Unlock()
+		if role != "" {
+			return role, nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
 }
 
 func (r *botRoles) get(guildID string) string {
