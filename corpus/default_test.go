@@ -26,7 +26,7 @@ func TestDefault(t *testing.T) {
 	for _, n := range []int{1, 2, 3} {
 		listed, ok := findPart(manifest.Parts, manifest.Series, n)
 		if !ok || listed.URL == "" {
-			t.Fatalf("manifest.json lists no URL for part %d", n)
+			t.Fatalf("corpus.yaml lists no URL for part %d", n)
 		}
 		i := slices.IndexFunc(lib.Articles, func(a Article) bool { return a.Part == n })
 		if i < 0 {
@@ -47,7 +47,7 @@ func TestDefault(t *testing.T) {
 
 	for _, seg := range lib.Segments() {
 		if _, ok := manifest.Segments[seg]; !ok {
-			t.Errorf("segment %q is used by a section but not named in manifest.json", seg)
+			t.Errorf("segment %q is used by a section but not named in corpus.yaml", seg)
 		}
 	}
 
