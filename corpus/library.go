@@ -145,7 +145,10 @@ func LoadSources(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Library, e
 		if loadErr != nil {
 			return nil, fmt.Errorf("no articles found in the corpus: %w", loadErr)
 		}
-		if haveManifest {
+		switch {
+		case haveManifest && opts.Fetch == nil && hasURLOnly(manifest):
+			return nil, fmt.Errorf("no articles found in the corpus: %s lists its parts by url, and this load reads files only", ManifestFile)
+		case haveManifest:
 			return nil, fmt.Errorf("no articles found in the corpus: %s lists no part with a file or url to read", ManifestFile)
 		}
 		return nil, errors.New("no articles found in the corpus (looked for *.md, *.markdown, *.html, *.htm, *.txt)")
@@ -176,6 +179,16 @@ func manifestSources(m Manifest, canFetch bool) []source {
 		}
 	}
 	return out
+}
+
+// hasURLOnly reports whether m lists a part to be fetched.
+func hasURLOnly(m Manifest) bool {
+	for _, p := range m.Parts {
+		if p.File == "" && p.URL != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // loadSource reads and parses one source and, for a manifest part,

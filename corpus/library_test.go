@@ -112,6 +112,8 @@ func TestLoadFailsWithoutArticles(t *testing.T) {
 		{"broken manifest", fstest.MapFS{"corpus.yaml": {Data: []byte("series:\n  - name: A\n    parts:\n      - part: 1\n        link: x\n")}, "a.md": {Data: []byte(mdArticle("A", 1, ""))}},
 			`corpus.yaml: A: line 5: unknown key "link"`, false},
 		{"manifest with nothing to read", fstest.MapFS{"corpus.yaml": {Data: []byte(manifestOf("{part: 1, url: \"https://x.example/1\"}"))}, "a.md": {Data: []byte(mdArticle("A", 1, ""))}},
+			"corpus.yaml lists its parts by url, and this load reads files only", false},
+		{"manifest with no text listed", fstest.MapFS{"corpus.yaml": {Data: []byte(manifestOf("{part: 1, about: later}"))}},
 			"corpus.yaml lists no part with a file or url to read", false},
 	}
 	for _, tt := range tests {

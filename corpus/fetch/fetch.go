@@ -126,6 +126,13 @@ func Load(ctx context.Context, path string, opts Options) (*corpus.Library, Repo
 		Progress: opts.Progress,
 	})
 	report := f.report(err)
+	if m, ok := fsys.(manifestFS); ok {
+		for i, e := range report.Errors {
+			if e.Source == corpus.ManifestFile {
+				report.Errors[i].Source = m.name // the name the user gave it
+			}
+		}
+	}
 	switch {
 	case lib == nil:
 		return nil, report, fmt.Errorf("corpus %s: %w", path, err)
