@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -105,4 +106,19 @@ func tail(s string) string {
 		s = s[size:]
 	}
 	return s
+}
+
+// BenchmarkLoadDefaultManifest reads the embedded corpus.yaml and the
+// files it lists, as every start without --corpus does.
+func BenchmarkLoadDefaultManifest(b *testing.B) {
+	sub, err := fs.Sub(defaultFiles, "default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(sub); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -30,10 +30,14 @@ func lotus(n int, version string) post {
 		2: "Lotus Foods (Part 2): Delivery and Innovation Initiatives",
 		3: "Lotus Foods (Part 3): A Financial Overview",
 	}
+	title, ok := titles[n]
+	if !ok {
+		title = "Lotus Foods (Part " + strconv.Itoa(n) + "): More Notes"
+	}
 	return post{
-		Title:  titles[n],
+		Title:  title,
 		Series: "Lotus Foods",
-		URL:    "https://blog.example.com/post/lotus-foods-part-" + string(rune('0'+n)),
+		URL:    "https://blog.example.com/post/lotus-foods-part-" + strconv.Itoa(n),
 		Views:  120 + n,
 		Sections: []corpus.Section{
 			{Paragraphs: []string{"This part of the series looks at one side of the grocer.", "The grocer was founded in 1998 in a market town."}},

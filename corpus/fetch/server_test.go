@@ -71,7 +71,7 @@ type blogServer struct {
 	userAgents  map[string]bool
 }
 
-func newBlogServer(t *testing.T) *blogServer {
+func newBlogServer(t testing.TB) *blogServer {
 	s := &blogServer{pages: map[string]page{}, requests: map[string]int{}, notModified: map[string]int{}, userAgents: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
