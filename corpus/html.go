@@ -72,7 +72,10 @@ func ParseHTML(name string, data []byte) (Article, error) {
 	title := htmlTitle(doc, root)
 	url := canonicalURL(doc)
 	dropTemplate(doc, title)
-	content := readableContent(doc)
+	content, err := readableContent(doc)
+	if err != nil {
+		return Article{}, err
+	}
 	w := htmlWalker{title: title}
 	if content != nil {
 		w.walk(content, true)
@@ -128,15 +131,24 @@ func isCutOff(text string) bool {
 	return strings.Contains(lower, "<html") && !strings.Contains(lower, "</body") && !strings.Contains(lower, "</html")
 }
 
+// maxPageElements bounds the elements of a page readability scores. A
+// blog post has a few thousand; readability's passes grow faster than the
+// page, and a five-megabyte list of 400,000 items takes seconds.
+const maxPageElements = 50_000
+
 // readableContent returns the article body readability finds in doc (which
 // it changes), or nil when it finds none.
-func readableContent(doc *html.Node) *html.Node {
+func readableContent(doc *html.Node) (*html.Node, error) {
 	p := readability.NewParser()
+	p.MaxElemsToParse = maxPageElements
 	art, err := p.ParseAndMutate(doc, nil)
 	if err != nil {
-		return nil
+		if strings.Contains(err.Error(), "too large") {
+			return nil, fmt.Errorf("the page has over %d elements: not a blog post", maxPageElements)
+		}
+		return nil, nil // nothing readable: ErrNoText below
 	}
-	return art.Node
+	return art.Node, nil
 }
 
 // htmlWalker collects sections and paragraphs from the article body.

@@ -200,3 +200,14 @@ func TestCheckTextLetsTextThrough(t *testing.T) {
 		}
 	}
 }
+
+// TestParseHTMLRefusesAPageOfTooManyElements keeps readability's passes,
+// which grow faster than the page, from taking seconds on a page that
+// cannot be a blog post.
+func TestParseHTMLRefusesAPageOfTooManyElements(t *testing.T) {
+	page := "<html><body><ul>" + strings.Repeat("<li>An item.", 60_000) + "</ul></body></html>"
+	_, err := ParseHTML("list.html", []byte(page))
+	if err == nil || !strings.Contains(err.Error(), "the page has over 50000 elements: not a blog post") {
+		t.Errorf("ParseHTML = %v, want the page refused for its size in elements", err)
+	}
+}
