@@ -137,6 +137,11 @@ func LoadSources(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Library, e
 		}
 	}
 
+	if err := ctx.Err(); err != nil {
+		// The last source may have failed for it: what loaded is not
+		// the corpus.
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
 	var loadErr error
 	if len(failed) > 0 {
 		loadErr = &LoadError{Files: failed}

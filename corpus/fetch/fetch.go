@@ -241,8 +241,8 @@ func (f *fetcher) fetch(ctx context.Context, p corpus.PartInfo) ([]byte, string,
 	return body, format, nil
 }
 
-func (f *fetcher) get(ctx context.Context, url string) ([]byte, string, outcome, error) {
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+func (f *fetcher) get(loadCtx context.Context, url string) ([]byte, string, outcome, error) {
+	ctx, cancel := context.WithTimeout(loadCtx, f.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -261,7 +261,7 @@ func (f *fetcher) get(ctx context.Context, url string) ([]byte, string, outcome,
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, "", fetchFailed, f.explain(ctx, err)
+		return nil, "", fetchFailed, f.explain(loadCtx, ctx, err)
 	}
 	defer resp.Body.Close()
 	switch {
@@ -275,7 +275,7 @@ func (f *fetcher) get(ctx context.Context, url string) ([]byte, string, outcome,
 	}
 	raw, err := corpus.ReadCapped(resp.Body, f.maxBytes)
 	if err != nil {
-		return nil, "", fetchFailed, f.explain(ctx, err)
+		return nil, "", fetchFailed, f.explain(loadCtx, ctx, err)
 	}
 	ct := resp.Header.Get("Content-Type")
 	format, body, err := decode(ct, raw)
@@ -289,16 +289,19 @@ func (f *fetcher) get(ctx context.Context, url string) ([]byte, string, outcome,
 }
 
 // explain words a failed request for the report: what went wrong, not
-// the layers of the client it went through.
-func (f *fetcher) explain(ctx context.Context, err error) error {
+// the layers of the client it went through. loadCtx is the whole load's
+// context, pageCtx the page's, which adds the timeout.
+func (f *fetcher) explain(loadCtx, pageCtx context.Context, err error) error {
 	var tooLarge *corpus.TooLargeError
 	var dnsErr *net.DNSError
 	switch {
+	case loadCtx.Err() != nil:
+		return loadCtx.Err() // the load was stopped, not the page
 	case errors.As(err, &tooLarge):
 		return tooLarge
 	case errors.Is(err, ErrPrivateAddress):
 		return privateError(err)
-	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+	case errors.Is(pageCtx.Err(), context.DeadlineExceeded):
 		return fmt.Errorf("no complete answer within %v (the timeout)", f.timeout)
 	case errors.As(err, &dnsErr):
 		return fmt.Errorf("host %s not found", dnsErr.Name)

@@ -405,18 +405,32 @@ func TestLoadPaths(t *testing.T) {
 }
 
 func TestLoadStopsWhenTheContextEnds(t *testing.T) {
-	blog := newBlogServer(t)
-	dir := writeCorpus(t, map[string][]byte{"corpus.yaml": manifest(`{part: 1, url: "`+blog.URL+`/slow"}`, `{part: 2, url: "`+blog.URL+`/slow"}`)})
-	ctx, cancel := context.WithCancel(context.Background())
-	var progress []string
-	lib, _, err := fetch.Load(ctx, dir, fetch.Options{AllowPrivate: true, Progress: func(done, total int, source string) {
-		progress = append(progress, itoa(done)+"/"+itoa(total))
-	}, Client: &http.Client{Transport: cancelOnRequest{cancel}}})
-	if lib != nil || !errors.Is(err, context.Canceled) {
-		t.Errorf("Load = %v, %v; want no library and context.Canceled", lib, err)
+	md := []byte("# Lotus Foods (Part 1): Notes\n\nA paragraph.\n")
+	tests := []struct {
+		name         string
+		parts        []string
+		wantProgress []string
+	}{
+		{"stopped at the first of two pages", []string{`{part: 1, url: "https://blog.example.com/1"}`, `{part: 2, url: "https://blog.example.com/2"}`}, []string{"1/2"}},
+		{"stopped at the last source", []string{"{part: 1, file: p1.md}", `{part: 2, url: "https://blog.example.com/2"}`}, []string{"1/2", "2/2"}},
 	}
-	if !slices.Equal(progress, []string{"1/2"}) {
-		t.Errorf("progress = %q, want the first source only", progress)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeCorpus(t, map[string][]byte{"corpus.yaml": manifest(tt.parts...), "p1.md": md})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var progress []string
+			lib, _, err := fetch.Load(ctx, dir, fetch.Options{
+				Progress: func(done, total int, source string) { progress = append(progress, itoa(done)+"/"+itoa(total)) },
+				Client:   &http.Client{Transport: cancelOnRequest{cancel}},
+			})
+			if lib != nil || !errors.Is(err, context.Canceled) {
+				t.Errorf("Load = %v, %v; want no library and context.Canceled", lib, err)
+			}
+			if !slices.Equal(progress, tt.wantProgress) {
+				t.Errorf("progress = %q, want %q", progress, tt.wantProgress)
+			}
+		})
 	}
 }
 
