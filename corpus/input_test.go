@@ -169,6 +169,9 @@ func TestLoadKeepsThePreviousArticle(t *testing.T) {
 	if len(lib.Articles) != 2 || lib.Articles[0].Part != 1 || lib.Articles[0].Title != prev.Articles[0].Title {
 		t.Errorf("articles = %+v, want part 1 kept from before and part 2", lib.Articles)
 	}
+	if got := le.Files[0].Error(); !strings.HasSuffix(got, "(the text loaded before is still served)") {
+		t.Errorf("error of a stale source = %q, want it to say the old text is served", got)
+	}
 	stale := map[string]bool{}
 	for _, f := range le.Files {
 		stale[f.Name] = f.Stale

@@ -16,7 +16,11 @@ type FileError struct {
 
 func (e FileError) Error() string {
 	// Validate joins several problems with newlines; a log line wants one.
-	return e.Name + ": " + strings.ReplaceAll(e.Err.Error(), "\n", "; ")
+	msg := e.Name + ": " + strings.ReplaceAll(e.Err.Error(), "\n", "; ")
+	if e.Stale {
+		msg += " (the text loaded before is still served)"
+	}
+	return msg
 }
 
 func (e FileError) Unwrap() error { return e.Err }
