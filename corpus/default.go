@@ -20,7 +20,7 @@ var (
 )
 
 // Default returns the embedded default corpus (corpus/default: one Markdown
-// file per part plus manifest.json), parsed on first use. The embedded
+// file per part, listed in corpus.yaml), parsed on first use. The embedded
 // files are part of the build, so a broken one is a programming error:
 // Default panics, naming the files at fault, on every call — and
 // TestDefault keeps that from reaching a release.

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestDefault(t *testing.T) {
 	for _, n := range []int{1, 2, 3} {
 		listed, ok := findPart(manifest.Parts, manifest.Series, n)
 		if !ok || listed.URL == "" {
-			t.Fatalf("manifest.json lists no URL for part %d", n)
+			t.Fatalf("corpus.yaml lists no URL for part %d", n)
 		}
 		i := slices.IndexFunc(lib.Articles, func(a Article) bool { return a.Part == n })
 		if i < 0 {
@@ -47,7 +48,7 @@ func TestDefault(t *testing.T) {
 
 	for _, seg := range lib.Segments() {
 		if _, ok := manifest.Segments[seg]; !ok {
-			t.Errorf("segment %q is used by a section but not named in manifest.json", seg)
+			t.Errorf("segment %q is used by a section but not named in corpus.yaml", seg)
 		}
 	}
 
@@ -105,4 +106,19 @@ func tail(s string) string {
 		s = s[size:]
 	}
 	return s
+}
+
+// BenchmarkLoadDefaultManifest reads the embedded corpus.yaml and the
+// files it lists, as every start without --corpus does.
+func BenchmarkLoadDefaultManifest(b *testing.B) {
+	sub, err := fs.Sub(defaultFiles, "default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(sub); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

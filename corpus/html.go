@@ -1,9 +1,11 @@
 package corpus
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -34,18 +36,32 @@ var (
 	headingElements   = map[atom.Atom]bool{atom.H1: true, atom.H2: true, atom.H3: true}
 )
 
-// ParseHTML reads an article from a saved blog page. The article body is
-// the first <article>, else <main>, else <body>; template parts inside it
-// (skippedElements, elements whose class or id carries a templateHints
-// fragment, and the same leftover lines ParseText drops) are left out.
+// ParseHTML reads an article from a blog page, saved or fetched. The
+// article body is found by readability's scoring (go-readability, a port
+// of the reader view of Firefox): the page template — navigation, header,
+// sidebars, share and subscribe widgets, comments — scores low and is left
+// out whatever the site builder names its elements. What readability keeps
+// is then walked for sections: <h2>/<h3> start one (their text is what
+// answers cite), <p>, <li> and <blockquote> are paragraphs, as is loose
+// text between blocks; template lines readability cannot tell from text
+// ("Writer's picture", "top of page", subscribe prompts, the series
+// navigation — see isBoilerplate) are dropped, and reading stops at a
+// "Comments" heading.
 //
-// Title: the body's <h1>, else the page's <title> without a " | Site name"
-// suffix. <h2>/<h3> start sections; <p>, <li> and <blockquote> are
-// paragraphs, as is loose text between blocks. The URL is the page's
-// canonical link or og:url, when it is an absolute http(s) URL; a page that
-// names neither has no URL (Load may fill it from the manifest).
+// Title: an <h1> of the article (the first <article>, else <main>), else
+// the page's <title> without a " | Site name" suffix. The URL is the
+// page's canonical link or og:url, when it is an absolute http(s) URL; a
+// page that names neither has no URL (a manifest may give it).
+//
+// A page that opens <html> and never closes its <body> or <html> is
+// refused as cut off: a half-written file or a truncated download would
+// otherwise be served as a shorter article.
 func ParseHTML(name string, data []byte) (Article, error) {
-	doc, err := html.Parse(strings.NewReader(cleanInput(data)))
+	text := cleanInput(data)
+	if isCutOff(text) {
+		return Article{}, errCutOff
+	}
+	doc, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return Article{}, fmt.Errorf("parse html: %w", err)
 	}
@@ -53,20 +69,86 @@ func ParseHTML(name string, data []byte) (Article, error) {
 	if root == nil {
 		root = first(doc, atom.Main, true)
 	}
-	if root == nil {
-		root = first(doc, atom.Body, false)
+	title := htmlTitle(doc, root)
+	url := canonicalURL(doc)
+	dropTemplate(doc, title)
+	content, err := readableContent(doc)
+	if err != nil {
+		return Article{}, err
 	}
-	w := htmlWalker{title: htmlTitle(doc, root)}
-	if root != nil {
-		w.walk(root, true)
+	w := htmlWalker{title: title}
+	if content != nil {
+		w.walk(content, true)
 	}
 	w.flush()
 	return finishArticle(Article{
 		Title:    w.title,
-		URL:      canonicalURL(doc),
+		URL:      url,
 		Source:   name,
 		Sections: w.b.result(),
 	})
+}
+
+// dropTemplate removes from doc what is known to be template before
+// readability scores it: template elements (see isTemplate) and the
+// title's <h1>. Other <h1> and <h2> become <h3>, because readability
+// drops the first <h1>/<h2> that shares most of its words with the page
+// title — and a section heading often does ("Innovation Initiatives" in
+// "Alibaba Cloud, Digital Media, and Innovation Initiatives").
+func dropTemplate(doc *html.Node, title string) {
+	titleDropped := false
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			switch {
+			case c.Type != html.ElementNode:
+			case isTemplate(c):
+				n.RemoveChild(c)
+			case c.DataAtom == atom.H1 && !titleDropped && strings.EqualFold(collapseSpace(textOf(c)), title):
+				n.RemoveChild(c)
+				titleDropped = true
+			default:
+				if c.DataAtom == atom.H1 || c.DataAtom == atom.H2 {
+					c.DataAtom, c.Data = atom.H3, "h3"
+				}
+				visit(c)
+			}
+			c = next
+		}
+	}
+	visit(doc)
+}
+
+// errCutOff is a page that ends before its markup does.
+var errCutOff = errors.New("the page is cut off (it ends before </body> or </html>): half-written or truncated")
+
+// isCutOff reports a document that opens <html> but closes neither <body>
+// nor <html>. HTML lets both end tags be left out, but a page saved or
+// served whole by a site builder always has them.
+func isCutOff(text string) bool {
+	lower := strings.ToLower(text)
+	return strings.Contains(lower, "<html") && !strings.Contains(lower, "</body") && !strings.Contains(lower, "</html")
+}
+
+// maxPageElements bounds the elements of a page readability scores. A
+// blog post has a few thousand; readability's passes grow faster than the
+// page, and a five-megabyte list of 400,000 items takes seconds.
+const maxPageElements = 50_000
+
+// readableContent returns the article body readability finds in doc (which
+// it changes), or nil when it finds none.
+func readableContent(doc *html.Node) (*html.Node, error) {
+	p := readability.NewParser()
+	p.MaxElemsToParse = maxPageElements
+	art, err := p.ParseAndMutate(doc, nil)
+	if err != nil {
+		if strings.Contains(err.Error(), "too large") {
+			return nil, fmt.Errorf("the page has over %d elements: not a blog post", maxPageElements)
+		}
+		return nil, nil // nothing readable: ErrNoText below
+	}
+	return art.Node, nil
 }
 
 // htmlWalker collects sections and paragraphs from the article body.

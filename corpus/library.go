@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,18 +16,10 @@ import (
 // text for.
 type Library struct {
 	Manifest Manifest
-	// Articles in the order of their file paths, so passages and IDs do not
-	// depend on directory listing order.
+	// Articles in the manifest's order of parts, or without a manifest in
+	// the order of their file paths, so passages and IDs do not depend on
+	// directory listing order.
 	Articles []Article
-}
-
-// articleParsers maps the file extensions Load reads to their parser.
-var articleParsers = map[string]func(name string, data []byte) (Article, error){
-	".md":       ParseMarkdown,
-	".markdown": ParseMarkdown,
-	".html":     ParseHTML,
-	".htm":      ParseHTML,
-	".txt":      ParseText,
 }
 
 // LoadDir loads the corpus in directory dir; see Load.
@@ -38,51 +31,117 @@ func LoadDir(dir string) (*Library, error) {
 	return lib, err
 }
 
-// Load reads a corpus: every .md, .markdown, .html, .htm and .txt file
-// under the root (recursively, in path order; names starting with '.' are
-// skipped), and manifest.json at the root when there is one.
-//
-// Files that cannot be read, parsed or validated — and a second file for a
-// part already loaded — are skipped and reported in a *LoadError, returned
-// together with a Library of every good file. Load returns a nil Library
-// only when the root cannot be read or no article could be loaded.
-//
-// With a manifest, an article missing its URL or series takes them from the
-// manifest entry of its part, and the Library's manifest keeps parts that
-// have no article. Without one, the manifest is derived from the articles.
+// Load reads a corpus from its files alone; see LoadSources. Parts that
+// corpus.yaml lists with a url and no file are listed, not loaded.
 func Load(fsys fs.FS) (*Library, error) {
-	files, failed, err := corpusFiles(fsys)
-	if err != nil {
-		return nil, fmt.Errorf("read corpus: %w", err)
+	return LoadSources(context.Background(), fsys, LoadOptions{})
+}
+
+// DefaultMaxBytes is the size cap on one source when LoadOptions sets
+// none. The series' pages are tens of kilobytes; a source a hundred times
+// that is not an article, and reading it whole would cost memory for
+// every reload.
+const DefaultMaxBytes = 5 << 20
+
+// LoadOptions are what LoadSources needs beyond the files.
+type LoadOptions struct {
+	// MaxBytes caps the size of one source; 0 means DefaultMaxBytes.
+	MaxBytes int64
+	// Fetch returns the text of a part corpus.yaml lists with a url and no
+	// file, and its format as a file extension (".html", ".md", ".txt").
+	// Nil means such parts are listed but not loaded.
+	Fetch func(ctx context.Context, p PartInfo) (data []byte, format string, err error)
+	// Previous is the library served before this load. A source that
+	// fails keeps its article from Previous, stale but served, and the
+	// failure is reported with FileError.Stale set.
+	Previous *Library
+	// Progress, when set, is called after each source with the number
+	// done, the total and the source's name (file path or URL).
+	Progress func(done, total int, source string)
+}
+
+// source is one text LoadSources reads: a part of the manifest, or a file
+// found in a folder without one.
+type source struct {
+	name string   // file path or URL: what errors and Article.Source say
+	part PartInfo // zero for a file found in a folder
+	file string   // path in the corpus; "" means fetched
+}
+
+// LoadSources reads a corpus. With corpus.yaml at the root (see
+// ParseManifest), the manifest is the list: each part's file is read, a
+// part with only a url is read through opts.Fetch, and other files in the
+// folder are ignored. Without it, every .md, .markdown, .html, .htm and
+// .txt file under the root is read (recursively, in path order; names
+// starting with '.' are skipped) and the manifest is derived from them.
+//
+// A source that is not an article — over the size cap, binary, cut off,
+// without text — or that cannot be read, and a second source for a part
+// already loaded, is skipped and reported in a *LoadError, returned
+// together with a Library of every good source. A failed source whose
+// article opts.Previous has keeps that article. LoadSources returns a nil
+// Library when the root or corpus.yaml cannot be read, when ctx ends, or
+// when no article could be loaded.
+func LoadSources(ctx context.Context, fsys fs.FS, opts LoadOptions) (*Library, error) {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
 	}
-	manifest, haveManifest, merr := readManifest(fsys)
-	if merr != nil {
-		failed = append(failed, FileError{Name: ManifestFile, Err: merr})
+	manifest, haveManifest, err := readManifest(fsys, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	var sources []source
+	var failed []FileError
+	if haveManifest {
+		sources = manifestSources(manifest, opts.Fetch != nil)
+	} else {
+		var files []string
+		if files, failed, err = corpusFiles(fsys); err != nil {
+			return nil, fmt.Errorf("read corpus: %w", err)
+		}
+		for _, f := range files {
+			sources = append(sources, source{name: f, file: f})
+		}
+		if _, err := fs.Stat(fsys, legacyManifestFile); err == nil {
+			failed = append(failed, FileError{Name: legacyManifestFile, Err: errLegacyManifest})
+		}
 	}
 
 	lib := &Library{}
-	loaded := map[string]string{} // series/part → file it came from
-	for _, name := range files {
-		a, err := loadArticle(fsys, name)
-		if err == nil && haveManifest {
-			fillFromManifest(&a, manifest)
-			err = a.Validate()
+	loaded := map[string]string{} // series/part → source it came from
+	for i, src := range sources {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("load corpus: %w", err)
 		}
+		a, err := loadSource(ctx, fsys, src, haveManifest, opts)
 		if err == nil && a.Part > 0 {
 			k := strings.ToLower(a.Series) + "/" + strconv.Itoa(a.Part)
 			if first, dup := loaded[k]; dup {
 				err = fmt.Errorf("%s part %d is already loaded from %s", a.Series, a.Part, first)
 			} else {
-				loaded[k] = name
+				loaded[k] = src.name
 			}
 		}
 		if err != nil {
-			failed = append(failed, FileError{Name: name, Err: err})
-			continue
+			fe := FileError{Name: src.name, Err: err}
+			if prev, ok := previousArticle(opts.Previous, src); ok {
+				fe.Stale = true
+				lib.Articles = append(lib.Articles, prev)
+			}
+			failed = append(failed, fe)
+		} else {
+			lib.Articles = append(lib.Articles, a)
 		}
-		lib.Articles = append(lib.Articles, a)
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(sources), src.name)
+		}
 	}
 
+	if err := ctx.Err(); err != nil {
+		// The last source may have failed for it: what loaded is not
+		// the corpus.
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
 	var loadErr error
 	if len(failed) > 0 {
 		loadErr = &LoadError{Files: failed}
@@ -91,6 +150,12 @@ func Load(fsys fs.FS) (*Library, error) {
 		if loadErr != nil {
 			return nil, fmt.Errorf("no articles found in the corpus: %w", loadErr)
 		}
+		switch {
+		case haveManifest && opts.Fetch == nil && hasURLOnly(manifest):
+			return nil, fmt.Errorf("no articles found in the corpus: %s lists its parts by url, and this load reads files only", ManifestFile)
+		case haveManifest:
+			return nil, fmt.Errorf("no articles found in the corpus: %s lists no part with a file or url to read", ManifestFile)
+		}
 		return nil, errors.New("no articles found in the corpus (looked for *.md, *.markdown, *.html, *.htm, *.txt)")
 	}
 	if !haveManifest {
@@ -98,6 +163,77 @@ func Load(fsys fs.FS) (*Library, error) {
 	}
 	lib.Manifest = mergeManifest(manifest, lib.Articles)
 	return lib, loadErr
+}
+
+// legacyManifestFile is the JSON manifest corpus.yaml replaced. A folder
+// that still has one is told so rather than losing its URLs silently.
+const legacyManifestFile = "manifest.json"
+
+var errLegacyManifest = errors.New("manifest.json is not read any more: list the parts in " + ManifestFile)
+
+// manifestSources lists the parts of m that have text to read, in the
+// manifest's order; parts with only a url count when they can be fetched.
+func manifestSources(m Manifest, canFetch bool) []source {
+	var out []source
+	for _, p := range m.Parts {
+		switch {
+		case p.File != "":
+			out = append(out, source{name: p.File, part: p, file: p.File})
+		case p.URL != "" && canFetch:
+			out = append(out, source{name: p.URL, part: p})
+		}
+	}
+	return out
+}
+
+// hasURLOnly reports whether m lists a part to be fetched.
+func hasURLOnly(m Manifest) bool {
+	for _, p := range m.Parts {
+		if p.File == "" && p.URL != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// loadSource reads and parses one source and, for a manifest part,
+// completes it from its entry.
+func loadSource(ctx context.Context, fsys fs.FS, src source, haveManifest bool, opts LoadOptions) (Article, error) {
+	var data []byte
+	var format string
+	var err error
+	if src.file != "" {
+		format = path.Ext(src.file)
+		data, err = readCapped(fsys, src.file, opts.MaxBytes)
+	} else {
+		data, format, err = opts.Fetch(ctx, src.part)
+	}
+	if err != nil {
+		return Article{}, err
+	}
+	a, err := ParseArticle(src.name, format, data)
+	if err != nil {
+		return Article{}, err
+	}
+	if haveManifest {
+		return completeFromPart(a, src.part)
+	}
+	return a, nil
+}
+
+// previousArticle finds the article prev served for src: the same part of
+// the same series, or for a file without a part, the same file.
+func previousArticle(prev *Library, src source) (Article, bool) {
+	if prev == nil {
+		return Article{}, false
+	}
+	for _, a := range prev.Articles {
+		if src.part.Part > 0 && a.Part == src.part.Part && strings.EqualFold(a.Series, src.part.Series) ||
+			src.part.Part == 0 && a.Source == src.name {
+			return a, true
+		}
+	}
+	return Article{}, false
 }
 
 // corpusFiles lists the article files under the root in path order.
@@ -129,47 +265,52 @@ func corpusFiles(fsys fs.FS) (files []string, failed []FileError, err error) {
 	return files, failed, err
 }
 
-func loadArticle(fsys fs.FS, name string) (Article, error) {
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return Article{}, err
-	}
-	return articleParsers[strings.ToLower(path.Ext(name))](name, data)
-}
-
-// readManifest reads manifest.json; have is false when there is none.
-func readManifest(fsys fs.FS) (m Manifest, have bool, err error) {
-	data, err := fs.ReadFile(fsys, ManifestFile)
-	if errors.Is(err, fs.ErrNotExist) {
+// readManifest reads corpus.yaml; have is false when there is none. A
+// manifest that cannot be read or parsed fails the load: without its list
+// the corpus is unknown, and loading the folder's files instead would
+// serve what the manifest left out.
+func readManifest(fsys fs.FS, maxBytes int64) (m Manifest, have bool, err error) {
+	data, err := readCapped(fsys, ManifestFile, maxBytes)
+	var tooLarge *TooLargeError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return Manifest{}, false, nil
+	case errors.As(err, &tooLarge):
+		return Manifest{}, false, FileError{Name: ManifestFile, Err: err}
+	case err != nil:
+		return Manifest{}, false, fmt.Errorf("read corpus: %w", err)
 	}
-	if err != nil {
-		return Manifest{}, false, err
-	}
-	if m, err = ParseManifest(data); err != nil {
-		return Manifest{}, false, err
+	if m, err = parseManifest(data); err != nil {
+		return Manifest{}, false, FileError{Name: ManifestFile, Err: err}
 	}
 	return m, true, nil
 }
 
-// fillFromManifest completes a from the manifest entry of its part: a text
-// page does not carry its URL, the manifest does.
-func fillFromManifest(a *Article, m Manifest) {
-	if a.Part <= 0 {
-		return
+// completeFromPart makes a the article of manifest part p. The manifest
+// is the authority on series, title and the canonical URL; a source that
+// says it is another part is refused, as it is most likely the wrong file.
+func completeFromPart(a Article, p PartInfo) (Article, error) {
+	if a.Part != 0 && a.Part != p.Part {
+		return Article{}, fmt.Errorf("the text says it is part %d, %s lists it as %s part %d", a.Part, ManifestFile, p.Series, p.Part)
 	}
-	series := a.Series
-	if series == "" {
-		series = m.Series
+	a.Series, a.Part = p.Series, p.Part
+	if p.Title != "" {
+		a.Title = p.Title
 	}
-	info, ok := findPart(m.Parts, series, a.Part)
-	if !ok {
-		return
+	if p.URL != "" {
+		a.URL = p.URL
 	}
-	a.Series = info.Series // the manifest's spelling
-	if a.URL == "" {
-		a.URL = info.URL
+	if len(p.Segments) > 0 {
+		a.Sections = append([]Section(nil), a.Sections...)
+		for i, s := range a.Sections {
+			for heading, id := range p.Segments {
+				if strings.EqualFold(heading, s.Heading) {
+					a.Sections[i].Segment = id
+				}
+			}
+		}
 	}
+	return a, a.Validate()
 }
 
 func findPart(parts []PartInfo, series string, n int) (PartInfo, bool) {

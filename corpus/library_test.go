@@ -42,11 +42,22 @@ func mdArticle(series string, part int, url string) string {
 	return fm + "title: " + series + " notes\nsegment: misc\n---\nA first paragraph of notes.\n\n## Details\n\nSome details follow here.\n"
 }
 
-const testManifest = `{"series": "Lotus Foods", "parts": [
-  {"part": 1, "title": "Lotus Foods (Part 1): History", "url": "https://blog.example.com/1", "about": "how it began"},
-  {"part": 2, "title": "Lotus Foods (Part 2): Stores", "url": "https://blog.example.com/2"},
-  {"part": 4, "title": "", "url": "", "about": "the future"}
-], "segments": {"misc": "Miscellany"}}`
+const testManifest = `segments: {misc: Miscellany}
+series:
+  - name: Lotus Foods
+    parts:
+      - part: 1
+        title: "Lotus Foods (Part 1): History"
+        url: https://blog.example.com/1
+        file: 1.md
+        about: how it began
+      - part: 2
+        title: "Lotus Foods (Part 2): Stores"
+        url: https://blog.example.com/2
+        file: 2.md
+      - part: 4
+        about: the future
+`
 
 func TestLoadSkipsAndReportsBadFiles(t *testing.T) {
 	dir := writeCorpus(t, map[string]string{
@@ -98,6 +109,12 @@ func TestLoadFailsWithoutArticles(t *testing.T) {
 		{"unreadable root", brokenFS{}, "read corpus", false},
 		{"empty", fstest.MapFS{"notes.json": {Data: []byte("{}")}}, "no articles found in the corpus", false},
 		{"all bad", fstest.MapFS{"a.md": {Data: []byte("---\n")}, "b.txt": {Data: []byte(" \n")}}, "no articles found in the corpus: 2 files could not be loaded", true},
+		{"broken manifest", fstest.MapFS{"corpus.yaml": {Data: []byte("series:\n  - name: A\n    parts:\n      - part: 1\n        link: x\n")}, "a.md": {Data: []byte(mdArticle("A", 1, ""))}},
+			`corpus.yaml: A: line 5: unknown key "link"`, false},
+		{"manifest with nothing to read", fstest.MapFS{"corpus.yaml": {Data: []byte(manifestOf("{part: 1, url: \"https://x.example/1\"}"))}, "a.md": {Data: []byte(mdArticle("A", 1, ""))}},
+			"corpus.yaml lists its parts by url, and this load reads files only", false},
+		{"manifest with no text listed", fstest.MapFS{"corpus.yaml": {Data: []byte(manifestOf("{part: 1, about: later}"))}},
+			"corpus.yaml lists no part with a file or url to read", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,9 +156,9 @@ func TestLoadRealPart2WithManifest(t *testing.T) {
 	const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-cloud-digital-media-and-innovation-initiatives"
 	dir := writeCorpus(t, map[string]string{
 		"part2.txt": string(data),
-		"manifest.json": `{"series": "Alibaba", "parts": [
-			{"part": 2, "title": "Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives", "url": "` + part2URL + `"},
-			{"part": 4, "title": "", "url": "", "about": "the Group's future"}]}`,
+		"corpus.yaml": "series:\n  - name: Alibaba\n    parts:\n" +
+			"      - {part: 2, title: \"Alibaba (Part 2): Alibaba Cloud, Digital Media, and Innovation Initiatives\", url: \"" + part2URL + "\", file: part2.txt}\n" +
+			"      - {part: 4, about: \"the Group's future\"}\n",
 	})
 	lib, err := LoadDir(dir)
 	if err != nil {
@@ -169,35 +186,55 @@ func TestLoadManifest(t *testing.T) {
 		wantBad   []string          // files reported in the LoadError
 	}{
 		{
-			name: "manifest fills URL and keeps parts without articles",
+			name: "manifest lists the files, fills URL, keeps parts without articles",
 			files: map[string]string{
-				"manifest.json": testManifest,
-				"p1.md":         mdArticle("Lotus Foods", 1, ""),
-				"p2.txt":        "Lotus Foods (Part 2): Stores\n\nThe shops are small and many.\n",
-				"p3.md":         mdArticle("Lotus Foods", 3, "https://blog.example.com/3"),
+				"corpus.yaml": manifestOf(
+					"{part: 1, title: \"Lotus Foods (Part 1): History\", url: \"https://blog.example.com/1\", file: p1.md, about: how it began}",
+					"{part: 2, title: \"Lotus Foods (Part 2): Stores\", url: \"https://blog.example.com/2\", file: texts/p2.txt}",
+					"{part: 3, file: p3.md}",
+					"{part: 4, about: the future}",
+					"{part: 5, url: \"https://blog.example.com/5\"}",
+				),
+				"p1.md":        mdArticle("Lotus Foods", 1, ""),
+				"texts/p2.txt": "Lotus Foods (Part 2): Stores\n\nThe shops are small and many.\n",
+				"p3.md":        mdArticle("Lotus Foods", 3, "https://blog.example.com/3"),
+				"unlisted.md":  mdArticle("Lotus Foods", 6, ""),
 			},
 			wantParts: []PartInfo{
-				{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods (Part 1): History", URL: "https://blog.example.com/1", About: "how it began"},
-				{Series: "Lotus Foods", Part: 2, Title: "Lotus Foods (Part 2): Stores", URL: "https://blog.example.com/2"},
-				{Series: "Lotus Foods", Part: 3, Title: "Lotus Foods notes", URL: "https://blog.example.com/3"},
+				{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods (Part 1): History", URL: "https://blog.example.com/1", About: "how it began", File: "p1.md"},
+				{Series: "Lotus Foods", Part: 2, Title: "Lotus Foods (Part 2): Stores", URL: "https://blog.example.com/2", File: "texts/p2.txt"},
+				{Series: "Lotus Foods", Part: 3, Title: "Lotus Foods notes", URL: "https://blog.example.com/3", File: "p3.md"},
 				{Series: "Lotus Foods", Part: 4, About: "the future"},
+				{Series: "Lotus Foods", Part: 5, URL: "https://blog.example.com/5"},
 			},
-			wantURLs: map[string]string{"p1.md": "https://blog.example.com/1", "p2.txt": "https://blog.example.com/2", "p3.md": "https://blog.example.com/3"},
+			wantURLs: map[string]string{"p1.md": "https://blog.example.com/1", "texts/p2.txt": "https://blog.example.com/2", "p3.md": "https://blog.example.com/3"},
 		},
 		{
-			name: "article URL is kept over the manifest's, other series untouched",
+			name: "manifest URL and title win over the file's; a file for another part is refused",
 			files: map[string]string{
-				"manifest.json": testManifest,
-				"p1.md":         mdArticle("Lotus Foods", 1, "https://mirror.example.com/1"),
-				"other.md":      mdArticle("Other", 1, ""),
+				"corpus.yaml": manifestOf(
+					"{part: 1, title: \"Lotus Foods (Part 1): History\", url: \"https://blog.example.com/1\", file: p1.md}",
+					"{part: 2, file: p3.md}",
+				),
+				"p1.md": mdArticle("Lotus Foods", 1, "https://mirror.example.com/1"),
+				"p3.md": mdArticle("Lotus Foods", 3, ""),
 			},
 			wantParts: []PartInfo{
-				{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods (Part 1): History", URL: "https://blog.example.com/1", About: "how it began"},
-				{Series: "Lotus Foods", Part: 2, Title: "Lotus Foods (Part 2): Stores", URL: "https://blog.example.com/2"},
-				{Series: "Lotus Foods", Part: 4, About: "the future"},
-				{Series: "Other", Part: 1, Title: "Other notes"},
+				{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods (Part 1): History", URL: "https://blog.example.com/1", File: "p1.md"},
+				{Series: "Lotus Foods", Part: 2, File: "p3.md"},
 			},
-			wantURLs: map[string]string{"p1.md": "https://mirror.example.com/1", "other.md": ""},
+			wantURLs: map[string]string{"p1.md": "https://blog.example.com/1"},
+			wantBad:  []string{"p3.md"},
+		},
+		{
+			name: "an old manifest.json is reported, not silently ignored",
+			files: map[string]string{
+				"manifest.json": `{"series": "Lotus Foods", "parts": [{"part": 1}]}`,
+				"p1.md":         mdArticle("Lotus Foods", 1, ""),
+			},
+			wantParts: []PartInfo{{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods notes"}},
+			wantURLs:  map[string]string{"p1.md": ""},
+			wantBad:   []string{"manifest.json"},
 		},
 		{
 			name: "no manifest: derived from the articles",
@@ -211,16 +248,6 @@ func TestLoadManifest(t *testing.T) {
 				{Series: "Lotus Foods", Part: 2, Title: "Lotus Foods notes", URL: "https://blog.example.com/2"},
 			},
 			wantURLs: map[string]string{"a/p1.md": "", "b/p2.md": "https://blog.example.com/2", "notes.markdown": ""},
-		},
-		{
-			name: "broken manifest is reported, manifest derived",
-			files: map[string]string{
-				"manifest.json": `{"series": "Lotus Foods", "parts": [{"part": 1}, {"part": 1}]}`,
-				"p1.md":         mdArticle("Lotus Foods", 1, ""),
-			},
-			wantParts: []PartInfo{{Series: "Lotus Foods", Part: 1, Title: "Lotus Foods notes"}},
-			wantURLs:  map[string]string{"p1.md": ""},
-			wantBad:   []string{"manifest.json"},
 		},
 		{
 			name: "second file for a part is refused; hidden and unknown files ignored",
@@ -271,12 +298,9 @@ func TestLoadManifest(t *testing.T) {
 
 func TestLibraryAccessors(t *testing.T) {
 	lib, err := LoadDir(writeCorpus(t, map[string]string{
-		"manifest.json": testManifest,
-		"1.md":          "---\npart: 1\ntitle: One\nsegment: history\nsegments:\n  Shops: stores\n---\nIntro.\n## Shops\nText.\n## Later\nMore.\n",
-		"2.md":          "---\npart: 2\ntitle: Two\nsegments:\n  Shops: stores\n  Vans: delivery\n---\n## Vans\nText.\n## Shops\nMore.\n",
-		// two part-less sources whose names slug alike
-		"a b.md": "# Notes\n\nText.\n",
-		"a-b.md": "# Notes\n\nText.\n",
+		"corpus.yaml": testManifest,
+		"1.md":        "---\npart: 1\ntitle: One\nsegment: history\nsegments:\n  Shops: stores\n---\nIntro.\n## Shops\nText.\n## Later\nMore.\n",
+		"2.md":        "---\npart: 2\ntitle: Two\nsegments:\n  Shops: stores\n  Vans: delivery\n---\n## Vans\nText.\n## Shops\nMore.\n",
 	}))
 	if err != nil {
 		t.Fatalf("LoadDir: %v", err)
@@ -307,6 +331,17 @@ func TestLibraryAccessors(t *testing.T) {
 			t.Errorf("Part(%d) = %+v, %v; want ok=%v url=%q", tt.n, p, ok, tt.ok, tt.wantURL)
 		}
 	}
+	checkUniqueIDs(t, lib.Passages(0))
+}
+
+func TestPassageIDsOfAlikeNamedSources(t *testing.T) {
+	lib, err := LoadDir(writeCorpus(t, map[string]string{
+		"a b.md": "# Notes\n\nText.\n",
+		"a-b.md": "# Notes\n\nText.\n",
+	}))
+	if err != nil {
+		t.Fatalf("LoadDir: %v", err)
+	}
 	ps := lib.Passages(0)
 	checkUniqueIDs(t, ps)
 	var ids []string
@@ -318,6 +353,12 @@ func TestLibraryAccessors(t *testing.T) {
 	if want := []string{"a-b-md-0-0", "a-b-md-0-0-2"}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("IDs of alike-named sources = %q, want %q", ids, want)
 	}
+}
+
+// manifestOf is a corpus.yaml listing parts (YAML flow mappings) of the
+// series "Lotus Foods".
+func manifestOf(parts ...string) string {
+	return "series:\n  - name: Lotus Foods\n    parts:\n      - " + strings.Join(parts, "\n      - ") + "\n"
 }
 
 func checkUniqueIDs(t *testing.T, ps []Passage) {
@@ -353,10 +394,10 @@ func TestLoadNamesTheFileAPartWasLoadedFrom(t *testing.T) {
 }
 
 func TestManifestWithByteOrderMark(t *testing.T) {
-	m := "\ufeff" + `{"series":"Lotus","parts":[{"part":1,"title":"Lotus (Part 1): Tea","url":"https://example.com/lotus-1"}]}`
+	m := "\ufeff" + "series:\n  - name: Lotus\n    parts:\n      - {part: 1, title: \"Lotus (Part 1): Tea\", url: \"https://example.com/lotus-1\", file: tea.txt}\n"
 	fsys := fstest.MapFS{
-		"manifest.json": {Data: []byte(m)},
-		"tea.txt":       {Data: []byte("Lotus (Part 1): Tea\n\nLotus Tea sells oolong in Fujian.\n")},
+		"corpus.yaml": {Data: []byte(m)},
+		"tea.txt":     {Data: []byte("Lotus (Part 1): Tea\n\nLotus Tea sells oolong in Fujian.\n")},
 	}
 	lib, err := Load(fsys)
 	if err != nil {

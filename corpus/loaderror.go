@@ -7,13 +7,20 @@ import (
 
 // FileError is one corpus file that could not be used, and why.
 type FileError struct {
-	Name string // path inside the corpus, slash-separated
+	Name string // path inside the corpus, slash-separated, or the URL fetched
 	Err  error
+	// Stale is set when the article loaded from Name before is still
+	// served: a source that breaks keeps its answers until it is fixed.
+	Stale bool
 }
 
 func (e FileError) Error() string {
 	// Validate joins several problems with newlines; a log line wants one.
-	return e.Name + ": " + strings.ReplaceAll(e.Err.Error(), "\n", "; ")
+	msg := e.Name + ": " + strings.ReplaceAll(e.Err.Error(), "\n", "; ")
+	if e.Stale {
+		msg += " (the text loaded before is still served)"
+	}
+	return msg
 }
 
 func (e FileError) Unwrap() error { return e.Err }
