@@ -110,4 +110,3 @@ func progress(out io.Writer, log io.Writer) func(stage string, done, total int) 
 		_ = bar.Set(done)
 	}
 }
-
