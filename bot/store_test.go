@@ -235,8 +235,10 @@ func TestQuestionsAreAnsweredDuringReloads(t *testing.T) {
 // other at its next look at the store, without embedding anything.
 func TestShardsServeOneIndex(t *testing.T) {
 	for name, store := range map[string]func(t *testing.T) *retrieval.Store{
-		"directory":  func(t *testing.T) *retrieval.Store { return openStore(t, t.TempDir()) },
-		"mem bucket": func(t *testing.T) *retrieval.Store { return retrieval.NewBucketStore(memblob.OpenBucket(nil), "mem://") },
+		"directory": func(t *testing.T) *retrieval.Store { return openStore(t, t.TempDir()) },
+		"mem bucket": func(t *testing.T) *retrieval.Store {
+			return retrieval.NewBucketStore(memblob.OpenBucket(nil), "mem://")
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx := testCtx(t)
