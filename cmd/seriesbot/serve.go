@@ -179,6 +179,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	discord.RouteLogs(log)
 	bf.lib.progress = progress(stdout, stderr)
+	bf.store.warn = log
 	cmds, offline, err := bf.commands(ctx, log)
 	if err != nil {
 		return err

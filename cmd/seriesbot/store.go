@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,10 @@ type storeFlags struct {
 	// fallback is the data directory when neither the flag nor the
 	// environment gives one; empty keeps the index in memory.
 	fallback string
+	// warn, when set, receives the failure to open the fallback, and the
+	// index is kept in memory: a bot started where ./data cannot be
+	// made (a read-only working directory) still serves.
+	warn *slog.Logger
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet, fallback string) {
@@ -61,6 +66,10 @@ func (f *storeFlags) open(ctx context.Context) (*retrieval.Store, error) {
 		return nil, nil
 	}
 	s, err := retrieval.OpenStore(ctx, where)
+	if err != nil && where == f.fallback && f.warn != nil {
+		f.warn.Warn("the default data directory cannot be used; the index is kept in memory (set --data-dir or $"+envDataDir+")", "dir", where, "err", err)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
