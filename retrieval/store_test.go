@@ -287,7 +287,7 @@ func TestStoreDeletesVersionsNoOneReads(t *testing.T) {
 	}
 }
 
-func listDir(t *testing.T, dir string) []string {
+func listDir(t testing.TB, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -318,4 +318,44 @@ func truncate(t *testing.T, path string) {
 	if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzStoreLoad feeds Load whatever a data directory may hold after a
+// crash, a disk error or a hand edit: it must refuse, not panic, and
+// never return a version it could not read whole.
+func FuzzStoreLoad(f *testing.F) {
+	ctx := context.Background()
+	lib := corpus.Default()
+	ix, err := retrieval.Build(ctx, lib.Passages(0)[:3], nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	small := &corpus.Library{Manifest: lib.Manifest, Articles: lib.Articles[:1]}
+	dir := f.TempDir()
+	store, _ := retrieval.OpenStore(ctx, dir)
+	if _, err := store.Save(ctx, small, 0, "seed", ix); err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range listDir(f, dir) {
+		data, _ := os.ReadFile(filepath.Join(dir, name))
+		f.Add(name, data)
+	}
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		if name == "" || strings.ContainsAny(name, "/\\\x00") || strings.HasPrefix(name, ".") {
+			return
+		}
+		b := memblob.OpenBucket(nil)
+		defer b.Close()
+		for _, n := range listDir(t, dir) {
+			orig, _ := os.ReadFile(filepath.Join(dir, n))
+			b.WriteAll(ctx, n, orig, nil)
+		}
+		if err := b.WriteAll(ctx, name, data, nil); err != nil {
+			return
+		}
+		saved, err := retrieval.NewBucketStore(b, "mem://").Load(ctx)
+		if err == nil && saved != nil && len(saved.Library.Articles) == 0 {
+			t.Errorf("loaded a version without articles")
+		}
+	})
 }
