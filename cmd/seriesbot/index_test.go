@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,10 @@ func TestIndexCommand(t *testing.T) {
 	first := decodeReport(t, r.stdout)
 	if first.Articles.Added != 3 || first.Passages == 0 || first.Embedded != first.Passages || len(first.Errors) != 0 {
 		t.Errorf("first index: %+v", first)
+	}
+	// Not on a terminal, progress is a line per step on standard error.
+	if want := fmt.Sprintf("seriesbot: embedding %d/%d\n", first.Passages, first.Passages); !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 	}
 	calls := s.Calls("/embeddings")
 
