@@ -231,6 +231,9 @@ func (l Loader) Update(ctx context.Context, current *Snapshot) (*Snapshot, Repor
 	}
 	version, err := l.Store.Save(ctx, lib, l.MaxChars, snap.fingerprint, indexes...)
 	if err != nil {
+		// Marked as the version it replaces, so that following the store
+		// (Commands.Follow) swaps in only a version saved after it.
+		snap.Version = current.versionOr(saved)
 		rep.Errors = append(rep.Errors, SourceError{Source: l.Store.String(), Error: err.Error()})
 		return finish(snap, fmt.Errorf("%w: %w", ErrNotSaved, err))
 	}
