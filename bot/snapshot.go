@@ -184,6 +184,10 @@ func (l Loader) Update(ctx context.Context, current *Snapshot) (*Snapshot, Repor
 	switch {
 	case ctx.Err() != nil:
 		return finish(nil, ctx.Err())
+	case err != nil && !errors.As(err, new(*retrieval.CorruptError)):
+		// The store did not answer: embedding everything again would
+		// cost what it is there to save.
+		return finish(nil, fmt.Errorf("read the stored index: %w", err))
 	case err != nil:
 		// Rebuilt below, and the rebuilt index replaces it.
 		l.log().Warn("the stored index cannot be used; building it again", "store", l.Store, "err", err)
