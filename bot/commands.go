@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"seriesbot/corpus"
 )
@@ -405,8 +404,10 @@ func segmentsHint(lib *corpus.Library) string {
 }
 
 // reload re-reads the corpus the way it was first read, builds the index
-// beside the one being served, and swaps it in: questions asked meanwhile
-// are answered from the old one. A failed reload leaves it serving.
+// beside the one being served, reusing its vectors, and swaps it in:
+// questions asked meanwhile are answered from the old one. A failed
+// reload leaves it serving. With a store, the new index is saved as a new
+// version, which the other processes of a shard set swap in (Follow).
 func (c *Commands) reload(ctx context.Context) Reply {
 	if c.Loader == nil {
 		return Reply{Text: "Reloading is not available here.", Private: true}
@@ -415,18 +416,17 @@ func (c *Commands) reload(ctx context.Context) Reply {
 		return Reply{Text: "A reload is already running; its result will show when it ends.", Private: true}
 	}
 	defer c.reloading.Unlock()
-	started := time.Now()
-	lib, warn, err := c.Loader.Load(ctx)
-	if err != nil {
+	lib, rep, err := c.Loader.Update(ctx, c.Answerer.Snapshot())
+	if lib == nil {
 		c.log().Error("reload failed; still serving the previous corpus", "dir", c.Loader.Dir, "err", err)
-		return Reply{Text: fmt.Sprintf("The reload failed, so the bot still answers from the corpus it had: %v", err), Private: true}
+		return Reply{Text: fmt.Sprintf("The reload failed, so the bot still answers from the corpus it had: %v\n%s", err, rep.Text()), Private: true}
 	}
-	took := time.Since(started)
 	old := c.Answerer.Swap(lib)
-	c.log().Info("corpus reloaded", "dir", c.Loader.Dir, "passages", lib.Index.Len(), "took", took)
-	text := describeReload(old, lib, took.Seconds())
-	if warn != nil {
-		text += "\nSkipped: " + Clip(warn.Error(), 1000)
+	c.log().Info("corpus reloaded", "dir", c.Loader.Dir, "passages", lib.Index.Len(), "embedded", rep.Embedded, "version", lib.Version, "took_ms", rep.TookMS)
+	text := describeReload(old, lib, float64(rep.TookMS)/1000) + "\n" + rep.Text()
+	if err != nil { // built and served, but not saved
+		c.log().Error("the reloaded index could not be saved; other processes keep the one before", "store", c.Loader.Store, "err", err)
+		text += "\nNot saved, so other shards keep the index they have: " + Clip(err.Error(), 300)
 	}
 	return Reply{Text: text, Private: true, Reloaded: true}
 }

@@ -2,10 +2,15 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"seriesbot/corpus"
 	"seriesbot/retrieval"
@@ -25,6 +30,12 @@ type Snapshot struct {
 	// Series is what the prompts call the corpus; empty means
 	// prompts.DefaultSeries.
 	Series string
+	// Version is the stored version served (see retrieval.Store); empty
+	// when the index lives in memory only.
+	Version string
+	// fingerprint identifies what is served and how it was indexed, to
+	// tell whether it is stored already.
+	fingerprint string
 
 	// read holds what answering needs of each passage, by ID, read once
 	// (see readPassages): a question is answered in a fraction of a
@@ -98,52 +109,277 @@ type Loader struct {
 	// Dir is a folder of articles; empty means the embedded default corpus.
 	Dir string
 	// Embedder makes passage vectors; nil means the offline local embedder.
-	// A remote one (bot/llm's) is called for every passage on each load,
-	// and a local index is built beside it as a fallback (Snapshot.Local).
+	// A remote one (bot/llm's) is called only for passages whose text it
+	// has not embedded before (see Update), and a local index is built
+	// beside it as a fallback (Snapshot.Local).
 	Embedder retrieval.Embedder
 	// MaxChars bounds passages; 0 means the corpus default.
 	MaxChars int
+	// Read reads the corpus. previous is the corpus served or stored
+	// before (nil on a first load without a store), for a reader that
+	// keeps an article it cannot read now. Nil means Dir, or the embedded
+	// default, read as files, with no fetches to report.
+	Read func(ctx context.Context, previous *corpus.Library) (*corpus.Library, SourceReport, error)
+	// Store keeps the index between runs and shares it with the other
+	// processes of a shard set; nil keeps it in memory only.
+	Store *retrieval.Store
+	// Strict refuses a load in which any source failed, instead of
+	// serving the rest.
+	Strict bool
+	// Progress, when set, is told how far a stage ("embedding") has come.
+	Progress func(stage string, done, total int)
+	// Log receives what a load recovered from (a corrupt stored index);
+	// nil means slog.Default().
+	Log *slog.Logger
 }
 
-// Load reads the corpus and builds its index. Files that could not be read
-// are reported in warn (a *corpus.LoadError) while the rest load; err is
-// set only when nothing usable was loaded.
+func (l Loader) log() *slog.Logger {
+	if l.Log != nil {
+		return l.Log
+	}
+	return slog.Default()
+}
+
+// Load reads the corpus and builds its index, from scratch or from what
+// the store holds. Files that could not be read are reported in warn (a
+// *corpus.LoadError) while the rest load; err is set only when nothing
+// usable was loaded.
 func (l Loader) Load(ctx context.Context) (snap *Snapshot, warn error, err error) {
-	var c *corpus.Library
-	if l.Dir == "" {
-		c = corpus.Default()
-	} else {
-		st, statErr := os.Stat(l.Dir)
-		if statErr != nil {
-			return nil, nil, fmt.Errorf("corpus %s: %w", l.Dir, statErr)
-		}
-		if !st.IsDir() {
-			return nil, nil, fmt.Errorf("corpus %s: not a directory", l.Dir)
-		}
-		c, err = corpus.Load(os.DirFS(l.Dir))
-		var le *corpus.LoadError
-		if errors.As(err, &le) && c != nil {
-			warn, err = err, nil
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("corpus %s: %w", l.Dir, err)
-		}
+	snap, rep, err := l.Update(ctx, nil)
+	if err != nil && !errors.Is(err, ErrNotSaved) {
+		return nil, rep.warn, err
 	}
-	passages := c.Passages(l.MaxChars)
-	ix, err := retrieval.Build(ctx, passages, l.Embedder)
+	return snap, rep.warn, nil
+}
+
+// ErrNotSaved marks an Update whose index was built, and returned, but
+// could not be written to the store.
+var ErrNotSaved = errors.New("the index was not saved")
+
+// Update reads the corpus again and builds its index beside current (nil
+// on a first load), reusing every vector that current, or the store,
+// already holds for a passage's text: an unchanged corpus costs no
+// embedding call. The result is written to the store as a new version
+// when it differs from the stored one.
+//
+// An error means nothing changed for whoever serves current — except
+// ErrNotSaved, returned with a snapshot that is good to serve but was not
+// written. The report is filled as far as the load got.
+func (l Loader) Update(ctx context.Context, current *Snapshot) (*Snapshot, Report, error) {
+	started := time.Now()
+	rep := Report{Errors: []SourceError{}}
+	finish := func(snap *Snapshot, err error) (*Snapshot, Report, error) {
+		rep.TookMS = time.Since(started).Milliseconds()
+		return snap, rep, err
+	}
+
+	var previous *corpus.Library
+	var reuse []*retrieval.Vectors
+	stored := ""
+	if current != nil {
+		previous = current.Corpus
+		reuse = current.vectors()
+	}
+	saved, upToDate, err := l.stored(ctx, current)
+	switch {
+	case ctx.Err() != nil:
+		return finish(nil, ctx.Err())
+	case err != nil && !errors.As(err, new(*retrieval.CorruptError)):
+		// The store did not answer: embedding everything again would
+		// cost what it is there to save.
+		return finish(nil, fmt.Errorf("read the stored index: %w", err))
+	case err != nil:
+		// Rebuilt below, and the rebuilt index replaces it.
+		l.log().Warn("the stored index cannot be used; building it again", "store", l.Store, "err", err)
+		rep.Errors = append(rep.Errors, SourceError{Source: l.Store.String(), Error: err.Error()})
+	case saved != nil:
+		stored = saved.Fingerprint
+		reuse = append(reuse, saved.Vectors...)
+		if previous == nil {
+			previous = saved.Library
+		}
+	case upToDate:
+		stored = current.fingerprint
+	}
+
+	lib, src, err := l.read(ctx, previous)
+	rep.Fetched = src.Fetched
+	rep.Errors = append(rep.Errors, src.Errors...)
+	rep.Articles.Failed = len(src.Errors)
+	rep.warn = src.warn
 	if err != nil {
-		return nil, warn, err
+		return finish(nil, err)
 	}
-	snap = &Snapshot{Corpus: c, Index: ix, Series: seriesName(l.Dir, c)}
+	if l.Strict && len(src.Errors) > 0 {
+		return finish(nil, fmt.Errorf("%d source(s) could not be read, and a strict load takes all or nothing: %s: %s",
+			len(src.Errors), src.Errors[0].Source, src.Errors[0].Error))
+	}
+	rep.Articles.diff(previous, lib)
+
+	snap, stats, err := l.build(ctx, lib, reuse)
+	rep.Passages = snap.passages()
+	rep.Embedded = stats.Embedded
+	if err != nil {
+		return finish(nil, err)
+	}
+	if l.Store == nil {
+		return finish(snap, nil)
+	}
+	if stored != "" && stored == snap.fingerprint {
+		snap.Version = current.versionOr(saved)
+		return finish(snap, nil)
+	}
+	indexes := []*retrieval.Index{snap.Index}
+	if snap.Local != nil {
+		indexes = append(indexes, snap.Local)
+	}
+	version, err := l.Store.Save(ctx, lib, l.MaxChars, snap.fingerprint, indexes...)
+	if err != nil {
+		// Marked as the version it replaces, so that following the store
+		// (Commands.Follow) swaps in only a version saved after it.
+		snap.Version = current.versionOr(saved)
+		rep.Errors = append(rep.Errors, SourceError{Source: l.Store.String(), Error: err.Error()})
+		return finish(snap, fmt.Errorf("%w: %w", ErrNotSaved, err))
+	}
+	snap.Version = version
+	rep.Saved = true
+	return finish(snap, nil)
+}
+
+// stored reads the store's current version, unless current is that
+// version already (upToDate): its vectors are at hand.
+func (l Loader) stored(ctx context.Context, current *Snapshot) (saved *retrieval.Saved, upToDate bool, err error) {
+	if l.Store == nil {
+		return nil, false, nil
+	}
+	if current != nil && current.Version != "" {
+		v, err := l.Store.Version(ctx)
+		if err == nil && v == current.Version {
+			return nil, true, nil
+		}
+	}
+	saved, err = l.Store.Load(ctx)
+	return saved, false, err
+}
+
+// Latest returns the store's current version when it is not the one
+// current serves (another process saved a new one), built without reading
+// the corpus or embedding what the store holds vectors for; nil when
+// current is up to date or the store is empty.
+func (l Loader) Latest(ctx context.Context, current *Snapshot) (*Snapshot, error) {
+	if l.Store == nil {
+		return nil, nil
+	}
+	v, err := l.Store.Version(ctx)
+	if err != nil || v == "" || (current != nil && v == current.Version) {
+		return nil, err
+	}
+	saved, err := l.Store.Load(ctx)
+	if err != nil || saved == nil {
+		return nil, err
+	}
+	snap, _, err := l.build(ctx, saved.Library, saved.Vectors)
+	if err != nil {
+		return nil, err
+	}
+	snap.Version = saved.Version
+	return snap, nil
+}
+
+// read reads the corpus with Read, or from Dir (the embedded default when
+// empty).
+func (l Loader) read(ctx context.Context, previous *corpus.Library) (*corpus.Library, SourceReport, error) {
+	if l.Read != nil {
+		return l.Read(ctx, previous)
+	}
+	var src SourceReport
+	if l.Dir == "" {
+		return corpus.Default(), src, nil
+	}
+	st, err := os.Stat(l.Dir)
+	if err != nil {
+		return nil, src, fmt.Errorf("corpus %s: %w", l.Dir, err)
+	}
+	if !st.IsDir() {
+		return nil, src, fmt.Errorf("corpus %s: not a directory", l.Dir)
+	}
+	c, err := corpus.Load(os.DirFS(l.Dir))
+	var le *corpus.LoadError
+	if errors.As(err, &le) && c != nil {
+		src.warn, err = err, nil
+		for _, f := range le.Files {
+			src.Errors = append(src.Errors, SourceError{Source: f.Name, Error: f.Err.Error()})
+		}
+	}
+	if err != nil {
+		return nil, src, fmt.Errorf("corpus %s: %w", l.Dir, err)
+	}
+	return c, src, nil
+}
+
+// build indexes lib, reusing the vectors in reuse.
+func (l Loader) build(ctx context.Context, lib *corpus.Library, reuse []*retrieval.Vectors) (*Snapshot, retrieval.BuildStats, error) {
+	passages := lib.Passages(l.MaxChars)
+	opt := retrieval.BuildOptions{Reuse: reuse}
+	if l.Progress != nil {
+		opt.Progress = func(done, total int) { l.Progress("embedding", done, total) }
+	}
+	ix, stats, err := retrieval.BuildWith(ctx, passages, l.Embedder, opt)
+	if err != nil {
+		return nil, stats, err
+	}
+	snap := &Snapshot{Corpus: lib, Index: ix, Series: seriesName(l.Dir, lib)}
 	if l.Embedder != nil {
 		// Milliseconds to build, and it keeps questions answered when
 		// the remote embedder is down.
-		if snap.Local, err = retrieval.Build(ctx, passages, nil); err != nil {
-			return nil, warn, err
+		if snap.Local, _, err = retrieval.BuildWith(ctx, passages, nil, retrieval.BuildOptions{Reuse: reuse}); err != nil {
+			return nil, stats, err
 		}
 	}
+	snap.fingerprint = fingerprint(lib, l.MaxChars, snap)
 	snap.readAll() // now, not on the first question
-	return snap, warn, nil
+	return snap, stats, nil
+}
+
+// fingerprint identifies what a snapshot serves and how it was indexed:
+// two with the same need not be stored twice.
+func fingerprint(lib *corpus.Library, maxChars int, snap *Snapshot) string {
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(lib); err != nil {
+		return "" // never equal to a stored one: the index is saved again
+	}
+	fmt.Fprintf(h, "%d\x00%s\x00", maxChars, snap.Index.Model())
+	if snap.Local != nil {
+		h.Write([]byte(snap.Local.Model()))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// vectors returns what a build beside s can reuse.
+func (s *Snapshot) vectors() []*retrieval.Vectors {
+	out := []*retrieval.Vectors{s.Index.Vectors()}
+	if s.Local != nil {
+		out = append(out, s.Local.Vectors())
+	}
+	return out
+}
+
+// versionOr is the stored version s serves, else saved's.
+func (s *Snapshot) versionOr(saved *retrieval.Saved) string {
+	if saved != nil {
+		return saved.Version
+	}
+	if s != nil {
+		return s.Version
+	}
+	return ""
+}
+
+func (s *Snapshot) passages() int {
+	if s == nil {
+		return 0
+	}
+	return s.Index.Len()
 }
 
 // seriesName is what the prompts call a corpus: empty (the default) for the

@@ -49,9 +49,17 @@ type Index struct {
 	coll     *chromem.Collection
 	// terms holds each passage's content terms (with its heading), so
 	// measuring a question against a passage does not analyse it again.
-	terms   []map[string]bool
-	lex     *bm25
-	emb     Embedder
+	terms []map[string]bool
+	lex   *bm25
+	emb   Embedder
+	// model is the embedder's identity as vectors are reused under it
+	// (see Vectors.Model); hashes, each passage's content hash; vecs,
+	// its unit vector, of dims dimensions.
+	model   string
+	hashes  []string
+	vecs    [][]float32
+	dims    int
+	db      *chromem.DB
 	aliases aliases
 	vocab   vocabulary
 }
@@ -68,23 +76,64 @@ func indexedText(p corpus.Passage) string {
 // Build indexes passages. With a nil embedder it fits a LocalEmbedder on
 // the passages, which is the offline default.
 func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index, error) {
+	ix, _, err := BuildWith(ctx, passages, emb, BuildOptions{})
+	return ix, err
+}
+
+// BuildOptions are what an incremental build starts from.
+type BuildOptions struct {
+	// Reuse holds the vectors of earlier builds (the index being served,
+	// or one read from disk). A passage whose content hash one of them
+	// holds for this build's embedder is not embedded again.
+	Reuse []*Vectors
+	// Progress, when set, is told after each request to the embedder
+	// how many of the passages to embed have their vectors.
+	Progress func(done, total int)
+}
+
+// BuildStats say what a build cost.
+type BuildStats struct {
+	// Embedded is how many passages were sent to the embedder; Reused,
+	// how many took their vector from BuildOptions.Reuse.
+	Embedded, Reused int
+}
+
+// embedChunk is how many texts Build hands the embedder at once: a
+// multiple of bot/llm's batch, so chunking adds no request, and small
+// enough for a progress bar to move.
+const embedChunk = 256
+
+// BuildWith is Build reusing the vectors of earlier builds: only passages
+// whose content is new for the embedder are embedded. The local embedder
+// is fitted on the whole corpus, so its vectors are reused only when no
+// passage changed (see Vectors.Model).
+func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt BuildOptions) (*Index, BuildStats, error) {
+	var stats BuildStats
 	// Each text is analysed once, for every use Build makes of it.
 	texts := make([]string, len(passages))
+	hashes := make([]string, len(passages))
 	analyzed := make([][]term, len(passages))
 	for i, p := range passages {
 		texts[i] = indexedText(p)
+		hashes[i] = contentHash(texts[i])
 		analyzed[i] = analyze(texts[i])
 	}
 	var local *LocalEmbedder
+	model := ""
 	if emb == nil {
 		local = fitLocal(analyzed, 0)
 		emb = local
+		model = local.Name() + "@" + corpusFingerprint(hashes)
+	} else {
+		model = emb.Name()
 	}
 	ix := &Index{
 		passages: slices.Clone(passages),
 		terms:    make([]map[string]bool, len(passages)),
 		byID:     make(map[string]int, len(passages)),
 		emb:      emb,
+		model:    model,
+		hashes:   hashes,
 		aliases:  learnAliases(texts),
 		vocab:    learnVocabulary(analyzed),
 	}
@@ -93,11 +142,11 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 	lexDocs := make([][]string, len(passages))
 	for i, p := range passages {
 		if _, dup := ix.byID[p.ID]; dup || p.ID == "" {
-			return nil, fmt.Errorf("build index: passage %d has a missing or duplicate id %q", i, p.ID)
+			return nil, stats, fmt.Errorf("build index: passage %d has a missing or duplicate id %q", i, p.ID)
 		}
 		ix.byID[p.ID] = i
 		ids[i] = p.ID
-		metas[i] = map[string]string{"part": strconv.Itoa(p.Part)}
+		metas[i] = map[string]string{"part": strconv.Itoa(p.Part), metaHash: hashes[i]}
 		lexDocs[i] = contentOf(analyzed[i])
 		ix.terms[i] = make(map[string]bool, len(lexDocs[i]))
 		for _, t := range lexDocs[i] {
@@ -107,34 +156,92 @@ func Build(ctx context.Context, passages []corpus.Passage, emb Embedder) (*Index
 	ix.lex = newBM25(lexDocs)
 	ix.lex.names = ix.vocab.names
 
-	db := chromem.NewDB()
-	coll, err := db.CreateCollection("passages", map[string]string{"embedder": emb.Name()}, EmbeddingFunc(emb))
+	vecs, stats, err := embedPassages(ctx, ix, texts, local, analyzed, opt)
 	if err != nil {
-		return nil, fmt.Errorf("build index: %w", err)
+		return nil, stats, err
+	}
+	ix.vecs = vecs
+	if len(vecs) > 0 {
+		ix.dims = len(vecs[0])
+	}
+	dims := strconv.Itoa(ix.dims)
+	for _, m := range metas {
+		m[metaModel], m[metaDims] = model, dims
+	}
+	ix.db = chromem.NewDB()
+	coll, err := ix.db.CreateCollection(collectionName, map[string]string{"embedder": emb.Name()}, EmbeddingFunc(emb))
+	if err != nil {
+		return nil, stats, fmt.Errorf("build index: %w", err)
 	}
 	ix.coll = coll
 	if len(passages) == 0 {
-		return ix, nil
-	}
-	var vecs [][]float32
-	if local != nil {
-		vecs = make([][]float32, len(analyzed))
-		for i, terms := range analyzed {
-			vecs[i] = local.vectorOf(terms)
-		}
-	} else if vecs, err = emb.Embed(ctx, texts); err != nil {
-		return nil, fmt.Errorf("build index: embed %d passages with %s: %w", len(texts), emb.Name(), err)
-	}
-	if len(vecs) != len(texts) {
-		return nil, fmt.Errorf("build index: embedder %s returned %d vectors for %d passages", emb.Name(), len(vecs), len(texts))
-	}
-	for _, v := range vecs {
-		normalize(v)
+		return ix, stats, nil
 	}
 	if err := coll.AddConcurrently(ctx, ids, vecs, metas, texts, runtime.GOMAXPROCS(0)); err != nil {
-		return nil, fmt.Errorf("build index: add to vector store: %w", err)
+		return nil, stats, fmt.Errorf("build index: add to vector store: %w", err)
 	}
-	return ix, nil
+	return ix, stats, nil
+}
+
+// embedPassages finds a vector for every passage: reused when an earlier
+// build made it with the same model, else made now. Vectors made now are
+// scaled to unit length; reused ones already are, and are shared with the
+// index they come from, which may be serving: they are never written to.
+func embedPassages(ctx context.Context, ix *Index, texts []string, local *LocalEmbedder, analyzed [][]term, opt BuildOptions) ([][]float32, BuildStats, error) {
+	var stats BuildStats
+	vecs := make([][]float32, len(texts))
+	reuse := findVectors(opt.Reuse, ix.model)
+	var todo []int
+	for i, h := range ix.hashes {
+		if v, ok := reuse.lookup(h); ok {
+			vecs[i] = v
+			stats.Reused++
+			continue
+		}
+		todo = append(todo, i)
+	}
+	if local != nil {
+		for _, i := range todo {
+			vecs[i] = local.vectorOf(analyzed[i])
+		}
+		stats.Embedded = len(todo)
+		return vecs, stats, nil
+	}
+	name := ix.emb.Name()
+	for start := 0; start < len(todo); start += embedChunk {
+		chunk := todo[start:min(start+embedChunk, len(todo))]
+		in := make([]string, len(chunk))
+		for j, i := range chunk {
+			in[j] = texts[i]
+		}
+		out, err := ix.emb.Embed(ctx, in)
+		stats.Embedded += len(in)
+		if err != nil {
+			return nil, stats, fmt.Errorf("build index: embed %d passages with %s: %w", len(todo), name, err)
+		}
+		if len(out) != len(in) {
+			return nil, stats, fmt.Errorf("build index: embedder %s returned %d vectors for %d passages", name, len(out), len(in))
+		}
+		for j, i := range chunk {
+			vecs[i] = normalize(out[j])
+		}
+		if opt.Progress != nil {
+			opt.Progress(start+len(chunk), len(todo))
+		}
+	}
+	// A model that changed its width under the same name (a server
+	// configured anew) makes the kept vectors incomparable: embed all.
+	if stats.Reused > 0 && len(todo) > 0 && len(vecs[todo[0]]) != reuse.Dims {
+		again, more, err := embedPassages(ctx, ix, texts, nil, nil, BuildOptions{Progress: opt.Progress})
+		more.Embedded += stats.Embedded
+		return again, more, err
+	}
+	for i, v := range vecs {
+		if len(v) != len(vecs[0]) {
+			return nil, stats, fmt.Errorf("build index: embedder %s made vectors of %d and %d dimensions (passages 1 and %d)", name, len(vecs[0]), len(v), i+1)
+		}
+	}
+	return vecs, stats, nil
 }
 
 // Len is the number of passages indexed.

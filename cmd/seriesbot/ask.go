@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +21,12 @@ const maxK = 50
 type libraryFlags struct {
 	corpus string
 	k      int
+	// Set from storeFlags by the commands that keep an index: where it
+	// is kept, whether a failed source fails the load, and how progress
+	// is shown (nil: not at all).
+	store    *retrieval.Store
+	strict   bool
+	progress func(stage string, done, total int)
 }
 
 func (f *libraryFlags) register(fs *flag.FlagSet) {
@@ -34,23 +41,51 @@ func (f *libraryFlags) check() error {
 	return nil
 }
 
+// openStore opens the store sf names for the loads of f; the caller
+// closes it.
+func (f *libraryFlags) openStore(ctx context.Context, sf *storeFlags) (*retrieval.Store, error) {
+	s, err := sf.open(ctx)
+	f.store, f.strict = s, sf.strict
+	return s, err
+}
+
+// loader reads the corpus of the flags and indexes it with emb.
+func (f *libraryFlags) loader(emb retrieval.Embedder, log *slog.Logger) *bot.Loader {
+	return &bot.Loader{Dir: f.corpus, Embedder: emb, Store: f.store, Strict: f.strict, Progress: f.progress, Log: log}
+}
+
 // load builds what the bot serves with emb (nil for the local embedder),
-// reporting skipped corpus files without stopping.
+// from the store when it holds the index, reporting skipped corpus files
+// without stopping. An index that cannot be saved is served all the same.
 func (f *libraryFlags) load(ctx context.Context, emb retrieval.Embedder, log *slog.Logger) (*bot.Snapshot, error) {
-	lib, warn, err := bot.Loader{Dir: f.corpus, Embedder: emb}.Load(ctx)
-	if err != nil {
+	lib, rep, err := f.loader(emb, log).Update(ctx, nil)
+	switch {
+	case errors.Is(err, bot.ErrNotSaved):
+		log.Warn("the index could not be saved; it is served from memory", "store", f.store, "err", err)
+	case err != nil:
 		return nil, err
 	}
-	if warn != nil {
-		log.Warn("some corpus files were skipped", "dir", f.corpus, "err", warn)
+	if rep.Articles.Failed > 0 {
+		log.Warn("some corpus files were skipped", "dir", f.corpus, "err", joinSourceErrors(rep.Errors))
 	}
 	return lib, nil
+}
+
+// joinSourceErrors lists the sources that failed, for a log line.
+func joinSourceErrors(errs []bot.SourceError) string {
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		parts[i] = e.Source + ": " + e.Error
+	}
+	return strings.Join(parts, "; ")
 }
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	var lf libraryFlags
 	lf.register(fs)
+	var sf storeFlags
+	sf.register(fs, "")
 	var model llmFlags
 	model.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
@@ -82,6 +117,13 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	setup, err := model.resolve()
 	if err != nil {
 		return err
+	}
+	store, err := lf.openStore(ctx, &sf)
+	if err != nil {
+		return err
+	}
+	if store != nil {
+		defer store.Close()
 	}
 	snap, err := lf.loadWith(ctx, setup.embedder(model.timeout), log)
 	if err != nil {

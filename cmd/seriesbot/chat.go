@@ -14,13 +14,17 @@ import (
 // botFlags configure what chat and serve answer with: the corpus and the
 // language model, as for ask.
 type botFlags struct {
-	lib libraryFlags
-	llm llmFlags
+	lib   libraryFlags
+	llm   llmFlags
+	store storeFlags
 }
 
-func (f *botFlags) register(fs *flag.FlagSet) {
+// register adds the flags; dataDir is where the index is kept by default
+// (empty: in memory).
+func (f *botFlags) register(fs *flag.FlagSet, dataDir string) {
 	f.lib.register(fs)
 	f.llm.register(fs)
+	f.store.register(fs, dataDir)
 }
 
 func (f *botFlags) check() error {
@@ -32,22 +36,29 @@ func (f *botFlags) check() error {
 
 // commands loads what the bot serves and returns the commands that serve
 // it, and whether they answer without a language model. A reload re-reads
-// the same corpus with the same embedder.
+// the same corpus with the same embedder, into the same store. The
+// caller closes the store, cmds.Loader.Store, when there is one.
 func (f *botFlags) commands(ctx context.Context, log *slog.Logger) (cmds *bot.Commands, offline bool, err error) {
 	setup, err := f.llm.resolve()
 	if err != nil {
 		return nil, false, err
 	}
+	if _, err := f.lib.openStore(ctx, &f.store); err != nil {
+		return nil, false, err
+	}
 	emb := setup.embedder(f.llm.timeout)
 	snap, err := f.lib.loadWith(ctx, emb, log)
 	if err != nil {
+		if f.lib.store != nil {
+			f.lib.store.Close()
+		}
 		return nil, false, err
 	}
 	a := bot.NewAnswerer(snap)
 	a.LLM = setup.chat(f.llm.timeout)
 	a.Budget = f.llm.budget
 	a.Log = log
-	return &bot.Commands{Answerer: a, Loader: &bot.Loader{Dir: f.lib.corpus, Embedder: emb}, K: f.lib.k, Log: log}, a.LLM == nil, nil
+	return &bot.Commands{Answerer: a, Loader: f.lib.loader(emb, log), K: f.lib.k, Log: log}, a.LLM == nil, nil
 }
 
 // runChat serves the bot's commands in the terminal, one line each, with
@@ -55,7 +66,7 @@ func (f *botFlags) commands(ctx context.Context, log *slog.Logger) (cmds *bot.Co
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	var bf botFlags
-	bf.register(fs)
+	bf.register(fs, "")
 	pos, err := parseArgs(fs, args, stdout)
 	if err != nil {
 		return err
@@ -70,6 +81,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err != nil {
 		return err
 	}
+	if s := cmds.Loader.Store; s != nil {
+		defer s.Close()
+	}
 	term := &bot.Terminal{Commands: cmds, In: stdin, Out: stdout}
 	if isTerminal(stdin) {
 		fmt.Fprintln(stdout, "Ask about the series, or type /help for the commands and /quit to leave.")
@@ -78,9 +92,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	return term.Run(ctx)
 }
 
-// isTerminal reports whether r is an interactive terminal, where a prompt
-// helps; piped input gets none.
-func isTerminal(r io.Reader) bool {
+// isTerminal reports whether r (a reader or writer) is an interactive
+// terminal, where a prompt or a progress bar helps; a pipe gets none.
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

@@ -113,8 +113,11 @@ func (lf *libraryFlags) loadWith(ctx context.Context, emb retrieval.Embedder, lo
 	if err == nil || ctx.Err() != nil {
 		return lib, err
 	}
-	// If the corpus itself is at fault, loading it again says so.
-	lib, localErr := lf.load(ctx, nil, log)
+	// If the corpus itself is at fault, loading it again says so. The
+	// stand-in is not saved: the store keeps the model's index.
+	local := *lf
+	local.store = nil
+	lib, localErr := local.load(ctx, nil, log)
 	if localErr != nil {
 		return nil, localErr
 	}

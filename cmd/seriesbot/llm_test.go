@@ -16,12 +16,20 @@ import (
 
 // TestMain keeps the tests offline whatever the environment of the
 // machine running them: a language model is only used by the tests that
-// set one up.
+// set one up. serve keeps its index in a data directory of its own, not
+// in the package's folder.
 func TestMain(m *testing.M) {
-	for _, v := range []string{envAPIKey, envBaseURL, envChatModel, envEmbedModel} {
+	for _, v := range []string{envAPIKey, envBaseURL, envChatModel, envEmbedModel, envIndexPoll} {
 		os.Unsetenv(v)
 	}
-	os.Exit(m.Run())
+	data, err := os.MkdirTemp("", "seriesbot-data-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(envDataDir, data)
+	code := m.Run()
+	os.RemoveAll(data)
+	os.Exit(code)
 }
 
 const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-cloud-digital-media-and-innovation-initiatives"

@@ -30,18 +30,27 @@ const (
 const usage = `seriesbot answers questions about the Alibaba series of investorinsights.asia.
 
 Usage:
-  seriesbot ask [--json] [--corpus DIR] [--part N] [--k N] QUESTION
+  seriesbot ask [--json] [--corpus DIR] [--data-dir DIR] [--part N] [--k N] QUESTION
   seriesbot ask [flags] -            one question per line from standard input
   seriesbot eval --questions FILE.jsonl [--corpus DIR] [--k N]
-  seriesbot serve [--corpus DIR] [--guild ID] [--mentions on|off] [--rate 6/min:3]
+  seriesbot index [--corpus PATH] [--data-dir DIR] [--strict] [--allow-private] [--json]
+                                     index what changed and save it in the data directory
+  seriesbot serve [--corpus DIR] [--data-dir DIR] [--index-poll 30s] [--guild ID]
+                  [--mentions on|off] [--rate 6/min:3]
                                      the Discord bot; DISCORD_TOKEN holds its token
-  seriesbot chat [--corpus DIR]      the bot's commands in the terminal, no token needed
+  seriesbot chat [--corpus DIR] [--data-dir DIR]
+                                     the bot's commands in the terminal, no token needed
   seriesbot commands [--json]        the bot's commands, as registered with Discord
   seriesbot help
 
 A language model writes the answers when OPENAI_API_KEY or OPENAI_BASE_URL
 is set (models: SERIESBOT_CHAT_MODEL, SERIESBOT_EMBED_MODEL, or the flags
 of ask); --offline quotes the series instead.
+
+serve and index keep the index in --data-dir (SERIESBOT_DATA_DIR, else
+./data), a directory or a bucket URL: a start with an unchanged corpus
+embeds nothing, and every shard on one data directory serves the index
+last saved there. ask and chat do so when given one.
 
 Run 'seriesbot COMMAND -h' for the flags of a command.
 `
@@ -77,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runServe(ctx, rest, stdout, stderr)
 	case "chat":
 		err = runChat(ctx, rest, stdin, stdout, log)
+	case "index":
+		err = runIndex(ctx, rest, stdout, stderr, log)
 	case "commands":
 		err = runCommands(ctx, rest, stdout, log)
 	case "help", "-h", "--help":

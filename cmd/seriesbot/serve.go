@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"seriesbot/bot/discord"
 	"seriesbot/internal/discordapi"
@@ -150,9 +151,10 @@ func (f *serveFlags) logger(stderr io.Writer) (*slog.Logger, error) {
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var bf botFlags
-	bf.register(fs)
+	bf.register(fs, defaultDataDir)
 	var sf serveFlags
 	sf.register(fs)
+	pollFlag := fs.String("index-poll", "", "how often to look for an index another shard saved in the data directory, e.g. 30s, or off (default $"+envIndexPoll+", else "+defaultIndexPoll.String()+")")
 	pos, err := parseArgs(fs, args, stdout)
 	if err != nil {
 		return err
@@ -171,10 +173,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	poll, err := indexPoll(*pollFlag)
+	if err != nil {
+		return err
+	}
 	discord.RouteLogs(log)
+	bf.lib.progress = progress(stdout, stderr)
+	bf.store.warn = log
 	cmds, offline, err := bf.commands(ctx, log)
 	if err != nil {
 		return err
+	}
+	if store := cmds.Loader.Store; store != nil {
+		defer store.Close()
+		if poll > 0 {
+			// Every shard on this store serves the version last saved.
+			ticker := time.NewTicker(poll)
+			defer ticker.Stop()
+			go cmds.Follow(ctx, ticker.C)
+		}
 	}
 	cfg.Offline = offline
 	d, err := discord.New(cmds, cfg, log)
