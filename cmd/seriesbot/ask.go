@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"seriesbot/bot"
+	"seriesbot/corpus"
+	"seriesbot/corpus/fetch"
 	"seriesbot/retrieval"
 )
 
@@ -27,10 +29,15 @@ type libraryFlags struct {
 	store    *retrieval.Store
 	strict   bool
 	progress func(stage string, done, total int)
+	// allowPrivate lets pages be fetched from private addresses;
+	// pageCache, when set, keeps fetched pages so an unchanged one costs
+	// a 304.
+	allowPrivate bool
+	pageCache    string
 }
 
 func (f *libraryFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.corpus, "corpus", "", "load the articles in `DIR` (Markdown with front matter, HTML or text pages) instead of the embedded series")
+	fs.StringVar(&f.corpus, "corpus", "", "load the series from `PATH`, a corpus.yaml manifest or a folder of articles (Markdown with front matter, HTML or text pages), instead of the embedded series")
 	fs.IntVar(&f.k, "k", 5, "number of passages to retrieve (1-50)")
 }
 
@@ -45,13 +52,44 @@ func (f *libraryFlags) check() error {
 // closes it.
 func (f *libraryFlags) openStore(ctx context.Context, sf *storeFlags) (*retrieval.Store, error) {
 	s, err := sf.open(ctx)
-	f.store, f.strict = s, sf.strict
+	f.store, f.strict, f.allowPrivate = s, sf.strict, sf.allowPrivate
+	if s != nil {
+		f.pageCache = sf.pageCache()
+	}
 	return s, err
 }
 
 // loader reads the corpus of the flags and indexes it with emb.
 func (f *libraryFlags) loader(emb retrieval.Embedder, log *slog.Logger) *bot.Loader {
-	return &bot.Loader{Dir: f.corpus, Embedder: emb, Store: f.store, Strict: f.strict, Progress: f.progress, Log: log}
+	return &bot.Loader{Dir: f.corpus, Read: f.read, Embedder: emb, Store: f.store, Strict: f.strict, Progress: f.progress, Log: log}
+}
+
+// read reads the corpus of the flags: its files, and the pages its
+// manifest lists by URL. A source that cannot be read keeps the article
+// previous had for it, unless the load is strict.
+func (f *libraryFlags) read(ctx context.Context, previous *corpus.Library) (*corpus.Library, bot.SourceReport, error) {
+	opts := fetch.Options{
+		AllowPrivate: f.allowPrivate,
+		CacheDir:     f.pageCache,
+		Previous:     previous,
+		Strict:       f.strict,
+	}
+	if f.progress != nil {
+		opts.Progress = func(done, total int, _ string) { f.progress("reading", done, total) }
+	}
+	lib, rep, err := fetch.Load(ctx, f.corpus, opts)
+	src := bot.SourceReport{Fetched: bot.FetchCounts{OK: rep.Fetched.OK, NotModified: rep.Fetched.NotModified, Failed: rep.Fetched.Failed}}
+	for _, e := range rep.Errors {
+		src.Errors = append(src.Errors, bot.SourceError{Source: e.Source, Error: e.Error})
+	}
+	if err != nil {
+		where := f.corpus
+		if where == "" {
+			where = "the embedded series"
+		}
+		return nil, src, fmt.Errorf("corpus %s: %w", where, err)
+	}
+	return lib, src, nil
 }
 
 // load builds what the bot serves with emb (nil for the local embedder),

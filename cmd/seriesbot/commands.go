@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,13 +12,14 @@ import (
 	"seriesbot/bot"
 	"seriesbot/bot/discord"
 	"seriesbot/corpus"
+	"seriesbot/corpus/fetch"
 )
 
 // runCommands prints the bot's commands for the corpus: as text, or with
 // --json exactly as serve registers them with Discord.
-func runCommands(_ context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+func runCommands(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("commands", flag.ContinueOnError)
-	dir := fs.String("corpus", "", "take the choices of the options from the articles in `DIR` instead of the embedded series")
+	dir := fs.String("corpus", "", "take the choices of the options from the series in `PATH` (a corpus.yaml manifest or a folder of articles) instead of the embedded series")
 	asJSON := fs.Bool("json", false, "print the command definitions as registered with Discord (the body of the bulk overwrite)")
 	pos, err := parseArgs(fs, args, stdout)
 	if err != nil {
@@ -31,13 +31,13 @@ func runCommands(_ context.Context, args []string, stdout io.Writer, log *slog.L
 	lib := corpus.Default()
 	if *dir != "" {
 		// Only the articles are needed for the choices, not an index.
-		var le *corpus.LoadError
-		lib, err = corpus.LoadDir(*dir)
-		switch {
-		case errors.As(err, &le) && lib != nil:
-			log.Warn("some corpus files were skipped", "dir", *dir, "err", err)
-		case err != nil:
-			return err
+		var rep fetch.Report
+		lib, rep, err = fetch.Load(ctx, *dir, fetch.Options{})
+		if err != nil {
+			return fmt.Errorf("corpus %s: %w", *dir, err)
+		}
+		for _, e := range rep.Errors {
+			log.Warn("a corpus source was skipped", "source", e.Source, "err", e.Error)
 		}
 	}
 	cmds := bot.CommandSet(lib)

@@ -91,12 +91,13 @@ func TestIndexCommand(t *testing.T) {
 		t.Errorf("ask made %d embedding calls; want 1, for the question", n)
 	}
 
-	// A broken file is reported by name; --strict refuses to write.
-	if err := os.WriteFile(filepath.Join(corpusDir, "broken.md"), []byte("---\npart: one\n---\ntext\n"), 0o644); err != nil {
+	// A broken file is reported by name (its previous text is served);
+	// --strict refuses to write.
+	if err := os.WriteFile(filepath.Join(corpusDir, "alibaba-part-3.md"), []byte("---\npart: one\n---\ntext\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r = runCLI(t, "", "index", "--corpus", corpusDir, "--data-dir", data, "--json")
-	if rep := decodeReport(t, r.stdout); r.code != 0 || rep.Articles.Failed != 1 || len(rep.Errors) != 1 || rep.Errors[0].Source != "broken.md" {
+	if rep := decodeReport(t, r.stdout); r.code != 0 || rep.Articles.Failed != 1 || len(rep.Errors) != 1 || rep.Errors[0].Source != "alibaba-part-3.md" {
 		t.Errorf("index with a broken file: exit %d, %+v", r.code, rep)
 	}
 	r = runCLI(t, "", "index", "--corpus", corpusDir, "--data-dir", data, "--json", "--strict")

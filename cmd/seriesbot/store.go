@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -74,6 +75,20 @@ func (f *storeFlags) open(ctx context.Context) (*retrieval.Store, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return s, nil
+}
+
+// pageCache is where fetched pages are kept between loads: a "pages"
+// folder in a data directory on disk, none for a bucket (the pages are
+// then fetched whole again; the index itself is still shared).
+func (f *storeFlags) pageCache() string {
+	where, _ := setting(f.dataDir, "data-dir", envDataDir)
+	if where == "" {
+		where = f.fallback
+	}
+	if where == "" || strings.Contains(where, "://") {
+		return ""
+	}
+	return filepath.Join(where, "pages")
 }
 
 // indexPoll reads --index-poll and its environment variable: 0 or off
