@@ -508,7 +508,7 @@ func TestDiscordSummary(t *testing.T) {
 	t.Parallel()
 	b := startBot(t, nil, Config{Mentions: true})
 	_, msg := b.command(t, discordtest.InteractionSpec{Command: "summary", Options: map[string]any{"segment": "cloud"}})
-	if !strings.HasPrefix(msg.Content, "Cloud computing — what the series says:\n\n- ") || !strings.Contains(msg.Content, "[1]") {
+	if !strings.HasPrefix(msg.Content, "Cloud computing — ") || !strings.Contains(msg.Content, "[1]") {
 		t.Errorf("content = %s", msg.Content)
 	}
 	if len(msg.Embeds) != 1 || !strings.Contains(msg.Embeds[0]["description"].(string), "]("+part2URL+")") {
