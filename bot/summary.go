@@ -431,7 +431,7 @@ func (s *Summarizer) written(ctx context.Context, snap *Snapshot, sc Scope, onPa
 	}
 	text, cited := rewriteCitations(reply, len(srcs))
 	if len(cited) == 0 {
-		return Summary{}, errors.New("the summary the language model wrote cites no source")
+		return Summary{}, &ChatError{Reason: "its summary cited no source", Err: errors.New("no [n] marker points at a passage sent")}
 	}
 	var sources []Source
 	text = bySection(text, cited, passages, &sources)
