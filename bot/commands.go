@@ -487,6 +487,11 @@ func NewInvocation(cmd Command, values map[string]string) (Invocation, error) {
 			inv.Segment = v
 		}
 	}
+	if cmd.Name == CommandSummary && inv.Segment == "" && inv.Question.Part == 0 {
+		// Refused here, so a transport can say so privately before it
+		// shows that an answer is coming.
+		return Invocation{}, fmt.Errorf("/summary needs segment:<segment> or part:<part>%s", choicesHint(cmd.Options[0]))
+	}
 	return inv, nil
 }
 

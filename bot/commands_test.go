@@ -81,7 +81,7 @@ func TestParseLine(t *testing.T) {
 		{"/PARTS", Invocation{Command: "parts"}, ""},
 		{"/ask part:9 What?", Invocation{}, "part:9 is not one of the choices (one of 1, 2, 3)"},
 		{"/ask part:2", Invocation{}, "/ask needs question:<question>"},
-		{"/summary", Invocation{Command: "summary"}, ""},
+		{"/summary", Invocation{}, "/summary needs segment:<segment> or part:<part> (one of ecosystem"},
 		{"/summary part:2", Invocation{Command: "summary", Question: Question{Part: 2}}, ""},
 		{"/summary part-2", Invocation{Command: "summary", Segment: "part-2"}, ""},
 		{"/summary moon", Invocation{}, "segment:moon is not one of the choices"},
