@@ -142,7 +142,7 @@ type Request struct {
 	Path string
 	// Route is the spec's template, e.g. /channels/{channel_id}/messages;
 	// empty for paths the fake does not serve.
-	Route  string
+	Route string
 	Query string
 	// Body is the JSON body; for a request with files, its payload_json.
 	Body json.RawMessage
