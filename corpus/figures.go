@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -77,8 +78,7 @@ func (f Figure) StatedIn(sentence string) bool {
 	}
 	found := false
 	for _, form := range forms {
-		re := `(?i)(?:^|[^\w.,])` + regexp.QuoteMeta(form) + `(?:$|[^\w])`
-		if regexp.MustCompile(re).MatchString(sentence) {
+		if compiled(`(?i)(?:^|[^\w.,])` + regexp.QuoteMeta(form) + `(?:$|[^\w])`).MatchString(sentence) {
 			found = true
 			break
 		}
@@ -86,7 +86,20 @@ func (f Figure) StatedIn(sentence string) bool {
 	if !found || f.Year == 0 {
 		return found
 	}
-	return regexp.MustCompile(`(?:^|\D)` + strconv.Itoa(f.Year) + `(?:$|\D)`).MatchString(sentence)
+	return compiled(`(?:^|\D)` + strconv.Itoa(f.Year) + `(?:$|\D)`).MatchString(sentence)
+}
+
+// statedForms holds the expressions StatedIn matches with, compiled once:
+// a summary checks every figure of its scope against every sentence.
+var statedForms sync.Map // string → *regexp.Regexp
+
+func compiled(expr string) *regexp.Regexp {
+	if re, ok := statedForms.Load(expr); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(expr)
+	statedForms.Store(expr, re)
+	return re
 }
 
 // setFigures reads v, the list of the figures key k.
