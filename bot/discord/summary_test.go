@@ -3,6 +3,7 @@ package discord
 import (
 	"bytes"
 	"context"
+	"image"
 	"image/png"
 	"net/http"
 	"strings"
@@ -15,11 +16,16 @@ import (
 	"seriesbot/internal/discordtest"
 )
 
+// The tests of summaries run one at a time, before the parallel tests
+// of the package: their large edits are validated against the spec under
+// the fake's one lock, and beside them the retry tests' interactions, which
+// have Discord's three seconds to be acknowledged, could miss them on a
+// loaded machine.
+
 // A summary's chart goes up with the message, in a multipart request the
 // strict fake reads as Discord does (payload_json, files[n], attachments),
 // and the embed shows it.
 func TestDiscordSummaryWithChart(t *testing.T) {
-	t.Parallel()
 	b := startBot(t, &bot.Commands{Answerer: defaultAnswerer(t), Charts: chart.PNG}, Config{Mentions: true, Offline: true})
 	_, msg := b.command(t, discordtest.InteractionSpec{Command: "summary", Options: map[string]any{"segment": "cloud"}})
 	if !strings.HasPrefix(msg.Content, "Cloud computing — ") || !strings.Contains(msg.Content, "RMB60 billion") || !strings.Contains(msg.Content, "[1]") {
@@ -61,9 +67,16 @@ func TestDiscordSummaryWithChart(t *testing.T) {
 	b.noViolations(t)
 }
 
+// smallChart draws any chart as a 2×2 PNG: the tests that are not about
+// the picture need not pay for drawing one.
+func smallChart(bot.Chart) ([]byte, error) {
+	var b bytes.Buffer
+	err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 2, 2)))
+	return b.Bytes(), err
+}
+
 func TestDiscordSummaryOfAPart(t *testing.T) {
-	t.Parallel()
-	b := startBot(t, &bot.Commands{Answerer: defaultAnswerer(t), Charts: chart.PNG}, Config{Mentions: true, Offline: true})
+	b := startBot(t, &bot.Commands{Answerer: defaultAnswerer(t), Charts: smallChart}, Config{Mentions: true, Offline: true})
 	in, msg := b.command(t, discordtest.InteractionSpec{Command: "summary", Options: map[string]any{"part": 2}})
 	// Longer than one message: the chart and sources go with the last.
 	all := append([]discordtest.Message{msg}, in.Followups...)
@@ -80,7 +93,6 @@ func TestDiscordSummaryOfAPart(t *testing.T) {
 }
 
 func TestDiscordSummaryOfNothingIsRefusedPrivately(t *testing.T) {
-	t.Parallel()
 	b := startBot(t, nil, Config{Mentions: true})
 	in, msg := b.command(t, discordtest.InteractionSpec{Command: "summary"})
 	if msg.Flags&discordtest.FlagEphemeral == 0 || !strings.Contains(msg.Content, "/summary needs segment:<segment> or part:<part>") || callback(t, in).Type != 4 {
@@ -92,14 +104,13 @@ func TestDiscordSummaryOfNothingIsRefusedPrivately(t *testing.T) {
 // With a model, a summary is shown as it is written, as an answer is; the
 // final edit has the sources by section and the chart.
 func TestDiscordStreamsTheSummary(t *testing.T) {
-	t.Parallel()
 	a := defaultAnswerer(t)
 	const first, rest = "Alibaba Cloud started in 2009 [1].", " It made RMB60 billion in fiscal 2021 [2]."
 	var srv atomic.Pointer[discordtest.Server]
 	a.LLM = gatedChat{first: first, rest: rest, gate: func(ctx context.Context) error {
 		return srv.Load().WaitFor(ctx, func() bool { return editedTo(srv.Load(), first) })
 	}}
-	b := startBot(t, &bot.Commands{Answerer: a, Charts: chart.PNG}, Config{Mentions: true, EditInterval: 50 * time.Millisecond})
+	b := startBot(t, &bot.Commands{Answerer: a, Charts: smallChart}, Config{Mentions: true, EditInterval: 50 * time.Millisecond})
 	srv.Store(b.srv)
 	in, msg := b.command(t, discordtest.InteractionSpec{Command: "summary", Options: map[string]any{"segment": "cloud"}})
 	// Both passages are of one section: one source.
