@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,12 +88,8 @@ func CommandSet(lib *corpus.Library) []Command {
 		},
 	}
 	cmds := []Command{ask}
-	if segs := segmentChoices(lib); len(segs) > 0 {
-		cmds = append(cmds, Command{
-			Name:        CommandSummary,
-			Description: "What the series says about one business segment, cited",
-			Options:     []Option{{Name: OptionSegment, Description: "The business segment", Type: OptionText, Required: true, Choices: segs}},
-		})
+	if sum, ok := summaryCommand(lib); ok {
+		cmds = append(cmds, sum)
 	}
 	return append(cmds,
 		Command{Name: CommandParts, Description: "The parts of the series, with links"},
@@ -106,16 +101,10 @@ func CommandSet(lib *corpus.Library) []Command {
 // partChoices lists the parts lib has text for, by number and title. A
 // series of more than 25 parts takes the number as typed instead.
 func partChoices(lib *corpus.Library) []Choice {
-	var parts []int
-	for _, a := range lib.Articles {
-		if a.Part > 0 && !slices.Contains(parts, a.Part) {
-			parts = append(parts, a.Part)
-		}
-	}
+	parts := textParts(lib)
 	if len(parts) > maxChoices {
 		return nil
 	}
-	slices.Sort(parts)
 	var out []Choice
 	for _, n := range parts {
 		name := fmt.Sprintf("Part %d", n)
@@ -125,25 +114,6 @@ func partChoices(lib *corpus.Library) []Choice {
 		out = append(out, Choice{Name: Clip(name, maxChoiceName), Value: strconv.Itoa(n)})
 	}
 	return out
-}
-
-// segmentChoices lists the segments of lib's sections, named by the
-// manifest. More than 25 are taken as typed.
-func segmentChoices(lib *corpus.Library) []Choice {
-	segs := lib.Segments()
-	if len(segs) > maxChoices {
-		segs = nil
-	}
-	var out []Choice
-	for _, id := range segs {
-		out = append(out, Choice{Name: Clip(segmentName(lib, id), maxChoiceName), Value: id})
-	}
-	return out
-}
-
-// segmentName is how the manifest names segment id, or the id itself.
-func segmentName(lib *corpus.Library, id string) string {
-	return cmp.Or(strings.TrimSpace(lib.Manifest.Segments[id]), id)
 }
 
 // Invocation is one use of a command, parsed from whichever transport.
@@ -177,6 +147,8 @@ type Reply struct {
 	Private bool
 	// Feedback invites the user to say whether the answer helped.
 	Feedback bool
+	// Image is a picture to show with the reply (a summary's chart).
+	Image *Image
 	// Reloaded is set when the reply is to a reload that swapped in a new
 	// library: a transport may have to refresh what it built from the
 	// old one (Discord's command choices).
@@ -196,8 +168,13 @@ type Commands struct {
 	// Log receives failures the user is shielded from; nil means
 	// slog.Default().
 	Log *slog.Logger
+	// Charts draws the charts of summaries; nil sends them without one.
+	Charts ChartRenderer
 
 	reloading sync.Mutex
+
+	summarizerOnce sync.Once
+	summarizer     *Summarizer
 }
 
 func (c *Commands) log() *slog.Logger {
@@ -219,7 +196,7 @@ func (c *Commands) Run(ctx context.Context, inv Invocation, onPartial func(text 
 	case CommandAsk:
 		return c.ask(ctx, inv, onPartial)
 	case CommandSummary:
-		return c.summary(inv.Segment)
+		return c.summary(ctx, inv, onPartial)
 	case CommandParts:
 		return c.parts()
 	case CommandReload:
@@ -320,87 +297,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// Bounds of a summary answered from passages.
-const (
-	maxSummarySections = 6
-	maxSummarySentence = 400
-)
-
-// summary answers what the series says about a segment from its
-// passages: the opening sentence of each section tagged with it, then of
-// further passages, in the order of the series, each cited.
-func (c *Commands) summary(segment string) Reply {
-	lib := c.Answerer.Snapshot()
-	id, ok := resolveSegment(lib.Corpus, segment)
-	if !ok {
-		return Reply{Text: fmt.Sprintf("There is no segment %q. %s", segment, segmentsHint(lib.Corpus)), Private: true}
-	}
-	var passages []corpus.Passage
-	for _, p := range lib.Index.Passages() {
-		if p.Segment == id && len(corpus.Sentences(p.Text)) > 0 {
-			passages = append(passages, p)
-		}
-	}
-	// Every section first, then more of each, up to the bound.
-	chosen := make([]bool, len(passages))
-	n, sections := 0, map[string]bool{}
-	for i, p := range passages {
-		key := strconv.Itoa(p.Part) + "\x00" + p.Section
-		if n < maxSummarySections && !sections[key] {
-			sections[key], chosen[i] = true, true
-			n++
-		}
-	}
-	for i := range passages {
-		if n < maxSummarySections && !chosen[i] {
-			chosen[i] = true
-			n++
-		}
-	}
-	var sources []Source
-	var lines []string
-	for i, p := range passages {
-		if !chosen[i] {
-			continue
-		}
-		k := len(sources) + 1
-		sources = append(sources, Source{Rank: k, Title: p.Title, Part: p.Part, Section: p.Section, URL: p.URL, Text: p.Text})
-		line := "- "
-		if p.Section != "" {
-			line += p.Section + ": "
-		}
-		lines = append(lines, line+cite(Clip(corpus.Sentences(p.Text)[0], maxSummarySentence), k))
-	}
-	name := segmentName(lib.Corpus, id)
-	if len(sources) == 0 {
-		return Reply{Text: fmt.Sprintf("The series has no passages on %s.", name), Private: true}
-	}
-	text := fmt.Sprintf("%s — what the series says:\n\n%s", name, strings.Join(lines, "\n"))
-	return Reply{Text: text, Sources: sources, Links: sourceLinks(sources), Feedback: true}
-}
-
-// resolveSegment finds a segment by id or by name, ignoring case.
-func resolveSegment(lib *corpus.Library, s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	for _, id := range lib.Segments() {
-		if strings.EqualFold(id, s) || strings.EqualFold(segmentName(lib, id), s) {
-			return id, true
-		}
-	}
-	return "", false
-}
-
-func segmentsHint(lib *corpus.Library) string {
-	var names []string
-	for _, id := range lib.Segments() {
-		names = append(names, fmt.Sprintf("%s (%s)", id, segmentName(lib, id)))
-	}
-	if len(names) == 0 {
-		return "This corpus has no segments."
-	}
-	return "The segments are: " + strings.Join(names, ", ") + "."
 }
 
 // reload re-reads the corpus the way it was first read, builds the index
@@ -590,6 +486,11 @@ func NewInvocation(cmd Command, values map[string]string) (Invocation, error) {
 		case OptionSegment:
 			inv.Segment = v
 		}
+	}
+	if cmd.Name == CommandSummary && inv.Segment == "" && inv.Question.Part == 0 {
+		// Refused here, so a transport can say so privately before it
+		// shows that an answer is coming.
+		return Invocation{}, fmt.Errorf("/summary needs segment:<segment> or part:<part>%s", choicesHint(cmd.Options[0]))
 	}
 	return inv, nil
 }

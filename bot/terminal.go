@@ -198,13 +198,7 @@ func ParseLine(cmds []Command, line string) (Invocation, error) {
 	if !ok {
 		return Invocation{}, fmt.Errorf("unknown command /%s", name)
 	}
-	free := ""
-	for _, o := range cmd.Options {
-		if o.Required && o.Type == OptionText {
-			free = o.Name
-			break
-		}
-	}
+	free := freeTextOption(cmd)
 	values := map[string]string{}
 	var words []string
 	for _, w := range strings.Fields(rest) {
@@ -220,6 +214,25 @@ func ParseLine(cmds []Command, line string) (Invocation, error) {
 		return Invocation{}, fmt.Errorf("/%s takes no text (got %q)", cmd.Name, Clip(text, 40))
 	}
 	return NewInvocation(cmd, values)
+}
+
+// freeTextOption is the option the words of a command line fill: the
+// first required text option, else the first text option (/summary's
+// segment, which part:N may stand in for).
+func freeTextOption(cmd Command) string {
+	first := ""
+	for _, o := range cmd.Options {
+		if o.Type != OptionText {
+			continue
+		}
+		if o.Required {
+			return o.Name
+		}
+		if first == "" {
+			first = o.Name
+		}
+	}
+	return first
 }
 
 func hasOption(cmd Command, name string) bool {

@@ -25,6 +25,9 @@ type Article struct {
 	URL      string
 	Source   string // file name the article was loaded from
 	Sections []Section
+	// Figures are the numbers the front matter lists, each checked
+	// against the text of its section.
+	Figures []Figure
 }
 
 // Section is a run of paragraphs under one heading.

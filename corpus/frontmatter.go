@@ -25,13 +25,16 @@ type frontMatter struct {
 	// segmentLine remembers where each heading was declared, to report a
 	// heading that matches no section.
 	segmentLine map[string]int
+	// figures are the numbers the article states (see Figure), checked
+	// against its sections once they are read.
+	figures []Figure
 }
 
 const frontMatterFence = "---"
 
 // frontMatterKeys are the keys a front matter may set, in the order an
 // "unknown key" error lists them.
-const frontMatterKeys = "series, part, title, url, segment, segments"
+const frontMatterKeys = "series, part, title, url, segment, segments, figures"
 
 // parseFrontMatter reads the front matter that starts at lines[0] (the
 // opening fence) and returns it with the index of the first body line.
@@ -181,6 +184,8 @@ func (fm *frontMatter) set(k, v *yaml.Node) error {
 	case "series", "title", "url", "segment", "part":
 	case "segments":
 		return fm.setSegments(k, v)
+	case "figures":
+		return fm.setFigures(k, v)
 	default:
 		return fmt.Errorf("line %d: unknown key %q (known: %s)", fileLine(k), key, frontMatterKeys)
 	}

@@ -131,7 +131,7 @@ func TestParseMarkdownFrontMatterErrors(t *testing.T) {
 		{"part empty", "---\npart:\n---\nText.\n", `line 2: part "" is not a number`},
 		{"title is a list", "---\ntitle: [a, b]\n---\nText.\n", "line 2: title: expected one value, got a list"},
 		{"value on the line after its key", "---\nurl:\n  ftp://example.com/x\n---\nText.\n", `line 3: url "ftp://example.com/x" is not an http(s) URL`},
-		{"unknown key lists the known ones", "---\nauthor: A\n---\nText.\n", `line 2: unknown key "author" (known: series, part, title, url, segment, segments)`},
+		{"unknown key lists the known ones", "---\nauthor: A\n---\nText.\n", `line 2: unknown key "author" (known: series, part, title, url, segment, segments, figures)`},
 		{"segments is a list", "---\nsegments:\n  - Cloud\n---\nText.\n", `line 3: segments: expected "Heading: segment-id" lines, got a list`},
 		{"segment id missing", "---\nsegments:\n  Cloud:\n---\n## Cloud\nText.\n", `line 3: segments: "Cloud": empty segment id`},
 		{"segment id is a list", "---\nsegments:\n  Cloud: [a]\n---\n## Cloud\nText.\n", `line 3: segments: "Cloud": expected one value, got a list`},

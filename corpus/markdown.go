@@ -51,13 +51,19 @@ func ParseMarkdown(name string, data []byte) (Article, error) {
 	if err := p.checkSegments(); err != nil {
 		return Article{}, err
 	}
+	sections := p.b.result()
+	figures, err := checkFigures(fm.figures, sections)
+	if err != nil {
+		return Article{}, err
+	}
 	return finishArticle(Article{
 		Series:   fm.series,
 		Part:     fm.part,
 		Title:    p.title,
 		URL:      fm.url,
 		Source:   name,
-		Sections: p.b.result(),
+		Sections: sections,
+		Figures:  figures,
 	})
 }
 

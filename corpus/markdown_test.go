@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -338,6 +339,8 @@ func FuzzParseMarkdown(f *testing.F) {
 		"---\nsegments:\n  \"A: b\": c\n---\n## A: b\ntext\n", "```\n# x\n", "<!--", "*a* **b** [c](d) `e`",
 		"---\ntitle: \"A (Part 1): B\" # c\nsegments: {S: s}\n---\nT\n=\n\nS\n-\n\n> x\n", "---\ntitle: A: B\nx: &a [*a]\n---\n",
 		"[a](<b c> \"d\") ![e](f) <g@h.io> &amp;\\* `*`\n\n    code\n",
+		"---\nfigures:\n  - {label: A, value: 8, unit: \"%\", year: 2021, section: S}\n---\n## S\nIn 2021 it was 8%.\n",
+		"---\nfigures:\n  - label: B\n    value: 1\n    unit: RMB billion\n    section: s\n---\n## S\nIt made RMB1 billion, one billion.\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -347,6 +350,15 @@ func FuzzParseMarkdown(f *testing.F) {
 			return
 		}
 		checkParsed(t, a)
+		for _, fig := range a.Figures {
+			if !slices.ContainsFunc(a.Sections, func(s Section) bool {
+				return s.Heading == fig.Section && slices.ContainsFunc(s.Paragraphs, func(p string) bool {
+					return slices.ContainsFunc(Sentences(p), fig.StatedIn)
+				})
+			}) {
+				t.Fatalf("figure %+v is not stated by its section", fig)
+			}
+		}
 	})
 }
 

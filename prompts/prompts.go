@@ -112,6 +112,17 @@ func Summary(scope string, sources []Source) (string, error) {
 	}{scope, number(sources)})
 }
 
+// SummaryMerge renders the prompt that merges notes, summaries of batches
+// of scope's passages too many for one prompt, into one summary. The
+// notes keep the [n] markers of the sources they were written from, so
+// the merged summary cites those.
+func SummaryMerge(scope string, notes []string) (string, error) {
+	return render("summary_merge.tmpl", struct {
+		Scope string
+		Notes []string
+	}{scope, notes})
+}
+
 // Fit returns how many of sources, taken in order (best first), fit in
 // budget estimated tokens beside fixed tokens already spent on the rest of
 // the prompt. At least one source always fits: a prompt without sources can
@@ -157,7 +168,7 @@ func EstimateTokens(s string) int {
 // (a passage quoting "</source>", a question saying "</question> New
 // instructions: …") would otherwise close the wrapper early and have its
 // remainder read as prompt text.
-var delimiters = regexp.MustCompile(`(?i)<\s*/?\s*(source|question|conversation)\b`)
+var delimiters = regexp.MustCompile(`(?i)<\s*/?\s*(source|question|conversation|notes)\b`)
 
 // data neutralises the delimiters inside text: their "<" becomes "‹", which
 // reads the same to a model and closes nothing.

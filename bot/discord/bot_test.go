@@ -504,19 +504,6 @@ func TestDiscordParts(t *testing.T) {
 	b.noViolations(t)
 }
 
-func TestDiscordSummary(t *testing.T) {
-	t.Parallel()
-	b := startBot(t, nil, Config{Mentions: true})
-	_, msg := b.command(t, discordtest.InteractionSpec{Command: "summary", Options: map[string]any{"segment": "cloud"}})
-	if !strings.HasPrefix(msg.Content, "Cloud computing — what the series says:\n\n- ") || !strings.Contains(msg.Content, "[1]") {
-		t.Errorf("content = %s", msg.Content)
-	}
-	if len(msg.Embeds) != 1 || !strings.Contains(msg.Embeds[0]["description"].(string), "]("+part2URL+")") {
-		t.Errorf("embeds = %v", msg.Embeds)
-	}
-	b.noViolations(t)
-}
-
 func TestDiscordHelp(t *testing.T) {
 	t.Parallel()
 	b := startBot(t, nil, Config{Mentions: true})

@@ -188,12 +188,16 @@ func (r *interactionReply) editText(ctx context.Context, text string) {
 func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
 	msgs := renderReply(reply, r.in.ID)
 	first := msgs[0]
-	_, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{
+	edit := &discordgo.WebhookEdit{
 		Content:         &first.Content,
 		Embeds:          &first.Embeds,
 		Components:      &first.Components,
 		AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
+	}
+	if files, attachments := first.files(); files != nil {
+		edit.Files, edit.Attachments = files, &attachments
+	}
+	_, err := r.s.InteractionResponseEdit(r.in, edit, discordgo.WithContext(ctx))
 	if err != nil {
 		r.d.log.Error("could not show the answer", "interaction", r.in.ID, "err", describeErr(err))
 		r.fail(somethingWentWrong)
@@ -206,6 +210,7 @@ func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
 			Components:      m.Components,
 			AllowedMentions: noMentions(),
 		}
+		params.Files, params.Attachments = m.files()
 		r.mu.Lock()
 		if r.private {
 			params.Flags = discordgo.MessageFlagsEphemeral

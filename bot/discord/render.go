@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -37,6 +38,18 @@ type discordMessage struct {
 	Content    string
 	Embeds     []*discordgo.MessageEmbed
 	Components []discordgo.MessageComponent
+	// Image is uploaded with the message, which shows it in an embed.
+	Image *bot.Image
+}
+
+// files are what the message uploads (discordgo sends them as files[n] of
+// a multipart body), and attachments the entries that name them, id n.
+func (m discordMessage) files() ([]*discordgo.File, []*discordgo.MessageAttachment) {
+	if m.Image == nil {
+		return nil, nil
+	}
+	return []*discordgo.File{{Name: m.Image.Name, ContentType: "image/png", Reader: bytes.NewReader(m.Image.PNG)}},
+		[]*discordgo.MessageAttachment{{ID: "0", Filename: m.Image.Name}}
 }
 
 // renderReply lays r out as Discord messages: the text split at 2,000
@@ -58,6 +71,14 @@ func renderReply(r bot.Reply, feedbackFor string) []discordMessage {
 	last.Embeds = []*discordgo.MessageEmbed{}
 	if len(r.Sources) > 0 {
 		last.Embeds = append(last.Embeds, sourcesEmbed(r.Sources))
+	}
+	if r.Image != nil {
+		// The embed shows the file uploaded with the same message.
+		last.Image = r.Image
+		last.Embeds = append(last.Embeds, &discordgo.MessageEmbed{
+			Description: bot.Clip(r.Image.Alt, maxEmbedDescription),
+			Image:       &discordgo.MessageEmbedImage{URL: "attachment://" + r.Image.Name},
+		})
 	}
 	last.Components = replyComponents(r, feedbackFor)
 	return msgs

@@ -65,6 +65,9 @@ var (
 	errUnknownFinish = errors.New("the reply stopped for an unexpected reason")
 )
 
+// Name is the model's, which tells the summaries it wrote from others'.
+func (c *Chat) Name() string { return c.Model }
+
 // Stream implements bot.Chat with CreateChatCompletionStream. Opening the
 // stream is retried by c.Retry; once text has arrived nothing is retried,
 // since it has been shown. Its errors are *bot.ChatError.

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"seriesbot/bot"
+	"seriesbot/bot/chart"
 )
 
 // botFlags configure what chat and serve answer with: the corpus and the
@@ -58,7 +59,7 @@ func (f *botFlags) commands(ctx context.Context, log *slog.Logger) (cmds *bot.Co
 	a.LLM = setup.chat(f.llm.timeout)
 	a.Budget = f.llm.budget
 	a.Log = log
-	return &bot.Commands{Answerer: a, Loader: f.lib.loader(emb, log), K: f.lib.k, Log: log}, a.LLM == nil, nil
+	return &bot.Commands{Answerer: a, Loader: f.lib.loader(emb, log), K: f.lib.k, Log: log, Charts: chart.PNG}, a.LLM == nil, nil
 }
 
 // runChat serves the bot's commands in the terminal, one line each, with

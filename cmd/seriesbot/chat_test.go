@@ -15,7 +15,7 @@ func TestChatPiped(t *testing.T) {
 		"RMB60 billion",
 		"Sources:\n[1] Part 2 — ",
 		"2003",
-		"Cloud computing — what the series says:",
+		"Cloud computing — Alibaba's Cloud Computing segment",
 		"The Alibaba series has 4 parts:",
 		"unknown command /frob. /help lists the commands.",
 		"/ask question:<question> [part:<part>]",

@@ -46,7 +46,7 @@ func TestCommandsJSONIsWhatIsRegistered(t *testing.T) {
 
 func TestCommandsText(t *testing.T) {
 	r := runCLI(t, "", "commands")
-	if r.code != 0 || !strings.Contains(r.stdout, "/summary segment:<segment>") || !strings.Contains(r.stdout, "cloud (Cloud computing)") {
+	if r.code != 0 || !strings.Contains(r.stdout, "/summary [segment:<segment>] [part:<part>]") || !strings.Contains(r.stdout, "cloud (Cloud computing)") {
 		t.Errorf("exit %d:\n%s", r.code, r.stdout)
 	}
 	if r := runCLI(t, "", "commands", "--corpus", "/nonexistent/corpus"); r.code != exitFailure || !strings.Contains(r.stderr, "/nonexistent/corpus") {

@@ -32,6 +32,9 @@ const usage = `seriesbot answers questions about the Alibaba series of investori
 Usage:
   seriesbot ask [--json] [--corpus DIR] [--data-dir DIR] [--part N] [--k N] QUESTION
   seriesbot ask [flags] -            one question per line from standard input
+  seriesbot summary [--json] [--chart FILE.png] [--corpus PATH] SEGMENT
+                                     the key facts of a segment (or part-N), cited
+  seriesbot summary --list           the segments, one a line: value, tab, name
   seriesbot eval --questions FILE.jsonl [--corpus DIR] [--k N]
   seriesbot index [--corpus PATH] [--data-dir DIR] [--strict] [--allow-private] [--json]
                                      index what changed and save it in the data directory
@@ -80,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "ask":
 		err = runAsk(ctx, rest, stdin, stdout, stderr, log)
+	case "summary":
+		err = runSummary(ctx, rest, stdout, log)
 	case "eval":
 		err = runEval(ctx, rest, stdout, stderr, log)
 	case "serve":

@@ -543,7 +543,18 @@ func (c *call) editWebhookMessage() {
 		return
 	}
 	s := c.s
+	before, _ := m.obj["attachments"].([]any)
+	if c.files != nil || c.obj["attachments"] != nil {
+		if errs := checkUploads(c.obj, c.files, before); len(errs) > 0 {
+			s.mu.Unlock()
+			c.reject(http.StatusBadRequest, 50035, "Invalid Form Body", strings.Join(errs, "; "))
+			return
+		}
+	}
 	applyEditLocked(m, c.obj, c.body, c.now)
+	if c.files != nil || c.obj["attachments"] != nil {
+		s.attachLocked(m, c.obj, c.files, before)
+	}
 	ev := s.messageEventLocked(m, s.state.channels[str(m.obj["channel_id"])])
 	ephemeral := int(num(m.obj["flags"]))&FlagEphemeral != 0
 	resp := deepCopyMap(m.obj)
@@ -608,6 +619,11 @@ func (c *call) executeWebhook() {
 		c.unknown("Channel", 10003, chID)
 		return
 	}
+	if errs := checkUploads(c.obj, c.files, nil); len(errs) > 0 && (c.files != nil || c.obj["attachments"] != nil) {
+		s.mu.Unlock()
+		c.reject(http.StatusBadRequest, 50035, "Invalid Form Body", strings.Join(errs, "; "))
+		return
+	}
 	var m *message
 	event := "MESSAGE_CREATE"
 	if o := in.original; o != nil && o.interactionID == in.ID && o.snapshot().Loading() && len(o.edits) == 0 {
@@ -619,6 +635,9 @@ func (c *call) executeWebhook() {
 		s.markInteractionMessage(m, in)
 		m.obj["type"] = 0
 		in.followups = append(in.followups, m)
+	}
+	if c.files != nil || c.obj["attachments"] != nil {
+		s.attachLocked(m, c.obj, c.files, nil)
 	}
 	ev := s.messageEventLocked(m, ch)
 	ephemeral := int(num(m.obj["flags"]))&FlagEphemeral != 0

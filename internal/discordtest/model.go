@@ -67,6 +67,8 @@ type Message struct {
 	CreatedAt time.Time
 	// Edits lists every accepted edit, oldest first.
 	Edits []Edit
+	// Attachments are the files of the message, with their bytes.
+	Attachments []Attachment
 	// InteractionID is set on interaction responses and follow-ups.
 	InteractionID string
 	// ThreadID is the thread started from this message, if any.
@@ -140,9 +142,12 @@ type Request struct {
 	Path string
 	// Route is the spec's template, e.g. /channels/{channel_id}/messages;
 	// empty for paths the fake does not serve.
-	Route  string
-	Query  string
-	Body   json.RawMessage
+	Route string
+	Query string
+	// Body is the JSON body; for a request with files, its payload_json.
+	Body json.RawMessage
+	// Files are the names of the files a multipart request uploaded.
+	Files  []string
 	Status int
 }
 
@@ -168,6 +173,8 @@ type message struct {
 	interactionID   string
 	threadID        string
 	deleted         bool
+	// files holds the bytes of the message's attachments, by id.
+	files map[string][]byte
 }
 
 // channel is the stored form of a channel.
@@ -254,6 +261,7 @@ func (m *message) snapshot() Message {
 		out.Author = User{ID: str(a["id"]), Username: str(a["username"]), Bot: a["bot"] == true}
 	}
 	out.Embeds = objects(m.obj["embeds"])
+	out.Attachments = m.attachments()
 	out.Components = objects(m.obj["components"])
 	if ms, ok := m.obj["mentions"].([]any); ok {
 		for _, u := range ms {

@@ -29,7 +29,10 @@ type route struct {
 	segs     []string
 	inSpec   bool // false: Discord has the route, the trimmed spec does not
 	auth     authMode
-	handle   func(*call)
+	// uploads: the route takes files (multipart/form-data) and stores
+	// them on the message.
+	uploads bool
+	handle  func(*call)
 }
 
 // routes lists what the fake serves. Literal segments (@me, @original) are
@@ -52,12 +55,12 @@ var routes = []route{
 	{method: "POST", template: "/channels/{channel_id}/messages/{message_id}/threads", inSpec: true, handle: (*call).startThread},
 	{method: "POST", template: "/channels/{channel_id}/typing", inSpec: true, handle: (*call).typing},
 	{method: "POST", template: "/interactions/{interaction_id}/{interaction_token}/callback", inSpec: true, auth: authOptional, handle: (*call).interactionCallback},
-	{method: "POST", template: "/webhooks/{webhook_id}/{webhook_token}", inSpec: true, auth: authOptional, handle: (*call).executeWebhook},
+	{method: "POST", template: "/webhooks/{webhook_id}/{webhook_token}", inSpec: true, auth: authOptional, uploads: true, handle: (*call).executeWebhook},
 	{method: "GET", template: "/webhooks/{webhook_id}/{webhook_token}/messages/@original", inSpec: true, auth: authOptional, handle: (*call).getWebhookMessage},
-	{method: "PATCH", template: "/webhooks/{webhook_id}/{webhook_token}/messages/@original", inSpec: true, auth: authOptional, handle: (*call).editWebhookMessage},
+	{method: "PATCH", template: "/webhooks/{webhook_id}/{webhook_token}/messages/@original", inSpec: true, auth: authOptional, uploads: true, handle: (*call).editWebhookMessage},
 	{method: "DELETE", template: "/webhooks/{webhook_id}/{webhook_token}/messages/@original", inSpec: true, auth: authOptional, handle: (*call).deleteWebhookMessage},
 	{method: "GET", template: "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", inSpec: true, auth: authOptional, handle: (*call).getWebhookMessage},
-	{method: "PATCH", template: "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", inSpec: true, auth: authOptional, handle: (*call).editWebhookMessage},
+	{method: "PATCH", template: "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", inSpec: true, auth: authOptional, uploads: true, handle: (*call).editWebhookMessage},
 	{method: "DELETE", template: "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", inSpec: true, auth: authOptional, handle: (*call).deleteWebhookMessage},
 }
 
@@ -132,6 +135,7 @@ type call struct {
 	params map[string]string
 	body   []byte
 	obj    map[string]any // decoded body when it is a JSON object
+	files  []upload       // the files of a multipart body
 	arr    []any          // decoded body when it is a JSON array
 	now    time.Time
 	status int
@@ -209,16 +213,38 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	specReq := r
 	if len(body) > 0 {
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if mt != "application/json" {
-			s.violate("%s %s: body sent as %q; the fake understands application/json only (no attachments)", r.Method, rt.template, mt)
+		switch {
+		case mt == "multipart/form-data" && rt.uploads:
+			payload, files, errs := readMultipart(r.Header.Get("Content-Type"), body)
+			if len(errs) > 0 {
+				s.violate("%s %s: multipart body: %s", r.Method, rt.template, strings.Join(errs, "; "))
+				c.discordError(http.StatusBadRequest, 50035, "Invalid Form Body")
+				return
+			}
+			// From here on the body is the JSON of payload_json, and
+			// is checked against the spec as JSON.
+			body, c.body, c.files = payload, payload, files
+			rec.Body = append(json.RawMessage(nil), payload...)
+			for _, f := range files {
+				rec.Files = append(rec.Files, f.filename)
+			}
+			specReq = r.Clone(r.Context())
+			specReq.Header.Set("Content-Type", "application/json")
+		case mt == "multipart/form-data":
+			s.violate("%s %s: files sent to a route the fake takes none on (it stores them on webhook messages)", r.Method, rt.template)
+			c.discordError(http.StatusBadRequest, 50035, "Invalid Form Body")
+			return
+		case mt != "application/json":
+			s.violate("%s %s: body sent as %q; the fake understands application/json, and multipart/form-data with files", r.Method, rt.template, mt)
 			c.discordError(http.StatusBadRequest, 50035, "Invalid Form Body")
 			return
 		}
 	}
 	if rt.inSpec {
-		if errs := validateAgainstSpec(s.spec, r, path, body); len(errs) > 0 {
+		if errs := validateAgainstSpec(s.spec, specReq, path, body); len(errs) > 0 {
 			s.violate("%s %s: does not match Discord's OpenAPI spec: %s", r.Method, rt.template, strings.Join(errs, "; "))
 			c.formError(specFieldErrors(errs))
 			return
