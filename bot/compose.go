@@ -147,13 +147,20 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 		{Role: RoleUser, Content: user},
 	}
 
+	// Links are made plain before citations are read, so that a planted
+	// "[1](https://evil.example)" is no citation; those to a source given
+	// but not cited go once the citations are known.
+	given := make([]string, n)
+	for i, s := range srcs[:n] {
+		given[i] = s.URL
+	}
 	var onDelta func(string)
 	if onPartial != nil {
 		var raw strings.Builder
 		shown := ""
 		onDelta = func(d string) {
 			raw.WriteString(d)
-			if p, _ := rewriteCitations(settled(raw.String()), n); p != shown {
+			if p, _ := rewriteCitations(sanitizeLinks(settled(raw.String()), given), n); p != shown {
 				shown = p
 				onPartial(p)
 			}
@@ -163,11 +170,14 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 	if err != nil {
 		return Answer{}, err
 	}
-	text, cited := rewriteCitations(reply, n)
-	ans := Answer{Text: text, Sources: make([]Source, 0, len(cited))}
+	text, cited := rewriteCitations(sanitizeLinks(reply, given), n)
+	ans := Answer{Sources: make([]Source, 0, len(cited))}
+	citedURLs := make([]string, 0, len(cited))
 	for _, i := range cited {
 		ans.Sources = append(ans.Sources, sourceOf(hits[i], i+1))
+		citedURLs = append(citedURLs, hits[i].Passage.URL)
 	}
+	ans.Text = sanitizeLinks(text, citedURLs)
 	// An answer that cites nothing may be right, but nothing shows it
 	// comes from the series: the model said the passages do not answer,
 	// or could not show they do. Its reply stands, with the parts the
