@@ -58,11 +58,11 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 		return merged, nil
 	}
 	turns = turns[max(0, len(turns)-maxHistoryTurns):]
-	prompt, err := prompts.Condense(a.series(lib), turns, q.search)
+	system, prompt, err := prompts.Condense(a.series(lib), turns, q.search)
 	if err != nil {
 		return merged, err
 	}
-	reply, err := a.LLM.Stream(ctx, []Message{{Role: RoleUser, Content: prompt}}, nil)
+	reply, err := a.LLM.Stream(ctx, []Message{{Role: RoleSystem, Content: system}, {Role: RoleUser, Content: prompt}}, nil)
 	if err != nil {
 		return merged, err
 	}
