@@ -24,6 +24,7 @@ import (
 
 	"seriesbot/bot"
 	"seriesbot/internal/discordapi"
+	"seriesbot/internal/redact"
 )
 
 // Defaults of Config.
@@ -188,7 +189,9 @@ func (d *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord session: %w", err)
 	}
-	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, d.retry(restTransport())), Timeout: restTimeout}
+	// Innermost, the error responses lose the token a server may echo, so
+	// that no error (and no log line) carries it.
+	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, d.retry(redact.Transport(restTransport()))), Timeout: restTimeout}
 	s.Identify.Intents = d.Intents()
 	if d.cfg.ShardCount > 1 {
 		s.ShardID, s.ShardCount = d.cfg.ShardID, d.cfg.ShardCount
@@ -419,12 +422,13 @@ var tokenInPath = regexp.MustCompile(`/(webhooks|interactions)/(\d+)/[^/?\s"]+`)
 
 // describeErr renders an error of a Discord request for a log or a
 // message: discordgo's REST errors carry Discord's answer; transport errors
-// carry the URL, whose interaction token is left out.
+// carry the URL of the server the request went to, whose interaction
+// token is left out, as is anything shaped like a credential.
 func describeErr(err error) string {
 	if err == nil {
 		return ""
 	}
-	return tokenInPath.ReplaceAllString(err.Error(), "/$1/$2/…")
+	return redact.Text(tokenInPath.ReplaceAllString(discordapi.Describe(err), "/$1/$2/…"))
 }
 
 // RouteLogs sends discordgo's own log lines (warnings and errors: failed
@@ -433,7 +437,7 @@ func describeErr(err error) string {
 // process: call it once, at start, before any session runs.
 func RouteLogs(log *slog.Logger) {
 	discordgo.Logger = func(level, _ int, format string, args ...any) {
-		msg := tokenInPath.ReplaceAllString(fmt.Sprintf(format, args...), "/$1/$2/…")
+		msg := redact.Text(tokenInPath.ReplaceAllString(fmt.Sprintf(format, args...), "/$1/$2/…"))
 		switch level {
 		case discordgo.LogError:
 			log.Error("discordgo: " + msg)
