@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +16,7 @@ import (
 // environment; each test sets what it needs.
 func clearDiscordEnv(t *testing.T) {
 	t.Helper()
-	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel} {
+	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel, envModelCalls, envModelWait, envGrace} {
 		t.Setenv(v, "")
 	}
 }
@@ -37,6 +39,10 @@ func TestServeConfigurationErrors(t *testing.T) {
 		{"no shards", map[string]string{envShardCount: "0"}, nil, "$SERIESBOT_SHARD_COUNT \"0\""},
 		{"bad log level", map[string]string{envLogLevel: "loud"}, nil, "$SERIESBOT_LOG_LEVEL \"loud\""},
 		{"argument", nil, []string{"now"}, `serve: unexpected argument "now"`},
+		{"API URL with credentials", map[string]string{envDiscordAPI: "http://admin:hunter2@127.0.0.1:9/"}, nil, `"http://127.0.0.1:9/": credentials in the URL are not supported`},
+		{"bad model calls", map[string]string{envModelCalls: "0"}, nil, `$SERIESBOT_MODEL_CALLS "0": want a whole number from 1 to 1000`},
+		{"bad model wait", nil, []string{"--model-wait", "soon"}, `--model-wait "soon": want a positive duration`},
+		{"bad grace", map[string]string{envGrace: "-1s"}, nil, `$SERIESBOT_SHUTDOWN_GRACE "-1s": want a positive duration`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +56,9 @@ func TestServeConfigurationErrors(t *testing.T) {
 			r := runCLI(t, "", append([]string{"serve"}, tt.args...)...)
 			if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitUsage, tt.want)
+			}
+			if strings.Contains(r.stderr, "hunter2") {
+				t.Errorf("stderr shows the password: %q", r.stderr)
 			}
 		})
 	}
@@ -122,5 +131,21 @@ func TestServeWithAWrongToken(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, "not-the-token") {
 		t.Error("the token was printed")
+	}
+}
+
+// TestServeUnreachableAPI: with DISCORD_API_URL pointing where nothing
+// listens, serve fails naming that server, where its requests went, not
+// discord.com.
+func TestServeUnreachableAPI(t *testing.T) {
+	clearDiscordEnv(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	addr := closed.Listener.Addr().String()
+	closed.Close()
+	t.Setenv(envDiscordToken, "some-token")
+	t.Setenv(envDiscordAPI, "http://"+addr+"/")
+	r := runCLI(t, "", "serve")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "http://"+addr+"/api/v9/gateway") || strings.Contains(r.stderr, "discord.com") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit %d naming http://%s/api/v9/gateway", r.code, r.stderr, exitFailure, addr)
 	}
 }
