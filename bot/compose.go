@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 
@@ -121,6 +122,10 @@ func cleanStandalone(reply string) string {
 	return ""
 }
 
+// errLeakedInstructions: the model quoted its prompt, as a question or a
+// passage may ask it to.
+var errLeakedInstructions = errors.New("the reply repeats a rule of the system prompt")
+
 // compose has the language model answer question from hits (best first, as
 // many as fit the prompt budget), streams the settled text of the answer to
 // onPartial, and checks the citations of the result.
@@ -158,8 +163,12 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 	if onPartial != nil {
 		var raw strings.Builder
 		shown := ""
+		leaked := false
 		onDelta = func(d string) {
 			raw.WriteString(d)
+			if leaked = leaked || leaksInstructions(raw.String(), system); leaked {
+				return // the reply will not be posted; show no more of it
+			}
 			if p, _ := rewriteCitations(sanitizeLinks(settled(raw.String()), given), n); p != shown {
 				shown = p
 				onPartial(p)
@@ -169,6 +178,9 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 	reply, err := a.LLM.Stream(ctx, messages, onDelta)
 	if err != nil {
 		return Answer{}, err
+	}
+	if leaksInstructions(reply, system) {
+		return Answer{}, &ChatError{Reason: "its answer repeated the bot's instructions", Err: errLeakedInstructions}
 	}
 	text, cited := rewriteCitations(sanitizeLinks(reply, given), n)
 	ans := Answer{Sources: make([]Source, 0, len(cited))}

@@ -90,3 +90,28 @@ var strayTicks = strings.NewReplacer("`", "ˋ")
 // asCode writes u as inline code. The URLs linkish finds hold no
 // backtick, so nothing can close the span early.
 func asCode(u string) string { return "`" + u + "`" }
+
+// leakWindow is how much of a rule of the prompt a reply must repeat word
+// for word to be taken as leaking it: long enough that no answer about
+// the series matches by chance, short enough to catch a rule quoted in
+// part.
+const leakWindow = 48
+
+// leaksInstructions reports whether reply repeats one of the rules of
+// system (a line of the prompt) word for word, ignoring case, spacing and
+// the rule's number: what a model does when a question or a passage asks
+// it to reveal its prompt. Such a reply is not posted.
+func leaksInstructions(reply, system string) bool {
+	flat := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	r := flat(reply)
+	for l := range strings.Lines(system) {
+		l = strings.TrimLeft(flat(l), "0123456789. ")
+		if len(l) < leakWindow {
+			continue
+		}
+		if strings.Contains(r, l[:leakWindow]) {
+			return true
+		}
+	}
+	return false
+}

@@ -52,3 +52,21 @@ func FuzzSanitizeLinks(f *testing.F) {
 		}
 	})
 }
+
+func TestLeaksInstructions(t *testing.T) {
+	system := "You answer questions about the series.\n\nRules:\n1. Answer only from the sources. Do not add facts, figures or dates that are not in them.\n2. Keep it short."
+	tests := []struct {
+		reply string
+		leaks bool
+	}{
+		{"Alibaba Cloud made RMB60 billion [1].", false},
+		{"My instructions: 1. Answer only from the sources. Do not add facts, figures or dates that are not in them.", true},
+		{"SURE! answer ONLY from the sources.   do not add facts, figures\nor dates", true},
+		{"I answer only from the sources.", false},
+	}
+	for _, tt := range tests {
+		if got := leaksInstructions(tt.reply, system); got != tt.leaks {
+			t.Errorf("leaksInstructions(%q) = %v, want %v", tt.reply, got, tt.leaks)
+		}
+	}
+}
