@@ -116,3 +116,60 @@ func (c sleepyChat) Stream(ctx context.Context, _ []bot.Message, _ func(string))
 		return "", ctx.Err()
 	}
 }
+
+// heldModel answers each call once the test releases it, announcing each
+// call on called.
+type heldModel struct {
+	called  chan struct{}
+	release chan struct{}
+}
+
+func (c heldModel) Stream(ctx context.Context, _ []bot.Message, onDelta func(string)) (string, error) {
+	c.called <- struct{}{}
+	select {
+	case <-c.release:
+		const reply = "Alibaba Cloud earned RMB60 billion of revenue in fiscal 2021 [1]."
+		if onDelta != nil {
+			onDelta(reply)
+		}
+		return reply, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// TestDiscordQuestionsWaitForAModelCall: with every model call in use, a
+// question is acknowledged at once ("thinking…") and waits its turn, up to
+// the bound; then it is answered from the series with a note, while the
+// question holding the call gets the model's answer. Nothing here races
+// the clock: the call is held until the waiting question has been
+// answered.
+func TestDiscordQuestionsWaitForAModelCall(t *testing.T) {
+	t.Parallel()
+	a := defaultAnswerer(t)
+	chat := heldModel{called: make(chan struct{}, 2), release: make(chan struct{})}
+	a.LLM = chat
+	b := startBot(t, &bot.Commands{Answerer: a}, Config{Mentions: true, ModelCalls: 1, ModelWait: 200 * time.Millisecond})
+	first := b.srv.DispatchInteraction(askSpec("How much revenue did Alibaba Cloud make?"))
+	select {
+	case <-chat.called:
+	case <-waitCtx(t).Done():
+		t.Fatal("the model was not asked")
+	}
+	in, msg := b.command(t, askSpec("How much revenue did Alibaba Cloud make in fiscal 2021?"))
+	if cb := callback(t, in); cb.Type != 5 {
+		t.Errorf("waiting question acknowledged with %d, want a deferred response (5)", cb.Type)
+	}
+	const note = "*The language model was unavailable (too many questions at once); this answer is quoted from the series.*"
+	if !strings.HasPrefix(msg.Content, note) || !strings.Contains(msg.Content, "RMB60 billion") {
+		t.Errorf("waiting question answered %q", msg.Content)
+	}
+	close(chat.release)
+	if err := b.handled.wait(waitCtx(t), first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.srv.Interaction(first.ID); got.Original == nil || got.Original.Content != "Alibaba Cloud earned RMB60 billion of revenue in fiscal 2021 [1]." {
+		t.Errorf("the question holding the call got %+v", got.Original)
+	}
+	b.noViolations(t)
+}

@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"seriesbot/bot"
@@ -178,6 +180,13 @@ func (f *serveFlags) logger(stderr io.Writer) (*slog.Logger, error) {
 		return nil, usagef("%s %q: want debug, info, warn or error", name, v)
 	}
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+// signalContext ends at SIGINT or SIGTERM, the signals that stop serve
+// (a terminal's Ctrl-C, docker stop, systemd): serve then stops taking
+// questions, lets those in progress finish within the grace, and exits 0.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // runServe puts the bot on Discord until SIGINT or SIGTERM, then lets the

@@ -2,14 +2,21 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"seriesbot/internal/discordtest"
 	"seriesbot/internal/logtest"
+	"seriesbot/internal/openaitest"
 )
 
 // clearDiscordEnv makes the tests independent of the machine's
@@ -147,5 +154,78 @@ func TestServeUnreachableAPI(t *testing.T) {
 	r := runCLI(t, "", "serve")
 	if r.code != exitFailure || !strings.Contains(r.stderr, "http://"+addr+"/api/v9/gateway") || strings.Contains(r.stderr, "discord.com") {
 		t.Errorf("exit %d, stderr:\n%s\nwant exit %d naming http://%s/api/v9/gateway", r.code, r.stderr, exitFailure, addr)
+	}
+}
+
+// TestServeStopsOnSIGTERM sends the process a real SIGTERM while an answer
+// waits on a language model that never starts answering: serve gives it
+// the grace, then posts the answer quoted from the series with its note,
+// closes the gateway and exits 0. Steps are ordered on what the fakes saw.
+func TestServeStopsOnSIGTERM(t *testing.T) {
+	clearDiscordEnv(t)
+	model := openaitest.New(t)
+	model.FailNext(openaitest.SlowFirstToken{Delay: time.Hour})
+	// In front of the fake, a proxy tells when the chat request arrives.
+	asked := make(chan struct{}, 1)
+	target, _ := url.Parse(model.URL())
+	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: target.Scheme, Host: target.Host})
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // the cut call's cancellation is expected
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/chat/completions") {
+			select {
+			case asked <- struct{}{}:
+			default:
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	srv := discordtest.New(t)
+	t.Setenv(envDiscordToken, srv.Token())
+	t.Setenv(envDiscordAPI, srv.URL())
+	t.Setenv(envGuildID, srv.GuildID())
+	t.Setenv(envMentions, "off")
+	t.Setenv(envBaseURL, front.URL+target.Path)
+	t.Setenv(envAPIKey, model.Key)
+	t.Setenv(envGrace, "100ms")
+
+	ctx, stop := signalContext()
+	defer stop()
+	var stdout, stderr logtest.Buffer
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr) }()
+
+	wait, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.WaitFor(wait, func() bool { return len(srv.Commands(srv.GuildID())) == 5 && srv.Gateway().Heartbeats > 0 }); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	in := srv.DispatchInteraction(discordtest.InteractionSpec{Command: "ask", Options: map[string]any{"question": "How much revenue did Alibaba Cloud make?"}})
+	select {
+	case <-asked:
+	case <-wait.Done():
+		t.Fatalf("the model was not asked\n%s", stderr.String())
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Errorf("exit %d after SIGTERM:\n%s", c, stderr.String())
+		}
+	case <-wait.Done():
+		t.Fatal("serve did not stop")
+	}
+	got, _ := srv.Interaction(in.ID)
+	const note = "*The language model was unavailable (the bot is restarting); this answer is quoted from the series.*"
+	if got.Original == nil || !strings.HasPrefix(got.Original.Content, note) || !strings.Contains(got.Original.Content, "RMB60 billion") {
+		t.Errorf("answer after SIGTERM = %+v", got.Original)
+	}
+	if srv.Gateway().Connected {
+		t.Error("the gateway is still connected")
+	}
+	if !strings.Contains(stderr.String(), "msg=stopped") {
+		t.Errorf("log:\n%s", stderr.String())
 	}
 }
