@@ -164,9 +164,10 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 		var raw strings.Builder
 		shown := ""
 		leaked := false
+		rules := promptRules(system)
 		onDelta = func(d string) {
 			raw.WriteString(d)
-			if leaked = leaked || leaksInstructions(raw.String(), system); leaked {
+			if leaked = leaked || rules.leakedBy(raw.String()); leaked {
 				return // the reply will not be posted; show no more of it
 			}
 			if p, _ := rewriteCitations(sanitizeLinks(settled(raw.String()), given), n); p != shown {

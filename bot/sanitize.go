@@ -102,16 +102,34 @@ const leakWindow = 48
 // the rule's number: what a model does when a question or a passage asks
 // it to reveal its prompt. Such a reply is not posted.
 func leaksInstructions(reply, system string) bool {
-	flat := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
-	r := flat(reply)
+	return promptRules(system).leakedBy(reply)
+}
+
+// rules are the beginnings of a prompt's lines, leakWindow long, as
+// leaksInstructions compares them: read once per answer, checked against
+// each partial reply.
+type rules []string
+
+func promptRules(system string) rules {
+	var out rules
 	for l := range strings.Lines(system) {
-		l = strings.TrimLeft(flat(l), "0123456789. ")
-		if len(l) < leakWindow {
-			continue
+		l = strings.TrimLeft(flatText(l), "0123456789. ")
+		if len(l) >= leakWindow {
+			out = append(out, l[:leakWindow])
 		}
-		if strings.Contains(r, l[:leakWindow]) {
+	}
+	return out
+}
+
+func (r rules) leakedBy(reply string) bool {
+	flat := flatText(reply)
+	for _, rule := range r {
+		if strings.Contains(flat, rule) {
 			return true
 		}
 	}
 	return false
 }
+
+// flatText is s in lower case with its runs of white space made one space.
+func flatText(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
