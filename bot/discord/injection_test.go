@@ -286,8 +286,8 @@ func checkCondensation(t *testing.T, model *openaitest.Server, c injectionCase) 
 }
 
 // noPingsAnywhere asserts that every request that carried content said
-// that nothing may ping.
-func noPingsAnywhere(t *testing.T, srv *discordtest.Server) {
+// that nothing may ping, and returns how many carried content.
+func noPingsAnywhere(t *testing.T, srv *discordtest.Server) (withContent int) {
 	t.Helper()
 	for _, r := range srv.Requests() {
 		var body map[string]any
@@ -300,9 +300,11 @@ func noPingsAnywhere(t *testing.T, srv *discordtest.Server) {
 		if _, ok := body["content"]; !ok {
 			continue
 		}
+		withContent++
 		am, _ := body["allowed_mentions"].(map[string]any)
 		if parse, ok := am["parse"].([]any); !ok || len(parse) != 0 {
 			t.Errorf("%s %s: allowed_mentions = %v", r.Method, r.Route, body["allowed_mentions"])
 		}
 	}
+	return withContent
 }
