@@ -43,13 +43,13 @@ func (c *heldChat) Stream(ctx context.Context, messages []Message, onDelta func(
 // run at once, makes the others wait their turn up to its bound, and cuts
 // what runs when told.
 func TestModelGate(t *testing.T) {
-	t.Run("at most the cap at once, every call served", func(t *testing.T) {
+	t.Run("200 questions at once: at most the cap stream, every one served", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			chat := &heldChat{release: make(chan struct{})}
 			g := NewModelGate(chat, 3, time.Minute)
 			var wg sync.WaitGroup
-			errs := make(chan error, 10)
-			for range 10 {
+			errs := make(chan error, 200)
+			for range 200 {
 				wg.Go(func() {
 					_, err := g.Stream(t.Context(), nil, nil)
 					errs <- err
@@ -67,8 +67,8 @@ func TestModelGate(t *testing.T) {
 					t.Error(err)
 				}
 			}
-			if chat.most != 3 || chat.calls != 10 {
-				t.Errorf("%d calls, at most %d at once; want 10, 3", chat.calls, chat.most)
+			if chat.most != 3 || chat.calls != 200 {
+				t.Errorf("%d calls, at most %d at once; want 200, 3", chat.calls, chat.most)
 			}
 		})
 	})
