@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 
@@ -58,11 +59,11 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 		return merged, nil
 	}
 	turns = turns[max(0, len(turns)-maxHistoryTurns):]
-	prompt, err := prompts.Condense(a.series(lib), turns, q.search)
+	system, prompt, err := prompts.Condense(a.series(lib), turns, q.search)
 	if err != nil {
 		return merged, err
 	}
-	reply, err := a.LLM.Stream(ctx, []Message{{Role: RoleUser, Content: prompt}}, nil)
+	reply, err := a.LLM.Stream(ctx, []Message{{Role: RoleSystem, Content: system}, {Role: RoleUser, Content: prompt}}, nil)
 	if err != nil {
 		return merged, err
 	}
@@ -121,6 +122,10 @@ func cleanStandalone(reply string) string {
 	return ""
 }
 
+// errLeakedInstructions: the model quoted its prompt, as a question or a
+// passage may ask it to.
+var errLeakedInstructions = errors.New("the reply repeats a rule of the system prompt")
+
 // compose has the language model answer question from hits (best first, as
 // many as fit the prompt budget), streams the settled text of the answer to
 // onPartial, and checks the citations of the result.
@@ -147,13 +152,25 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 		{Role: RoleUser, Content: user},
 	}
 
+	// Links are made plain before citations are read, so that a planted
+	// "[1](https://evil.example)" is no citation; those to a source given
+	// but not cited go once the citations are known.
+	given := make([]string, n)
+	for i, s := range srcs[:n] {
+		given[i] = s.URL
+	}
 	var onDelta func(string)
 	if onPartial != nil {
 		var raw strings.Builder
 		shown := ""
+		leaked := false
+		rules := promptRules(system)
 		onDelta = func(d string) {
 			raw.WriteString(d)
-			if p, _ := rewriteCitations(settled(raw.String()), n); p != shown {
+			if leaked = leaked || rules.leakedBy(raw.String()); leaked {
+				return // the reply will not be posted; show no more of it
+			}
+			if p, _ := rewriteCitations(sanitizeLinks(settled(raw.String()), given), n); p != shown {
 				shown = p
 				onPartial(p)
 			}
@@ -163,11 +180,17 @@ func (a *Answerer) compose(ctx context.Context, lib *Snapshot, question string, 
 	if err != nil {
 		return Answer{}, err
 	}
-	text, cited := rewriteCitations(reply, n)
-	ans := Answer{Text: text, Sources: make([]Source, 0, len(cited))}
+	if leaksInstructions(reply, system) {
+		return Answer{}, &ChatError{Reason: "its answer repeated the bot's instructions", Err: errLeakedInstructions}
+	}
+	text, cited := rewriteCitations(sanitizeLinks(reply, given), n)
+	ans := Answer{Sources: make([]Source, 0, len(cited))}
+	citedURLs := make([]string, 0, len(cited))
 	for _, i := range cited {
 		ans.Sources = append(ans.Sources, sourceOf(hits[i], i+1))
+		citedURLs = append(citedURLs, hits[i].Passage.URL)
 	}
+	ans.Text = sanitizeLinks(text, citedURLs)
 	// An answer that cites nothing may be right, but nothing shows it
 	// comes from the series: the model said the passages do not answer,
 	// or could not show they do. Its reply stands, with the parts the

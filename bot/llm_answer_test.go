@@ -254,8 +254,11 @@ func TestLLMFollowUpIsCondensedBeforeRetrieval(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("%d chat requests, want 2 (condense, answer)", len(reqs))
 	}
-	condense := reqs[0].Messages[0].Content
-	for _, want := range []string{"User: " + revenueQuestion, "Assistant: It earned RMB60 billion", "User: What is DingTalk?", "<question>\n" + q.Text() + "\n</question>"} {
+	if m := reqs[0].Messages; len(m) != 2 || m[0].Role != openai.ChatMessageRoleSystem || !strings.Contains(m[0].Content, "never instructions") {
+		t.Errorf("condensation messages = %+v, want the rules as a system message", m)
+	}
+	condense := reqs[0].Messages[1].Content
+	for _, want := range []string{"<user>\n" + revenueQuestion + "\n</user>", "<assistant>\nIt earned RMB60 billion", "<user>\nWhat is DingTalk?\n</user>", "<question>\n" + q.Text() + "\n</question>"} {
 		if !strings.Contains(condense, want) {
 			t.Errorf("condensation prompt lacks %q:\n%s", want, condense)
 		}

@@ -380,6 +380,12 @@ func (s *Summarizer) written(ctx context.Context, snap *Snapshot, sc Scope, onPa
 		batches = append(batches, [2]int{from, from + n})
 		from += n
 	}
+	// Links in the model's text survive only when they point at a part
+	// of the series; any other is shown as plain text, as in answers.
+	given := make([]string, len(srcs))
+	for i, src := range srcs {
+		given[i] = src.URL
+	}
 	call := func(user string, n int, stream func(string)) (string, error) {
 		var onDelta func(string)
 		if stream != nil {
@@ -387,14 +393,18 @@ func (s *Summarizer) written(ctx context.Context, snap *Snapshot, sc Scope, onPa
 			shown := ""
 			onDelta = func(d string) {
 				raw.WriteString(d)
-				p, cited := rewriteCitations(settled(raw.String()), n)
+				p, cited := rewriteCitations(sanitizeLinks(settled(raw.String()), given), n)
 				if p = bySection(p, cited, passages, nil); p != shown {
 					shown = p
 					stream(p)
 				}
 			}
 		}
-		return a.LLM.Stream(ctx, []Message{{Role: RoleSystem, Content: system}, {Role: RoleUser, Content: user}}, onDelta)
+		reply, err := a.LLM.Stream(ctx, []Message{{Role: RoleSystem, Content: system}, {Role: RoleUser, Content: user}}, onDelta)
+		if err == nil && leaksInstructions(reply, system) {
+			return "", &ChatError{Reason: "its summary repeated the bot's instructions", Err: errLeakedInstructions}
+		}
+		return reply, err
 	}
 
 	var reply string
@@ -429,7 +439,7 @@ func (s *Summarizer) written(ctx context.Context, snap *Snapshot, sc Scope, onPa
 			return Summary{}, err
 		}
 	}
-	text, cited := rewriteCitations(reply, len(srcs))
+	text, cited := rewriteCitations(sanitizeLinks(reply, given), len(srcs))
 	if len(cited) == 0 {
 		return Summary{}, &ChatError{Reason: "its summary cited no source", Err: errors.New("no [n] marker points at a passage sent")}
 	}

@@ -251,3 +251,23 @@ func TestLLMSummaryConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A model's summary links only to the series: a planted masked link is
+// shown as plain text, while its citations stand.
+func TestLLMSummaryLinksOnlyToTheSeries(t *testing.T) {
+	planted := func(req openai.ChatCompletionRequest) string {
+		return summarising(req) + "\n- Log in to see more [1](https://evil.example/login) at https://evil.example/x [1]."
+	}
+	s := openaitest.New(t, openaitest.WithReply(planted))
+	a, _ := llmAnswerer(t, s.ClientConfig())
+	got, err := (&bot.Summarizer{Answerer: a}).Summarize(testCtx(t), "cloud", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Grounded || !strings.Contains(got.Text, "evil.example") {
+		t.Fatalf("summary = %+v", got)
+	}
+	if strings.Contains(got.Text, "](https://evil.example") || regexp.MustCompile("(^|[^`])https://evil").MatchString(got.Text) {
+		t.Errorf("a planted link is still a link: %q", got.Text)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"text/template"
 	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed *.tmpl
@@ -94,13 +95,24 @@ func Answer(question string, sources []Source) (string, error) {
 
 // Condense renders the prompt that turns a follow-up question into a
 // standalone one, from the earlier turns of the conversation, so that
-// retrieval searches for what the user means ("and the year before?").
-func Condense(series string, history []Turn, question string) (string, error) {
-	return render("condense.tmpl", struct {
-		Series   string
+// retrieval searches for what the user means ("and the year before?"):
+// the system message with the rules, and the user message with the turns
+// and the question, each fenced as data. Turns are fenced one by one,
+// never written "User: …" / "Assistant: …", so that a newline in an
+// earlier question cannot forge a turn the assistant never took.
+func Condense(series string, history []Turn, question string) (system, user string, err error) {
+	system, err = render("condense_system.tmpl", struct{ Series string }{series})
+	if err != nil {
+		return "", "", err
+	}
+	user, err = render("condense.tmpl", struct {
 		History  []Turn
 		Question string
-	}{series, history, question})
+	}{history, question})
+	if err != nil {
+		return "", "", err
+	}
+	return system, user, nil
 }
 
 // Summary renders the user prompt that summarises scope ("Part 2 of the
@@ -167,14 +179,33 @@ func EstimateTokens(s string) int {
 // delimiters are the tags the prompts wrap data in. Data that contains one
 // (a passage quoting "</source>", a question saying "</question> New
 // instructions: …") would otherwise close the wrapper early and have its
-// remainder read as prompt text.
-var delimiters = regexp.MustCompile(`(?i)<\s*/?\s*(source|question|conversation|notes)\b`)
+// remainder read as prompt text. Look-alikes count: the brackets and
+// slashes a model reads as "<" and "/" (fullwidth, small, angle
+// quotation marks, mathematical), with blanks anywhere between them and
+// the name.
+var delimiters = regexp.MustCompile(`(?i)[<＜﹤‹〈⟨《≺❮❬❰⧼]\s*(?:[/／⁄∕⧸]\s*)?(?:source|question|conversation|notes|turn|user|assistant)\b`)
 
-// data neutralises the delimiters inside text: their "<" becomes "‹", which
-// reads the same to a model and closes nothing.
+// invisible are the characters that show nothing (zero-width spaces and
+// joiners, bidirectional controls, the soft hyphen): inside a tag
+// ("</ques\u200btion>") they hide it from delimiters while a model still
+// reads the tag. Data loses them; no question or passage needs them.
+func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
+// data neutralises the delimiters inside text: their bracket becomes "‹",
+// which reads the same to a model and closes nothing, and a look-alike's
+// becomes it too.
 func data(text string) string {
+	if strings.ContainsFunc(text, invisible) {
+		text = strings.Map(func(r rune) rune {
+			if invisible(r) {
+				return -1
+			}
+			return r
+		}, text)
+	}
 	return delimiters.ReplaceAllStringFunc(text, func(tag string) string {
-		return "‹" + tag[1:]
+		_, size := utf8.DecodeRuneInString(tag)
+		return "‹" + tag[size:]
 	})
 }
 

@@ -24,6 +24,7 @@ import (
 
 	"seriesbot/bot"
 	"seriesbot/internal/discordapi"
+	"seriesbot/internal/redact"
 )
 
 // Defaults of Config.
@@ -107,8 +108,17 @@ type Config struct {
 	// DefaultEditInterval.
 	EditInterval time.Duration
 	// ShutdownGrace bounds how long Run waits for answers in progress
-	// once its context ends; 0 means DefaultShutdownGrace.
+	// once its context ends; 0 means DefaultShutdownGrace. At its end
+	// the language model calls still running are cut, and their answers
+	// quoted from the series (see shutdown).
 	ShutdownGrace time.Duration
+	// ModelCalls bounds the language model calls running at once, for
+	// all questions together; 0 means bot.DefaultModelCalls. ModelWait
+	// bounds how long a question waits for one (0:
+	// bot.DefaultModelWait), showing "thinking…" or typing meanwhile;
+	// past it the answer is quoted from the series.
+	ModelCalls int
+	ModelWait  time.Duration
 }
 
 // Bot is the bot on Discord.
@@ -125,8 +135,11 @@ type Bot struct {
 	now func() time.Time
 
 	// work is the context of answers; it ends once the shutdown grace
-	// has passed.
+	// has passed and the answers cut then have been posted.
 	work context.Context
+	// model is the gate of the language model calls (nil offline): their
+	// cap, and the cut at the end of the shutdown grace.
+	model *bot.ModelGate
 	// compute holds a slot for each answer being composed offline; see
 	// Config.Offline.
 	compute chan struct{}
@@ -161,6 +174,7 @@ func New(cmds *bot.Commands, cfg Config, log *slog.Logger) (*Bot, error) {
 	}
 	d := &Bot{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), now: time.Now,
 		ready: make(chan struct{}), compute: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	d.model = gateModel(cmds, cfg)
 	for _, id := range cfg.AdminIDs {
 		if id = strings.TrimSpace(id); id != "" {
 			d.admins[id] = true
@@ -188,7 +202,9 @@ func (d *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord session: %w", err)
 	}
-	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, d.retry(restTransport())), Timeout: restTimeout}
+	// Innermost, the error responses lose the token a server may echo, so
+	// that no error (and no log line) carries it.
+	s.Client = &http.Client{Transport: discordapi.Transport(d.cfg.APIBase, d.retry(redact.Transport(restTransport()))), Timeout: restTimeout}
 	s.Identify.Intents = d.Intents()
 	if d.cfg.ShardCount > 1 {
 		s.ShardID, s.ShardCount = d.cfg.ShardID, d.cfg.ShardCount
@@ -221,10 +237,7 @@ func (d *Bot) Run(ctx context.Context) error {
 	}
 	close(d.ready)
 	<-ctx.Done()
-	d.log.Info("shutting down: finishing the answers in progress", "grace", d.cfg.ShutdownGrace)
-	if !d.flight.drain(d.cfg.ShutdownGrace) {
-		d.log.Warn("answers still in progress at shutdown were cut short")
-	}
+	d.shutdown()
 	stopWork()
 	d.close(s)
 	return nil
@@ -419,12 +432,13 @@ var tokenInPath = regexp.MustCompile(`/(webhooks|interactions)/(\d+)/[^/?\s"]+`)
 
 // describeErr renders an error of a Discord request for a log or a
 // message: discordgo's REST errors carry Discord's answer; transport errors
-// carry the URL, whose interaction token is left out.
+// carry the URL of the server the request went to, whose interaction
+// token is left out, as is anything shaped like a credential.
 func describeErr(err error) string {
 	if err == nil {
 		return ""
 	}
-	return tokenInPath.ReplaceAllString(err.Error(), "/$1/$2/…")
+	return redact.Text(tokenInPath.ReplaceAllString(discordapi.Describe(err), "/$1/$2/…"))
 }
 
 // RouteLogs sends discordgo's own log lines (warnings and errors: failed
@@ -433,7 +447,7 @@ func describeErr(err error) string {
 // process: call it once, at start, before any session runs.
 func RouteLogs(log *slog.Logger) {
 	discordgo.Logger = func(level, _ int, format string, args ...any) {
-		msg := tokenInPath.ReplaceAllString(fmt.Sprintf(format, args...), "/$1/$2/…")
+		msg := redact.Text(tokenInPath.ReplaceAllString(fmt.Sprintf(format, args...), "/$1/$2/…"))
 		switch level {
 		case discordgo.LogError:
 			log.Error("discordgo: " + msg)
@@ -492,16 +506,7 @@ func (f *inflight) close() <-chan struct{} {
 
 // drain refuses new handlers and waits up to grace for the running ones to
 // end; false when some were still running.
-func (f *inflight) drain(grace time.Duration) bool {
-	t := time.NewTimer(grace)
-	defer t.Stop()
-	select {
-	case <-f.close():
-		return true
-	case <-t.C:
-		return false
-	}
-}
+func (f *inflight) drain(grace time.Duration) bool { return waitIdle(f.close(), grace) }
 
 // threadMemory remembers the threads the bot started and the question
 // each was started on, up to a bound: a thread forgotten (or started

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -785,24 +786,7 @@ func TestDiscordEveryoneNeverPings(t *testing.T) {
 	}
 	b.message(t, b.srv.ChannelID(), discordtest.DefaultUser(), "@everyone @here How much revenue did Alibaba Cloud make?", true)
 	// Every request that carries content said that nothing may ping.
-	n := 0
-	for _, r := range b.srv.Requests() {
-		var body map[string]any
-		if json.Unmarshal(r.Body, &body) != nil {
-			continue
-		}
-		if d, ok := body["data"].(map[string]any); ok {
-			body = d
-		}
-		if _, ok := body["content"]; !ok {
-			continue
-		}
-		n++
-		am, _ := body["allowed_mentions"].(map[string]any)
-		if parse, ok := am["parse"].([]any); !ok || len(parse) != 0 {
-			t.Errorf("%s %s: allowed_mentions = %v", r.Method, r.Route, body["allowed_mentions"])
-		}
-	}
+	n := noPingsAnywhere(t, b.srv)
 	if n < 4 {
 		t.Errorf("only %d requests with content", n)
 	}
@@ -945,6 +929,41 @@ func TestDiscordConfigurationErrors(t *testing.T) {
 		err := run(t, srv, Config{Token: srv.Token(), Mentions: true})
 		if !errors.Is(err, ErrMessageContentIntent) {
 			t.Errorf("Run = %v, want ErrMessageContentIntent", err)
+		}
+	})
+	t.Run("nothing listens at the API URL", func(t *testing.T) {
+		t.Parallel()
+		closed := httptest.NewServer(http.NotFoundHandler())
+		addr := closed.Listener.Addr().String()
+		closed.Close()
+		base, _ := discordapi.ParseBaseURL("http://" + addr + "/")
+		d, err := New(&bot.Commands{Answerer: defaultAnswerer(t)}, Config{Token: "some-token", APIBase: base}, discardLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = d.Run(waitCtx(t))
+		if err == nil || strings.Contains(err.Error(), "discord.com") || !strings.Contains(err.Error(), addr) {
+			t.Errorf("Run = %v, want an error naming %s (where the requests went), not discord.com", err, addr)
+		}
+	})
+	t.Run("a server echoing the token", func(t *testing.T) {
+		t.Parallel()
+		const token = "echoed-bot-token-0123456789"
+		echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"message": "401: Unauthorized (you sent %s)", "code": 0}`, r.Header.Get("Authorization"))
+		}))
+		defer echo.Close()
+		base, _ := discordapi.ParseBaseURL(echo.URL)
+		logs := new(logtest.Buffer)
+		d, err := New(&bot.Commands{Answerer: defaultAnswerer(t)}, Config{Token: token, APIBase: base}, slog.New(slog.NewTextHandler(logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = d.Run(waitCtx(t))
+		if !errors.Is(err, ErrToken) || strings.Contains(err.Error(), token) || strings.Contains(logs.String(), token) {
+			t.Errorf("Run = %v (log %q), want ErrToken without the token", err, logs.String())
 		}
 	})
 	if _, err := New(&bot.Commands{}, Config{Token: "t", ShardID: 2, ShardCount: 2}, nil); err == nil {

@@ -43,6 +43,16 @@ func (d *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 
 func (d *Bot) onCommand(r *interactionReply) {
 	in := r.in
+	user := interactionUser(in)
+	// Questions count against the user's allowance before they are read:
+	// an empty or over-long one costs a refusal as much as an answer.
+	if name := in.ApplicationCommandData().Name; name == bot.CommandAsk || name == bot.CommandSummary {
+		if ok, wait := d.limiter.allow(user, d.now()); !ok {
+			d.log.Info("rate limited", "interaction", in.ID, "user", user, "guild", in.GuildID)
+			r.respondPrivately(slowDown(wait))
+			return
+		}
+	}
 	cmds := d.cmds.Set()
 	inv, err := discordInvocation(cmds, in.ApplicationCommandData())
 	var qe *bot.QuestionError
@@ -56,17 +66,10 @@ func (d *Bot) onCommand(r *interactionReply) {
 		return
 	}
 	cmd, _ := bot.FindCommand(cmds, inv.Command)
-	user := interactionUser(in)
 	if cmd.Admin && !d.isAdmin(in) {
 		d.log.Info("admin command refused", "command", cmd.Name, "user", user, "guild", in.GuildID)
 		r.respondPrivately("Only server admins (Manage Server permission, or listed as bot admins) can run /" + cmd.Name + ".")
 		return
-	}
-	if inv.Command == bot.CommandAsk || inv.Command == bot.CommandSummary {
-		if ok, wait := d.limiter.allow(user, d.now()); !ok {
-			r.respondPrivately(slowDown(wait))
-			return
-		}
 	}
 	if err := r.deferReply(cmd.Private); err != nil {
 		d.log.Warn("could not acknowledge an interaction", "command", cmd.Name, "interaction", in.ID, "err", describeErr(err))

@@ -66,8 +66,13 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 
 	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
 	defer cancel()
+	// Each path asks the per-user limiter first, once the message is
+	// known to be for the bot, and before anything is posted or fetched
+	// for it: refusals and thread history included.
 	if m.GuildID == "" {
-		d.answerMessage(ctx, s, m, m.ChannelID, stripMention(m.Content, me, ""), nil, nil)
+		if d.admitted(ctx, s, m, m.ChannelID, nil) {
+			d.answerMessage(ctx, s, m, m.ChannelID, stripMention(m.Content, me, ""), nil, nil)
+		}
 		return
 	}
 	if !d.cfg.Mentions {
@@ -81,14 +86,36 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if question == "" {
 			return // an image, a sticker: nothing to answer
 		}
+		if !d.admitted(ctx, s, m, m.ChannelID, nil) {
+			return
+		}
 		history := d.threadHistory(ctx, s, m, parent, me)
 		d.answerMessage(ctx, s, m, m.ChannelID, question, history, nil)
 	case !mentioned:
 	case kind == channelText && question != "":
-		d.answerInThread(ctx, s, m, question)
+		if d.admitted(ctx, s, m, m.ChannelID, replyTo(m)) {
+			d.answerInThread(ctx, s, m, question)
+		}
 	default:
-		d.answerMessage(ctx, s, m, m.ChannelID, question, nil, replyTo(m))
+		if d.admitted(ctx, s, m, m.ChannelID, replyTo(m)) {
+			d.answerMessage(ctx, s, m, m.ChannelID, question, nil, replyTo(m))
+		}
 	}
+}
+
+// admitted takes one question from the author's allowance. A user asking
+// too fast is told when to ask again, in channelID, once per wait: the
+// messages that follow until then are dropped without a word.
+func (d *Bot) admitted(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID string, ref *discordgo.MessageReference) bool {
+	ok, wait, tell := d.limiter.admit(m.Author.ID, d.now())
+	if ok {
+		return true
+	}
+	d.log.Info("rate limited", "message", m.ID, "user", m.Author.ID, "guild", m.GuildID, "told", tell)
+	if tell {
+		d.send(ctx, s, channelID, discordMessage{Content: slowDown(wait)}, ref)
+	}
+	return false
 }
 
 // answerInThread starts a thread on the question and answers in it. When
@@ -126,7 +153,7 @@ func (d *Bot) answerMessage(ctx context.Context, s *discordgo.Session, m *discor
 
 // askable checks the question of a message: it returns the question, or
 // the refusal to post instead — a short help when there is no question,
-// why it cannot be asked, or when to ask again after asking too fast.
+// or why it cannot be asked. The limiter has admitted the message.
 func (d *Bot) askable(m *discordgo.MessageCreate, text string) (bot.Question, string) {
 	if text == "" {
 		return bot.Question{}, mentionHelp
@@ -134,9 +161,6 @@ func (d *Bot) askable(m *discordgo.MessageCreate, text string) (bot.Question, st
 	q, err := bot.NewQuestion(text)
 	if err != nil {
 		return bot.Question{}, err.Error()
-	}
-	if ok, wait := d.limiter.allow(m.Author.ID, d.now()); !ok {
-		return bot.Question{}, slowDown(wait)
 	}
 	return q, ""
 }

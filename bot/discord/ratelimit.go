@@ -91,17 +91,36 @@ type userLimiter struct {
 	rate  Rate
 	mu    sync.Mutex
 	users map[string]*rate.Limiter
+	// told holds, for each user refused, until when they have been told
+	// to slow down: a flood is told once, not once a message.
+	told map[string]time.Time
 }
 
 func newUserLimiter(r Rate) *userLimiter {
-	return &userLimiter{rate: r, users: map[string]*rate.Limiter{}}
+	return &userLimiter{rate: r, users: map[string]*rate.Limiter{}, told: map[string]time.Time{}}
 }
 
 // allow takes one question from user's allowance at now, or reports how
-// long until the next one is allowed.
+// long until the next one is allowed. An interaction is always answered
+// (Discord shows a failure otherwise), privately, so its refusals are
+// not counted as told.
 func (l *userLimiter) allow(user string, now time.Time) (ok bool, wait time.Duration) {
+	ok, wait, _ = l.take(user, now, false)
+	return ok, wait
+}
+
+// admit is allow that also says whether a refused user should be told:
+// the first refusal is, those that follow until the wait it announced has
+// passed are not, so that a user (or a script) flooding a channel gets
+// one "slow down" instead of one post per message.
+func (l *userLimiter) admit(user string, now time.Time) (ok bool, wait time.Duration, tell bool) {
+	return l.take(user, now, true)
+}
+
+// take is allow, and with remember admit.
+func (l *userLimiter) take(user string, now time.Time, remember bool) (ok bool, wait time.Duration, tell bool) {
 	if l == nil || l.rate.Unlimited() {
-		return true, 0
+		return true, 0, false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -116,16 +135,30 @@ func (l *userLimiter) allow(user string, now time.Time) (ok bool, wait time.Dura
 	r := lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return false, d
+		if !remember {
+			return false, d, true
+		}
+		if until, told := l.told[user]; told && now.Before(until) {
+			return false, d, false
+		}
+		l.told[user] = now.Add(d)
+		return false, d, true
 	}
-	return true, 0
+	delete(l.told, user)
+	return true, 0, false
 }
 
-// forgetIdle drops the limiters that are full again. l.mu must be held.
+// forgetIdle drops the limiters that are full again, and the refusals
+// whose wait has passed. l.mu must be held.
 func (l *userLimiter) forgetIdle(now time.Time) {
 	for u, lim := range l.users {
 		if lim.TokensAt(now) >= float64(l.rate.Burst) {
 			delete(l.users, u)
+		}
+	}
+	for u, until := range l.told {
+		if !now.Before(until) {
+			delete(l.told, u)
 		}
 	}
 }

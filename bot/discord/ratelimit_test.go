@@ -106,3 +106,28 @@ func FuzzParseRate(f *testing.F) {
 		}
 	})
 }
+
+// TestUserLimiterTellsAFloodOnce: a user refused is told once per wait;
+// the refusals until it has passed are silent, and once it has, the next
+// refusal is told again.
+func TestUserLimiterTellsAFloodOnce(t *testing.T) {
+	l := newUserLimiter(Rate{N: 1, Per: time.Minute, Burst: 1})
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	steps := []struct {
+		at       time.Duration
+		ok, tell bool
+	}{
+		{0, true, false},
+		{time.Second, false, true},
+		{2 * time.Second, false, false},
+		{59 * time.Second, false, false},
+		{60 * time.Second, true, false},
+		{61 * time.Second, false, true},
+	}
+	for _, s := range steps {
+		ok, _, tell := l.admit("u", t0.Add(s.at))
+		if ok != s.ok || tell != s.tell {
+			t.Errorf("at %v: ok %v tell %v, want %v %v", s.at, ok, tell, s.ok, s.tell)
+		}
+	}
+}

@@ -85,18 +85,19 @@ func renderReply(r bot.Reply, feedbackFor string) []discordMessage {
 }
 
 // bareURL finds URLs in text that Discord would unfurl into a preview.
-var bareURL = regexp.MustCompile(`https?://[^\s<>]+`)
+var bareURL = regexp.MustCompile("https?://[^\\s<>`]+")
 
 // quietLinks puts bare URLs in angle brackets: Discord still links them
 // but shows no preview, which for three parts of a series would bury the
-// answer. URLs already in brackets or in a Markdown link stay as they are;
+// answer. URLs already in brackets, in a Markdown link or in inline code
+// (where the answerer puts addresses it will not link) stay as they are;
 // trailing punctuation stays outside.
 func quietLinks(text string) string {
 	var b strings.Builder
 	last := 0
 	for _, loc := range bareURL.FindAllStringIndex(text, -1) {
 		start, end := loc[0], loc[1]
-		if start > 0 && (text[start-1] == '<' || text[start-1] == '(') {
+		if start > 0 && (text[start-1] == '<' || text[start-1] == '(' || text[start-1] == '`') {
 			continue
 		}
 		url := strings.TrimRight(text[start:end], ".,;:!?'\"")

@@ -68,12 +68,13 @@ func TestRenderReply(t *testing.T) {
 
 func TestQuietLinks(t *testing.T) {
 	tests := map[string]string{
-		"see https://x.io/a.":              "see <https://x.io/a>.",
-		"(https://x.io/a)":                 "(https://x.io/a)",
-		"<https://x.io/a>":                 "<https://x.io/a>",
-		"[Part 2](https://x.io/a)":         "[Part 2](https://x.io/a)",
-		"a https://x.io/a_(b) c":           "a <https://x.io/a_(b)> c",
-		"two https://a.io and http://b.io": "two <https://a.io> and <http://b.io>",
+		"see https://x.io/a.":                 "see <https://x.io/a>.",
+		"(https://x.io/a)":                    "(https://x.io/a)",
+		"<https://x.io/a>":                    "<https://x.io/a>",
+		"[Part 2](https://x.io/a)":            "[Part 2](https://x.io/a)",
+		"a https://x.io/a_(b) c":              "a <https://x.io/a_(b)> c",
+		"two https://a.io and http://b.io":    "two <https://a.io> and <http://b.io>",
+		"code `https://evil.example/x` stays": "code `https://evil.example/x` stays",
 	}
 	for in, want := range tests {
 		if got := quietLinks(in); got != want {

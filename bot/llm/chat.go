@@ -268,7 +268,10 @@ func describe(err error, model string) string {
 	case status >= 500:
 		return fmt.Sprintf("the service failed (HTTP %d)", status)
 	case status >= 400:
-		return fmt.Sprintf("the service rejected the request (HTTP %d: %s)", status, bot.Clip(msg, 120))
+		// Not the service's message: users see this reason, and what a
+		// server says is not the bot's to pass on (it may quote the
+		// request, or be written to mislead). The log has it.
+		return fmt.Sprintf("the service rejected the request (HTTP %d)", status)
 	case errors.Is(err, errStreamCut), errors.Is(err, io.ErrUnexpectedEOF):
 		return "the answer was cut off"
 	case errors.As(err, &syntax):

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"seriesbot/internal/redact"
 )
 
 // Retry is how a call to the language model service is retried: rate
@@ -210,7 +212,8 @@ func NewClient(apiKey, baseURL string) *openai.Client {
 const PlaceholderKey = "no-key"
 
 // NewClientWithConfig returns a go-openai client for cfg whose HTTP client
-// passes Retry-After on to Retry. The client has no timeout of its own:
+// passes Retry-After on to Retry and keeps the key out of the errors it
+// returns. The client has no timeout of its own:
 // every call's deadline comes from its context (Chat.Timeout,
 // Embedder.Timeout).
 func NewClientWithConfig(cfg openai.ClientConfig) *openai.Client {
@@ -218,6 +221,22 @@ func NewClientWithConfig(cfg openai.ClientConfig) *openai.Client {
 	if next == nil {
 		next = &http.Client{}
 	}
-	cfg.HTTPClient = retryAfterDoer{next: next}
+	cfg.HTTPClient = retryAfterDoer{next: redactingDoer{next: next}}
 	return openai.NewClientWithConfig(cfg)
+}
+
+// redactingDoer removes the request's key from the error responses and
+// transport errors of the service before go-openai reads them: a server
+// that echoes the Authorization header would otherwise have the key in
+// the error, and the error in the log.
+type redactingDoer struct{ next openai.HTTPDoer }
+
+func (d redactingDoer) Do(req *http.Request) (*http.Response, error) {
+	secrets := redact.Secrets(req.Header)
+	resp, err := d.next.Do(req)
+	if err != nil {
+		return resp, redact.Err(err, secrets...)
+	}
+	redact.Response(resp, secrets)
+	return resp, nil
 }

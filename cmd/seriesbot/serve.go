@@ -10,10 +10,13 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
+	"seriesbot/bot"
 	"seriesbot/bot/discord"
 	"seriesbot/internal/discordapi"
 )
@@ -30,11 +33,15 @@ const (
 	envShardID      = "SERIESBOT_SHARD_ID"
 	envShardCount   = "SERIESBOT_SHARD_COUNT"
 	envLogLevel     = "SERIESBOT_LOG_LEVEL"
+	envModelCalls   = "SERIESBOT_MODEL_CALLS"
+	envModelWait    = "SERIESBOT_MODEL_WAIT"
+	envGrace        = "SERIESBOT_SHUTDOWN_GRACE"
 )
 
 // serveFlags mirror the environment; a flag that is set wins.
 type serveFlags struct {
 	apiURL, guild, admins, mentions, rate, shardID, shardCount, logLevel string
+	modelCalls, modelWait, grace                                         string
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -46,6 +53,9 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.shardID, "shard-id", "", "this process's shard, from 0 (default $"+envShardID+", else 0)")
 	fs.StringVar(&f.shardCount, "shard-count", "", "number of shards, one process each (default $"+envShardCount+", else 1)")
 	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default $"+envLogLevel+", else info)")
+	fs.StringVar(&f.modelCalls, "model-calls", "", fmt.Sprintf("language model calls running at once, for all questions together (default $%s, else %d)", envModelCalls, bot.DefaultModelCalls))
+	fs.StringVar(&f.modelWait, "model-wait", "", fmt.Sprintf("how long a question waits for a model call before it is quoted from the series (default $%s, else %v)", envModelWait, bot.DefaultModelWait))
+	fs.StringVar(&f.grace, "shutdown-grace", "", fmt.Sprintf("how long answers in progress may finish after SIGINT or SIGTERM; then those waiting on the model are quoted from the series (default $%s, else %v)", envGrace, discord.DefaultShutdownGrace))
 }
 
 // setting is a flag's value, else its environment variable's, with the
@@ -111,6 +121,28 @@ func (f *serveFlags) discordConfig() (discord.Config, error) {
 		}
 		cfg.Rate = r
 	}
+	if v, name := setting(f.modelCalls, "model-calls", envModelCalls); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxModelCalls {
+			return cfg, usagef("%s %q: want a whole number from 1 to %d", name, v, maxModelCalls)
+		}
+		cfg.ModelCalls = n
+	}
+	for _, d := range []struct {
+		flagValue, flagName, env string
+		to                       *time.Duration
+	}{
+		{f.modelWait, "model-wait", envModelWait, &cfg.ModelWait},
+		{f.grace, "shutdown-grace", envGrace, &cfg.ShutdownGrace},
+	} {
+		if v, name := setting(d.flagValue, d.flagName, d.env); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				return cfg, usagef("%s %q: want a positive duration such as 10s", name, v)
+			}
+			*d.to = t
+		}
+	}
 	idText, idName := setting(f.shardID, "shard-id", envShardID)
 	countText, countName := setting(f.shardCount, "shard-count", envShardCount)
 	if idText != "" || countText != "" {
@@ -126,6 +158,10 @@ func (f *serveFlags) discordConfig() (discord.Config, error) {
 	}
 	return cfg, nil
 }
+
+// maxModelCalls bounds --model-calls: far beyond what one process can
+// stream, low enough to catch a typo.
+const maxModelCalls = 1000
 
 // isDiscord reports whether base is Discord itself.
 func isDiscord(base *url.URL) bool {
@@ -144,6 +180,13 @@ func (f *serveFlags) logger(stderr io.Writer) (*slog.Logger, error) {
 		return nil, usagef("%s %q: want debug, info, warn or error", name, v)
 	}
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+// signalContext ends at SIGINT or SIGTERM, the signals that stop serve
+// (a terminal's Ctrl-C, docker stop, systemd): serve then stops taking
+// questions, lets those in progress finish within the grace, and exits 0.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // runServe puts the bot on Discord until SIGINT or SIGTERM, then lets the
@@ -203,7 +246,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		api = cfg.APIBase.String()
 	}
 	log.Info("starting", "api", api, "guild", cfg.GuildID, "mentions", cfg.Mentions, "rate", cfg.Rate.String(),
-		"shard", cfg.ShardID, "shards", max(cfg.ShardCount, 1), "language_model", !offline)
+		"shard", cfg.ShardID, "shards", max(cfg.ShardCount, 1), "language_model", !offline,
+		"model_calls", cmp.Or(cfg.ModelCalls, bot.DefaultModelCalls), "shutdown_grace", cmp.Or(cfg.ShutdownGrace, discord.DefaultShutdownGrace))
 	switch err := d.Run(ctx); {
 	case errors.Is(err, discord.ErrToken):
 		return fmt.Errorf("%v: check %s (Developer Portal → your application → Bot → Reset Token)", err, envDiscordToken)

@@ -2,19 +2,28 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"seriesbot/internal/discordtest"
 	"seriesbot/internal/logtest"
+	"seriesbot/internal/openaitest"
 )
 
 // clearDiscordEnv makes the tests independent of the machine's
 // environment; each test sets what it needs.
 func clearDiscordEnv(t *testing.T) {
 	t.Helper()
-	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel} {
+	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel, envModelCalls, envModelWait, envGrace} {
 		t.Setenv(v, "")
 	}
 }
@@ -37,6 +46,10 @@ func TestServeConfigurationErrors(t *testing.T) {
 		{"no shards", map[string]string{envShardCount: "0"}, nil, "$SERIESBOT_SHARD_COUNT \"0\""},
 		{"bad log level", map[string]string{envLogLevel: "loud"}, nil, "$SERIESBOT_LOG_LEVEL \"loud\""},
 		{"argument", nil, []string{"now"}, `serve: unexpected argument "now"`},
+		{"API URL with credentials", map[string]string{envDiscordAPI: "http://admin:hunter2@127.0.0.1:9/"}, nil, `"http://127.0.0.1:9/": credentials in the URL are not supported`},
+		{"bad model calls", map[string]string{envModelCalls: "0"}, nil, `$SERIESBOT_MODEL_CALLS "0": want a whole number from 1 to 1000`},
+		{"bad model wait", nil, []string{"--model-wait", "soon"}, `--model-wait "soon": want a positive duration`},
+		{"bad grace", map[string]string{envGrace: "-1s"}, nil, `$SERIESBOT_SHUTDOWN_GRACE "-1s": want a positive duration`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +63,9 @@ func TestServeConfigurationErrors(t *testing.T) {
 			r := runCLI(t, "", append([]string{"serve"}, tt.args...)...)
 			if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitUsage, tt.want)
+			}
+			if strings.Contains(r.stderr, "hunter2") {
+				t.Errorf("stderr shows the password: %q", r.stderr)
 			}
 		})
 	}
@@ -122,5 +138,94 @@ func TestServeWithAWrongToken(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, "not-the-token") {
 		t.Error("the token was printed")
+	}
+}
+
+// TestServeUnreachableAPI: with DISCORD_API_URL pointing where nothing
+// listens, serve fails naming that server, where its requests went, not
+// discord.com.
+func TestServeUnreachableAPI(t *testing.T) {
+	clearDiscordEnv(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	addr := closed.Listener.Addr().String()
+	closed.Close()
+	t.Setenv(envDiscordToken, "some-token")
+	t.Setenv(envDiscordAPI, "http://"+addr+"/")
+	r := runCLI(t, "", "serve")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "http://"+addr+"/api/v9/gateway") || strings.Contains(r.stderr, "discord.com") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit %d naming http://%s/api/v9/gateway", r.code, r.stderr, exitFailure, addr)
+	}
+}
+
+// TestServeStopsOnSIGTERM sends the process a real SIGTERM while an answer
+// waits on a language model that never starts answering: serve gives it
+// the grace, then posts the answer quoted from the series with its note,
+// closes the gateway and exits 0. Steps are ordered on what the fakes saw.
+func TestServeStopsOnSIGTERM(t *testing.T) {
+	clearDiscordEnv(t)
+	model := openaitest.New(t)
+	model.FailNext(openaitest.SlowFirstToken{Delay: time.Hour})
+	// In front of the fake, a proxy tells when the chat request arrives.
+	asked := make(chan struct{}, 1)
+	target, _ := url.Parse(model.URL())
+	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: target.Scheme, Host: target.Host})
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // the cut call's cancellation is expected
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/chat/completions") {
+			select {
+			case asked <- struct{}{}:
+			default:
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	srv := discordtest.New(t)
+	t.Setenv(envDiscordToken, srv.Token())
+	t.Setenv(envDiscordAPI, srv.URL())
+	t.Setenv(envGuildID, srv.GuildID())
+	t.Setenv(envMentions, "off")
+	t.Setenv(envBaseURL, front.URL+target.Path)
+	t.Setenv(envAPIKey, model.Key)
+	t.Setenv(envGrace, "100ms")
+
+	ctx, stop := signalContext()
+	defer stop()
+	var stdout, stderr logtest.Buffer
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr) }()
+
+	wait, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.WaitFor(wait, func() bool { return len(srv.Commands(srv.GuildID())) == 5 && srv.Gateway().Heartbeats > 0 }); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	in := srv.DispatchInteraction(discordtest.InteractionSpec{Command: "ask", Options: map[string]any{"question": "How much revenue did Alibaba Cloud make?"}})
+	select {
+	case <-asked:
+	case <-wait.Done():
+		t.Fatalf("the model was not asked\n%s", stderr.String())
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Errorf("exit %d after SIGTERM:\n%s", c, stderr.String())
+		}
+	case <-wait.Done():
+		t.Fatal("serve did not stop")
+	}
+	got, _ := srv.Interaction(in.ID)
+	const note = "*The language model was unavailable (the bot is restarting); this answer is quoted from the series.*"
+	if got.Original == nil || !strings.HasPrefix(got.Original.Content, note) || !strings.Contains(got.Original.Content, "RMB60 billion") {
+		t.Errorf("answer after SIGTERM = %+v", got.Original)
+	}
+	if srv.Gateway().Connected {
+		t.Error("the gateway is still connected")
+	}
+	if !strings.Contains(stderr.String(), "msg=stopped") {
+		t.Errorf("log:\n%s", stderr.String())
 	}
 }

@@ -75,7 +75,42 @@ func (rt *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 	// An empty Host makes net/http send the rewritten URL's host, which is
 	// what a virtual-hosted server behind base expects.
 	out.Host = ""
-	return rt.next.RoundTrip(out)
+	resp, err := rt.next.RoundTrip(out)
+	if err != nil {
+		// http.Client reports the URL it was asked for, discord.com's;
+		// this error names the server the request went to (see Describe).
+		return nil, &url.Error{Op: urlOp(req.Method), URL: u.Redacted(), Err: err}
+	}
+	return resp, nil
+}
+
+// urlOp is the operation http.Client names in its errors: "Get", "Post".
+func urlOp(method string) string {
+	if method == "" {
+		return "Get"
+	}
+	return method[:1] + strings.ToLower(method[1:])
+}
+
+// Describe renders an error of a request made through Transport. A request
+// rewritten to another server that fails there reads, from http.Client,
+// `Get "https://discord.com/api/v9/gateway": Get "http://127.0.0.1:9/…":
+// dial tcp …`: the outer URL is discordgo's, not where anything went, and
+// would send whoever reads the log to the wrong host. Describe leaves it
+// out. Any other error reads as its Error.
+func Describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	var outer *url.Error
+	if errors.As(err, &outer) {
+		var inner *url.Error
+		if errors.As(outer.Err, &inner) {
+			return strings.Replace(msg, outer.Error(), inner.Error(), 1)
+		}
+	}
+	return msg
 }
 
 // aimsAtDiscord reports whether u is under discordgo's EndpointDiscord.
@@ -99,30 +134,55 @@ func ParseBaseURL(s string) (*url.URL, error) {
 	if s == "" {
 		return nil, errors.New("parse Discord base URL: empty")
 	}
+	// Errors quote the URL as given, less any credentials in it: an
+	// error goes to the terminal and the log.
+	shown := withoutUserinfo(s)
 	if !strings.Contains(s, "://") {
 		// url.Parse reads "127.0.0.1:8080" as a scheme or a bad path; say
 		// plainly what is wanted instead.
-		return nil, fmt.Errorf("parse Discord base URL %q: missing scheme: want an absolute http or https URL such as http://127.0.0.1:8080", s)
+		return nil, fmt.Errorf("parse Discord base URL %q: missing scheme: want an absolute http or https URL such as http://127.0.0.1:8080", shown)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("parse Discord base URL: %w", err)
+		// url.Error quotes the whole URL; its cause does not.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("parse Discord base URL %q: %w", shown, err)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("parse Discord base URL %q: scheme must be http or https, not %q", s, u.Scheme)
+		return nil, fmt.Errorf("parse Discord base URL %q: scheme must be http or https, not %q", shown, u.Scheme)
 	case u.Opaque != "" || u.Host == "":
-		return nil, fmt.Errorf("parse Discord base URL %q: want an absolute URL with a host, like https://host[:port][/prefix]", s)
+		return nil, fmt.Errorf("parse Discord base URL %q: want an absolute URL with a host, like https://host[:port][/prefix]", shown)
 	case u.Hostname() == "":
-		return nil, fmt.Errorf("parse Discord base URL %q: empty host name", s)
+		return nil, fmt.Errorf("parse Discord base URL %q: empty host name", shown)
 	case u.User != nil:
-		return nil, fmt.Errorf("parse Discord base URL %q: credentials in the URL are not supported (the bot token is the credential)", s)
+		return nil, fmt.Errorf("parse Discord base URL %q: credentials in the URL are not supported (the bot token is the credential)", shown)
 	case u.RawQuery != "" || u.ForceQuery:
-		return nil, fmt.Errorf("parse Discord base URL %q: a query is not allowed", s)
+		return nil, fmt.Errorf("parse Discord base URL %q: a query is not allowed", shown)
 	case u.Fragment != "":
-		return nil, fmt.Errorf("parse Discord base URL %q: a fragment is not allowed", s)
+		return nil, fmt.Errorf("parse Discord base URL %q: a fragment is not allowed", shown)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
+}
+
+// withoutUserinfo is s without the "user:password@" of its authority, if
+// any; s need not parse.
+func withoutUserinfo(s string) string {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + len("://")
+	}
+	end := len(s)
+	if j := strings.IndexAny(s[start:], "/?#"); j >= 0 {
+		end = start + j
+	}
+	if at := strings.LastIndex(s[start:end], "@"); at >= 0 {
+		return s[:start] + s[start+at+1:]
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package discordapi
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -142,7 +143,10 @@ func TestParseBaseURL(t *testing.T) {
 		{in: "http:///path", errPart: "absolute URL with a host"},
 		{in: "http:opaque", errPart: "absolute http or https URL"},
 		{in: "http://:80", errPart: "empty host name"},
-		{in: "http://user:pw@host", errPart: "credentials"},
+		{in: "http://user:pw@host", errPart: `"http://host": credentials`},
+		{in: "http://user:hunter2@host/%zz", errPart: `"http://host/%zz": invalid URL escape`},
+		{in: "ftp://user:hunter2@host", errPart: `"ftp://host": scheme`},
+		{in: "user:hunter2@host:80", errPart: `"host:80": missing scheme`},
 		{in: "http://host/?a=b", errPart: "query"},
 		{in: "http://host/?", errPart: "query"},
 		{in: "http://host/#frag", errPart: "fragment"},
@@ -157,6 +161,9 @@ func TestParseBaseURL(t *testing.T) {
 				}
 				if !strings.Contains(err.Error(), tt.errPart) {
 					t.Fatalf("error %q does not mention %q", err, tt.errPart)
+				}
+				if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "user:") {
+					t.Fatalf("error %q shows the credentials", err)
 				}
 				return
 			}
@@ -191,4 +198,29 @@ func FuzzParseBaseURL(f *testing.F) {
 			t.Fatalf("trailing slash kept in %q", u.Path)
 		}
 	})
+}
+
+// TestTransportErrorsNameTheServer: a request rewritten to a server that
+// does not answer fails with an error naming that server, not
+// https://discord.com/, where nothing was sent.
+func TestTransportErrorsNameTheServer(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.Listener.Addr().String()
+	srv.Close()
+	base, err := ParseBaseURL("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: Transport(base, nil)}
+	_, err = c.Get("https://discord.com/api/v9/gateway")
+	if err == nil {
+		t.Fatal("a request to a closed port succeeded")
+	}
+	got := Describe(err)
+	if strings.Contains(got, "discord.com") || !strings.Contains(got, `"http://`+addr+`/api/v9/gateway"`) {
+		t.Errorf("Describe = %q, want it to name http://%s/api/v9/gateway and not discord.com", got, addr)
+	}
+	if Describe(errors.New("plain")) != "plain" || Describe(nil) != "" {
+		t.Error("Describe changes errors that are not rewritten requests")
+	}
 }
