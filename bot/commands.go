@@ -197,6 +197,9 @@ type Commands struct {
 	// Log receives failures the user is shielded from; nil means
 	// slog.Default().
 	Log *slog.Logger
+	// OnReload, when set, is told of each reload that ran: whether it
+	// swapped in a new library (for the operating metrics).
+	OnReload func(ok bool)
 
 	reloading sync.Mutex
 }
@@ -419,16 +422,24 @@ func (c *Commands) reload(ctx context.Context) Reply {
 	lib, warn, err := c.Loader.Load(ctx)
 	if err != nil {
 		c.log().Error("reload failed; still serving the previous corpus", "dir", c.Loader.Dir, "err", err)
+		c.reloaded(false)
 		return Reply{Text: fmt.Sprintf("The reload failed, so the bot still answers from the corpus it had: %v", err), Private: true}
 	}
 	took := time.Since(started)
 	old := c.Answerer.Swap(lib)
+	c.reloaded(true)
 	c.log().Info("corpus reloaded", "dir", c.Loader.Dir, "passages", lib.Index.Len(), "took", took)
 	text := describeReload(old, lib, took.Seconds())
 	if warn != nil {
 		text += "\nSkipped: " + Clip(warn.Error(), 1000)
 	}
 	return Reply{Text: text, Private: true, Reloaded: true}
+}
+
+func (c *Commands) reloaded(ok bool) {
+	if c.OnReload != nil {
+		c.OnReload(ok)
+	}
 }
 
 // partDigest sums up what a part has to answer from, to tell whether a

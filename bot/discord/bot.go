@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -109,6 +110,9 @@ type Config struct {
 	// ShutdownGrace bounds how long Run waits for answers in progress
 	// once its context ends; 0 means DefaultShutdownGrace.
 	ShutdownGrace time.Duration
+	// Observer, when set, is told how each question ended and what it
+	// took, for the operating metrics.
+	Observer Observer
 }
 
 // Bot is the bot on Discord.
@@ -121,6 +125,9 @@ type Bot struct {
 	flight  inflight
 	threads threadMemory
 	roles   botRoles
+	obs     Observer
+	// connected is set while the gateway is connected; see Connected.
+	connected atomic.Bool
 	// now is the clock of the rate limit; tests set it.
 	now func() time.Time
 
@@ -161,6 +168,10 @@ func New(cmds *bot.Commands, cfg Config, log *slog.Logger) (*Bot, error) {
 	}
 	d := &Bot{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), now: time.Now,
 		ready: make(chan struct{}), compute: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	d.obs = cfg.Observer
+	if d.obs == nil {
+		d.obs = noObserver{}
+	}
 	for _, id := range cfg.AdminIDs {
 		if id = strings.TrimSpace(id); id != "" {
 			d.admins[id] = true
@@ -203,6 +214,7 @@ func (d *Bot) Run(ctx context.Context) error {
 	s.AddHandler(d.onReady)
 	s.AddHandler(d.onInteraction)
 	s.AddHandler(d.onMessage)
+	d.followConnection(s)
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -227,6 +239,7 @@ func (d *Bot) Run(ctx context.Context) error {
 	}
 	stopWork()
 	d.close(s)
+	d.connected.Store(false)
 	return nil
 }
 
@@ -248,6 +261,7 @@ func (d *Bot) close(s *discordgo.Session) {
 func (d *Bot) retry(next http.RoundTripper) http.RoundTripper {
 	rt := newRetrying(next)
 	rt.retried = func(method, path string) {
+		d.obs.DiscordRetry(routeLabel(method, path))
 		d.log.Warn("Discord failed a request; trying it again", "request", method+" "+tokenInPath.ReplaceAllString(path, "/$1/$2/…"))
 	}
 	return rt

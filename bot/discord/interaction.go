@@ -21,6 +21,7 @@ const (
 // first, before any slow work: Discord gives an interaction three seconds,
 // and the handler's own scheduling counts.
 func (d *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	received := time.Now()
 	in := ic.Interaction
 	r := &interactionReply{s: s, in: in, d: d}
 	if !d.flight.begin() {
@@ -30,6 +31,13 @@ func (d *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	defer d.flight.end()
 	if d.handled != nil {
 		defer d.handled(in.ID)
+	}
+	// Counted and logged before the handler is reported done.
+	if in.Type == discordgo.InteractionApplicationCommand {
+		if name := in.ApplicationCommandData().Name; name == bot.CommandAsk || name == bot.CommandSummary {
+			_, r.q = asking(d.work, transportSlash, received)
+			defer d.asked(r.q, "command", name, "interaction", in.ID, "user", interactionUser(in), "guild", in.GuildID)
+		}
 	}
 	defer func() { d.recovered(recover(), "interaction "+in.ID, func() { r.fail(somethingWentWrong) }) }()
 
@@ -48,6 +56,7 @@ func (d *Bot) onCommand(r *interactionReply) {
 	var qe *bot.QuestionError
 	switch {
 	case errors.As(err, &qe):
+		r.q.ended(outcomeRefused, 0)
 		r.respondPrivately(qe.Error())
 		return
 	case err != nil:
@@ -64,6 +73,7 @@ func (d *Bot) onCommand(r *interactionReply) {
 	}
 	if inv.Command == bot.CommandAsk || inv.Command == bot.CommandSummary {
 		if ok, wait := d.limiter.allow(user, d.now()); !ok {
+			d.rateLimited(r.q)
 			r.respondPrivately(slowDown(wait))
 			return
 		}
@@ -73,7 +83,6 @@ func (d *Bot) onCommand(r *interactionReply) {
 		return
 	}
 
-	started := time.Now()
 	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
 	defer cancel()
 	var reply bot.Reply
@@ -99,9 +108,9 @@ func (d *Bot) onCommand(r *interactionReply) {
 			reply.Text += "\nThe command choices were updated."
 		}
 	}
-	r.finish(ctx, reply)
-	d.log.Info("answered", "command", cmd.Name, "interaction", in.ID, "user", user, "guild", in.GuildID,
-		"sources", len(reply.Sources), "took", time.Since(started).Round(time.Millisecond))
+	if r.finish(ctx, reply) {
+		r.q.ended(replyOutcome(inv.Command, reply), len(reply.Sources))
+	}
 }
 
 // onComponent acknowledges a click on a feedback button and logs it.
@@ -116,6 +125,7 @@ func (d *Bot) onComponent(r *interactionReply) {
 	if in.Message != nil {
 		answer, message = bot.Clip(in.Message.Content, 200), in.Message.ID
 	}
+	d.obs.Feedback(vote)
 	d.log.Info("feedback", "vote", vote, "answered", answered, "message", message,
 		"user", interactionUser(in), "guild", in.GuildID, "channel", in.ChannelID, "answer", answer)
 	r.respondPrivately("Thanks for the feedback!")
@@ -127,6 +137,10 @@ type interactionReply struct {
 	s  *discordgo.Session
 	in *discordgo.Interaction
 	d  *Bot
+
+	// q follows the question the interaction asks; nil for other
+	// commands.
+	q *question
 
 	mu      sync.Mutex
 	acked   bool
@@ -147,6 +161,9 @@ func (r *interactionReply) respondPrivately(text string) {
 	r.mu.Lock()
 	r.acked = r.acked || err == nil
 	r.mu.Unlock()
+	if err == nil {
+		r.q.acked()
+	}
 	if err != nil {
 		r.d.log.Warn("could not answer an interaction", "interaction", r.in.ID, "err", describeErr(err))
 	}
@@ -166,6 +183,7 @@ func (r *interactionReply) deferReply(private bool) error {
 		r.mu.Lock()
 		r.acked, r.private = true, private
 		r.mu.Unlock()
+		r.q.acked()
 	}
 	return err
 }
@@ -184,8 +202,9 @@ func (r *interactionReply) editText(ctx context.Context, text string) {
 
 // finish shows the reply: its first piece in the original response, with
 // its sources and buttons when it fits in one message, the rest as
-// follow-ups, the sources and buttons under the last.
-func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
+// follow-ups, the sources and buttons under the last. It reports whether
+// all of it was posted.
+func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) bool {
 	msgs := renderReply(reply, r.in.ID)
 	first := msgs[0]
 	_, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{
@@ -197,7 +216,7 @@ func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
 	if err != nil {
 		r.d.log.Error("could not show the answer", "interaction", r.in.ID, "err", describeErr(err))
 		r.fail(somethingWentWrong)
-		return
+		return false
 	}
 	for i, m := range msgs[1:] {
 		params := &discordgo.WebhookParams{
@@ -213,9 +232,10 @@ func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
 		r.mu.Unlock()
 		if _, err := r.s.FollowupMessageCreate(r.in, true, params, discordgo.WithContext(ctx)); err != nil {
 			r.d.log.Error("could not send the rest of the answer", "interaction", r.in.ID, "piece", i+2, "of", len(msgs), "err", describeErr(err))
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // fail tells the user something went wrong: in the original response if

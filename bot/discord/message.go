@@ -47,6 +47,7 @@ const (
 // started on it, a message in a thread the bot started as a follow-up,
 // and a direct message inline. It ignores bots, webhooks and itself.
 func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	received := time.Now()
 	if m.Author == nil || m.Author.Bot || m.WebhookID != "" {
 		return
 	}
@@ -58,6 +59,12 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	if d.handled != nil {
 		defer d.handled(m.ID)
 	}
+	// A message is a question once its transport is known; it is counted
+	// and logged before the handler is reported done.
+	var q *question
+	defer func() {
+		d.asked(q, "message", m.ID, "channel", m.ChannelID, "user", m.Author.ID, "guild", m.GuildID)
+	}()
 	defer func() {
 		d.recovered(recover(), "message "+m.ID, func() {
 			d.send(context.WithoutCancel(d.work), s, m.ChannelID, discordMessage{Content: somethingWentWrong}, nil)
@@ -67,6 +74,7 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
 	defer cancel()
 	if m.GuildID == "" {
+		ctx, q = asking(ctx, transportDM, received)
 		d.answerMessage(ctx, s, m, m.ChannelID, stripMention(m.Content, me, ""), nil, nil)
 		return
 	}
@@ -81,12 +89,15 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if question == "" {
 			return // an image, a sticker: nothing to answer
 		}
+		ctx, q = asking(ctx, transportThread, received)
 		history := d.threadHistory(ctx, s, m, parent, me)
 		d.answerMessage(ctx, s, m, m.ChannelID, question, history, nil)
 	case !mentioned:
 	case kind == channelText && question != "":
+		ctx, q = asking(ctx, transportMention, received)
 		d.answerInThread(ctx, s, m, question)
 	default:
+		ctx, q = asking(ctx, transportMention, received)
 		d.answerMessage(ctx, s, m, m.ChannelID, question, nil, replyTo(m))
 	}
 }
@@ -94,7 +105,7 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 // answerInThread starts a thread on the question and answers in it. When
 // no thread can be started (no permission), it answers in the channel.
 func (d *Bot) answerInThread(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, text string) {
-	q, refusal := d.askable(m, text)
+	q, refusal := d.askable(ctx, m, text)
 	if refusal != "" {
 		d.send(ctx, s, m.ChannelID, discordMessage{Content: refusal}, replyTo(m))
 		return
@@ -115,7 +126,7 @@ func (d *Bot) answerInThread(ctx context.Context, s *discordgo.Session, m *disco
 // answerMessage checks a question and answers it in channelID, read with
 // the conversation's history.
 func (d *Bot) answerMessage(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, text string, history []bot.Turn, ref *discordgo.MessageReference) {
-	q, refusal := d.askable(m, text)
+	q, refusal := d.askable(ctx, m, text)
 	if refusal != "" {
 		d.send(ctx, s, channelID, discordMessage{Content: refusal}, ref)
 		return
@@ -127,15 +138,18 @@ func (d *Bot) answerMessage(ctx context.Context, s *discordgo.Session, m *discor
 // askable checks the question of a message: it returns the question, or
 // the refusal to post instead — a short help when there is no question,
 // why it cannot be asked, or when to ask again after asking too fast.
-func (d *Bot) askable(m *discordgo.MessageCreate, text string) (bot.Question, string) {
+func (d *Bot) askable(ctx context.Context, m *discordgo.MessageCreate, text string) (bot.Question, string) {
 	if text == "" {
+		questionIn(ctx).ended(outcomeRefused, 0)
 		return bot.Question{}, mentionHelp
 	}
 	q, err := bot.NewQuestion(text)
 	if err != nil {
+		questionIn(ctx).ended(outcomeRefused, 0)
 		return bot.Question{}, err.Error()
 	}
 	if ok, wait := d.limiter.allow(m.Author.ID, d.now()); !ok {
+		d.rateLimited(questionIn(ctx))
 		return bot.Question{}, slowDown(wait)
 	}
 	return q, ""
@@ -143,7 +157,6 @@ func (d *Bot) askable(m *discordgo.MessageCreate, text string) (bot.Question, st
 
 // reply answers q in channelID, showing the bot as typing meanwhile.
 func (d *Bot) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID string, q bot.Question, ref *discordgo.MessageReference) {
-	started := time.Now()
 	stopTyping := d.keepTyping(ctx, s, channelID)
 	done := d.computing(ctx)
 	r := d.cmds.Run(ctx, bot.Invocation{Command: bot.CommandAsk, Question: q}, nil)
@@ -157,8 +170,7 @@ func (d *Bot) reply(ctx context.Context, s *discordgo.Session, m *discordgo.Mess
 			return
 		}
 	}
-	d.log.Info("answered", "message", m.ID, "channel", channelID, "user", m.Author.ID, "guild", m.GuildID,
-		"follow_up", len(q.History) > 0, "sources", len(r.Sources), "took", time.Since(started).Round(time.Millisecond))
+	questionIn(ctx).ended(replyOutcome(bot.CommandAsk, r), len(r.Sources))
 }
 
 // send posts msg in channelID, replying to ref when not nil, and reports
