@@ -34,7 +34,9 @@ Usage:
   seriesbot ask [flags] -            one question per line from standard input
   seriesbot eval --questions FILE.jsonl [--corpus DIR] [--k N]
   seriesbot serve [--corpus DIR] [--guild ID] [--mentions on|off] [--rate 6/min:3]
+                [--http-addr ADDR] [--log-format text|json]
                                      the Discord bot; DISCORD_TOKEN holds its token
+  seriesbot healthcheck              exit 0 when serve's /healthz answers, else 1
   seriesbot chat [--corpus DIR]      the bot's commands in the terminal, no token needed
   seriesbot commands [--json]        the bot's commands, as registered with Discord
   seriesbot help
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runEval(ctx, rest, stdout, stderr, log)
 	case "serve":
 		err = runServe(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		err = runHealthcheck(ctx, rest, stdout)
 	case "chat":
 		err = runChat(ctx, rest, stdin, stdout, log)
 	case "commands":

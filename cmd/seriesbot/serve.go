@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"seriesbot/bot/discord"
+	"seriesbot/bot/metrics"
 	"seriesbot/internal/discordapi"
 )
 
@@ -136,13 +137,13 @@ func isSnowflake(s string) bool {
 	return err == nil
 }
 
-func (f *serveFlags) logger(stderr io.Writer) (*slog.Logger, error) {
+func (f *serveFlags) logger(stderr io.Writer, of *opsFlags) (*slog.Logger, error) {
 	v, name := setting(f.logLevel, "log-level", envLogLevel)
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cmp.Or(v, "info"))); err != nil {
 		return nil, usagef("%s %q: want debug, info, warn or error", name, v)
 	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
+	return of.logger(stderr, level)
 }
 
 // runServe puts the bot on Discord until SIGINT or SIGTERM, then lets the
@@ -153,6 +154,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	bf.register(fs)
 	var sf serveFlags
 	sf.register(fs)
+	var of opsFlags
+	of.register(fs)
 	pos, err := parseArgs(fs, args, stdout)
 	if err != nil {
 		return err
@@ -167,20 +170,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log, err := sf.logger(stderr)
+	log, err := sf.logger(stderr, &of)
 	if err != nil {
 		return err
 	}
 	discord.RouteLogs(log)
+	var state opsState
+	m := metrics.New(state.passages)
+	if addr := of.addr(); addr != "" {
+		stopOps, err := startOps(addr, opsHandler(&state, m), log)
+		if err != nil {
+			return err
+		}
+		defer stopOps()
+	}
 	cmds, offline, err := bf.commands(ctx, log)
 	if err != nil {
 		return err
 	}
+	instrument(cmds, m)
+	state.answerer.Store(cmds.Answerer)
 	cfg.Offline = offline
+	cfg.Observer = m
 	d, err := discord.New(cmds, cfg, log)
 	if err != nil {
 		return usagef("serve: %v", err)
 	}
+	state.bot.Store(d)
 	api := "https://discord.com/"
 	if cfg.APIBase != nil {
 		api = cfg.APIBase.String()

@@ -14,7 +14,7 @@ import (
 // environment; each test sets what it needs.
 func clearDiscordEnv(t *testing.T) {
 	t.Helper()
-	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel} {
+	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel, envHTTPAddr, envLogFormat} {
 		t.Setenv(v, "")
 	}
 }
