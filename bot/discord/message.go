@@ -110,10 +110,10 @@ func (d *Bot) answerInThread(ctx context.Context, s *discordgo.Session, m *disco
 		d.send(ctx, s, m.ChannelID, discordMessage{Content: refusal}, replyTo(m))
 		return
 	}
-	th, err := s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+	th, err := startThread(ctx, s, m.ChannelID, m.ID, &discordgo.ThreadStart{
 		Name:                threadName(q.Text()),
 		AutoArchiveDuration: threadArchiveMinutes,
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		d.log.Warn("could not start a thread; answering in the channel", "channel", m.ChannelID, "message", m.ID, "err", describeErr(err))
 		d.reply(ctx, s, m, m.ChannelID, q, replyTo(m))
