@@ -93,11 +93,7 @@ func (d *Bot) onCommand(r *interactionReply) {
 		}
 		reply = d.cmds.Help(note)
 	} else {
-		ed := startStreamEditor(d.cfg.EditInterval, func(text string) { r.editText(ctx, text) })
-		done := d.computing(ctx)
-		reply = d.cmds.Run(ctx, inv, ed.update)
-		done()
-		ed.stop()
+		reply = d.run(ctx, inv, func(text string) { r.editText(ctx, text) })
 	}
 	if reply.Reloaded {
 		switch updated, err := d.syncCommands(ctx, r.s); {
@@ -255,6 +251,19 @@ func (r *interactionReply) fail(text string) {
 	if _, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{Content: &text, Embeds: &empty, Components: &none, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
 		r.d.log.Warn("could not tell the user something went wrong", "interaction", r.in.ID, "err", describeErr(err))
 	}
+}
+
+// run runs inv in a slot to compose in (see Config.Offline), showing the
+// answer as it is written through edit. The slot is freed and the editor
+// stopped however Run ends, a panic included: a slot lost would leave one
+// answer fewer composed at a time for good, an editor lost would go on
+// waiting for text.
+func (d *Bot) run(ctx context.Context, inv bot.Invocation, edit func(text string)) bot.Reply {
+	ed := startStreamEditor(d.cfg.EditInterval, edit)
+	defer ed.stop()
+	done := d.computing(ctx)
+	defer done()
+	return d.cmds.Run(ctx, inv, ed.update)
 }
 
 // streamEditor shows an answer as it is written, with at most one edit

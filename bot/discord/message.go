@@ -157,11 +157,13 @@ func (d *Bot) askable(ctx context.Context, m *discordgo.MessageCreate, text stri
 
 // reply answers q in channelID, showing the bot as typing meanwhile.
 func (d *Bot) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID string, q bot.Question, ref *discordgo.MessageReference) {
-	stopTyping := d.keepTyping(ctx, s, channelID)
-	done := d.computing(ctx)
-	r := d.cmds.Run(ctx, bot.Invocation{Command: bot.CommandAsk, Question: q}, nil)
-	done()
-	stopTyping()
+	r := func() bot.Reply {
+		// Freed however Run ends, a panic included.
+		defer d.keepTyping(ctx, s, channelID)()
+		done := d.computing(ctx)
+		defer done()
+		return d.cmds.Run(ctx, bot.Invocation{Command: bot.CommandAsk, Question: q}, nil)
+	}()
 	for i, msg := range renderReply(r, m.ID) {
 		if i > 0 {
 			ref = nil

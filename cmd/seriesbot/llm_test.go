@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	openai "github.com/sashabaranov/go-openai"
+	"go.uber.org/goleak"
 
 	"seriesbot/bot/llm"
 	"seriesbot/internal/openaitest"
@@ -16,12 +17,13 @@ import (
 
 // TestMain keeps the tests offline whatever the environment of the
 // machine running them: a language model is only used by the tests that
-// set one up.
+// set one up. It fails the run when a goroutine outlives the tests: a
+// serve that did not stop whole.
 func TestMain(m *testing.M) {
 	for _, v := range []string{envAPIKey, envBaseURL, envChatModel, envEmbedModel} {
 		os.Unsetenv(v)
 	}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-cloud-digital-media-and-innovation-initiatives"
