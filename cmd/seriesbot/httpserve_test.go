@@ -201,31 +201,6 @@ func TestReadiness(t *testing.T) {
 	}
 }
 
-func TestOperatingSettings(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		args []string
-		want string
-	}{
-		{"bad log format", map[string]string{envLogFormat: "xml"}, nil, `$SERIESBOT_LOG_FORMAT "xml": want text or json`},
-		{"bad log format flag", nil, []string{"--log-format", "yaml"}, `--log-format "yaml": want text or json`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clearDiscordEnv(t)
-			t.Setenv(envDiscordToken, "token")
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			r := runCLI(t, "", append([]string{"serve"}, tt.args...)...)
-			if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitUsage, tt.want)
-			}
-		})
-	}
-}
-
 // TestServePortTaken: a second serve on a port in use stops at once,
 // naming the address and the setting.
 func TestServePortTaken(t *testing.T) {

@@ -36,6 +36,8 @@ func TestServeConfigurationErrors(t *testing.T) {
 		{"shard out of range", map[string]string{envShardID: "2", envShardCount: "2"}, nil, "$SERIESBOT_SHARD_ID \"2\": want a shard number from 0 to 1"},
 		{"no shards", map[string]string{envShardCount: "0"}, nil, "$SERIESBOT_SHARD_COUNT \"0\""},
 		{"bad log level", map[string]string{envLogLevel: "loud"}, nil, "$SERIESBOT_LOG_LEVEL \"loud\""},
+		{"bad log format", map[string]string{envLogFormat: "xml"}, nil, `$SERIESBOT_LOG_FORMAT "xml": want text or json`},
+		{"bad log format flag", nil, []string{"--log-format", "yaml"}, `--log-format "yaml": want text or json`},
 		{"argument", nil, []string{"now"}, `serve: unexpected argument "now"`},
 	}
 	for _, tt := range tests {
