@@ -156,9 +156,18 @@ func replyOutcome(command string, r bot.Reply) string {
 	return outcomeFailed
 }
 
-// Connected reports whether the bot is on Discord's gateway now: from
-// READY (or a resumed session) until the connection drops.
-func (d *Bot) Connected() bool { return d.connected.Load() }
+// Connected reports whether the bot is on Discord's gateway and taking
+// questions: from READY (or a resumed session) until the connection drops
+// or shutdown begins, so that a readiness probe turns away new traffic
+// while the answers in progress finish.
+func (d *Bot) Connected() bool { return d.connected.Load() && !d.flight.isClosing() }
+
+// isClosing reports whether shutdown has begun.
+func (f *inflight) isClosing() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closing
+}
 
 // followConnection keeps Connected up to date from the session's events.
 func (d *Bot) followConnection(s *discordgo.Session) {

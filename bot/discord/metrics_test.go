@@ -98,3 +98,28 @@ func TestDiscordCountsEachQuestionOnce(t *testing.T) {
 	}
 	b.noViolations(t)
 }
+
+// TestDiscordConnected: the bot is ready for questions from READY until
+// shutdown begins, and not once it has stopped.
+func TestDiscordConnected(t *testing.T) {
+	t.Parallel()
+	b := startBot(t, nil, Config{Mentions: true})
+	if !b.d.Connected() {
+		t.Error("not connected once ready")
+	}
+	b.stop()
+	if b.d.Connected() {
+		t.Error("connected after Run returned")
+	}
+
+	// Shutdown begun: connected to the gateway still, but taking no more.
+	var d Bot
+	d.connected.Store(true)
+	if !d.Connected() {
+		t.Error("not connected with the gateway up")
+	}
+	d.flight.close()
+	if d.Connected() {
+		t.Error("still taking questions once shutdown has begun")
+	}
+}
