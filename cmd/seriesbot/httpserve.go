@@ -86,7 +86,7 @@ func (s *opsState) ready() string {
 	case s.answerer.Load() == nil:
 		return "the index is not loaded yet"
 	case b == nil || !b.Connected():
-		return "not connected to Discord's gateway"
+		return "not connected to Discord's gateway, or shutting down"
 	}
 	return ""
 }

@@ -177,7 +177,7 @@ func TestReadiness(t *testing.T) {
 		wantBody string
 	}{
 		{"starting", false, http.StatusServiceUnavailable, "not ready: the index is not loaded yet"},
-		{"loaded, not connected", true, http.StatusServiceUnavailable, "not ready: not connected to Discord's gateway"},
+		{"loaded, not connected", true, http.StatusServiceUnavailable, "not ready: not connected to Discord's gateway, or shutting down"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
