@@ -170,6 +170,9 @@ type Commands struct {
 	Log *slog.Logger
 	// Charts draws the charts of summaries; nil sends them without one.
 	Charts ChartRenderer
+	// OnReload, when set, is told of each reload that ran: whether it
+	// swapped in a new library (for the operating metrics).
+	OnReload func(ok bool)
 
 	reloading sync.Mutex
 
@@ -315,9 +318,11 @@ func (c *Commands) reload(ctx context.Context) Reply {
 	lib, rep, err := c.Loader.Update(ctx, c.Answerer.Snapshot())
 	if lib == nil {
 		c.log().Error("reload failed; still serving the previous corpus", "dir", c.Loader.Dir, "err", err)
+		c.reloaded(false)
 		return Reply{Text: fmt.Sprintf("The reload failed, so the bot still answers from the corpus it had: %v\n%s", err, rep.Text()), Private: true}
 	}
 	old := c.Answerer.Swap(lib)
+	c.reloaded(true)
 	c.log().Info("corpus reloaded", "dir", c.Loader.Dir, "passages", lib.Index.Len(), "embedded", rep.Embedded, "version", lib.Version, "took_ms", rep.TookMS)
 	text := describeReload(old, lib, float64(rep.TookMS)/1000) + "\n" + rep.Text()
 	if err != nil { // built and served, but not saved
@@ -325,6 +330,12 @@ func (c *Commands) reload(ctx context.Context) Reply {
 		text += "\nNot saved, so other shards keep the index they have: " + Clip(err.Error(), 300)
 	}
 	return Reply{Text: text, Private: true, Reloaded: true}
+}
+
+func (c *Commands) reloaded(ok bool) {
+	if c.OnReload != nil {
+		c.OnReload(ok)
+	}
 }
 
 // partDigest sums up what a part has to answer from, to tell whether a

@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -119,6 +120,9 @@ type Config struct {
 	// past it the answer is quoted from the series.
 	ModelCalls int
 	ModelWait  time.Duration
+	// Observer, when set, is told how each question ended and what it
+	// took, for the operating metrics.
+	Observer Observer
 }
 
 // Bot is the bot on Discord.
@@ -131,6 +135,9 @@ type Bot struct {
 	flight  inflight
 	threads threadMemory
 	roles   botRoles
+	obs     Observer
+	// connected is set while the gateway is connected; see Connected.
+	connected atomic.Bool
 	// now is the clock of the rate limit; tests set it.
 	now func() time.Time
 
@@ -175,6 +182,10 @@ func New(cmds *bot.Commands, cfg Config, log *slog.Logger) (*Bot, error) {
 	d := &Bot{cmds: cmds, cfg: cfg, log: log, admins: map[string]bool{}, limiter: newUserLimiter(cfg.Rate), now: time.Now,
 		ready: make(chan struct{}), compute: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	d.model = gateModel(cmds, cfg)
+	d.obs = cfg.Observer
+	if d.obs == nil {
+		d.obs = noObserver{}
+	}
 	for _, id := range cfg.AdminIDs {
 		if id = strings.TrimSpace(id); id != "" {
 			d.admins[id] = true
@@ -219,6 +230,7 @@ func (d *Bot) Run(ctx context.Context) error {
 	s.AddHandler(d.onReady)
 	s.AddHandler(d.onInteraction)
 	s.AddHandler(d.onMessage)
+	d.followConnection(s)
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -240,6 +252,7 @@ func (d *Bot) Run(ctx context.Context) error {
 	d.shutdown()
 	stopWork()
 	d.close(s)
+	d.connected.Store(false)
 	return nil
 }
 
@@ -261,6 +274,7 @@ func (d *Bot) close(s *discordgo.Session) {
 func (d *Bot) retry(next http.RoundTripper) http.RoundTripper {
 	rt := newRetrying(next)
 	rt.retried = func(method, path string) {
+		d.obs.DiscordRetry(routeLabel(method, path))
 		d.log.Warn("Discord failed a request; trying it again", "request", method+" "+tokenInPath.ReplaceAllString(path, "/$1/$2/…"))
 	}
 	return rt

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	openai "github.com/sashabaranov/go-openai"
+	"go.uber.org/goleak"
 
 	"seriesbot/bot"
 	"seriesbot/bot/llm"
@@ -30,10 +31,11 @@ import (
 
 // TestMain silences discordgo's own logger: the fake closes connections
 // under it as tests end, and what it says then (a read from a closed
-// gateway) is expected.
+// gateway) is expected. It fails the run when a goroutine outlives the
+// tests: a session, a typing indicator or an editor left running.
 func TestMain(m *testing.M) {
 	discordgo.Logger = func(int, int, string, ...any) {}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-cloud-digital-media-and-innovation-initiatives"

@@ -21,6 +21,7 @@ const (
 // first, before any slow work: Discord gives an interaction three seconds,
 // and the handler's own scheduling counts.
 func (d *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	received := time.Now()
 	in := ic.Interaction
 	r := &interactionReply{s: s, in: in, d: d}
 	if !d.flight.begin() {
@@ -30,6 +31,13 @@ func (d *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	defer d.flight.end()
 	if d.handled != nil {
 		defer d.handled(in.ID)
+	}
+	// Counted and logged before the handler is reported done.
+	if in.Type == discordgo.InteractionApplicationCommand {
+		if name := in.ApplicationCommandData().Name; name == bot.CommandAsk || name == bot.CommandSummary {
+			_, r.q = asking(d.work, transportSlash, received)
+			defer d.asked(r.q, "command", name, "interaction", in.ID, "user", interactionUser(in), "guild", in.GuildID)
+		}
 	}
 	defer func() { d.recovered(recover(), "interaction "+in.ID, func() { r.fail(somethingWentWrong) }) }()
 
@@ -48,7 +56,7 @@ func (d *Bot) onCommand(r *interactionReply) {
 	// an empty or over-long one costs a refusal as much as an answer.
 	if name := in.ApplicationCommandData().Name; name == bot.CommandAsk || name == bot.CommandSummary {
 		if ok, wait := d.limiter.allow(user, d.now()); !ok {
-			d.log.Info("rate limited", "interaction", in.ID, "user", user, "guild", in.GuildID)
+			d.rateLimited(r.q)
 			r.respondPrivately(slowDown(wait))
 			return
 		}
@@ -58,6 +66,7 @@ func (d *Bot) onCommand(r *interactionReply) {
 	var qe *bot.QuestionError
 	switch {
 	case errors.As(err, &qe):
+		r.q.ended(outcomeRefused, 0)
 		r.respondPrivately(qe.Error())
 		return
 	case err != nil:
@@ -76,7 +85,6 @@ func (d *Bot) onCommand(r *interactionReply) {
 		return
 	}
 
-	started := time.Now()
 	ctx, cancel := context.WithTimeout(d.work, answerTimeout)
 	defer cancel()
 	var reply bot.Reply
@@ -87,11 +95,7 @@ func (d *Bot) onCommand(r *interactionReply) {
 		}
 		reply = d.cmds.Help(note)
 	} else {
-		ed := startStreamEditor(d.cfg.EditInterval, func(text string) { r.editText(ctx, text) })
-		done := d.computing(ctx)
-		reply = d.cmds.Run(ctx, inv, ed.update)
-		done()
-		ed.stop()
+		reply = d.run(ctx, inv, func(text string) { r.editText(ctx, text) })
 	}
 	if reply.Reloaded {
 		switch updated, err := d.syncCommands(ctx, r.s); {
@@ -102,9 +106,9 @@ func (d *Bot) onCommand(r *interactionReply) {
 			reply.Text += "\nThe command choices were updated."
 		}
 	}
-	r.finish(ctx, reply)
-	d.log.Info("answered", "command", cmd.Name, "interaction", in.ID, "user", user, "guild", in.GuildID,
-		"sources", len(reply.Sources), "took", time.Since(started).Round(time.Millisecond))
+	if r.finish(ctx, reply) {
+		r.q.ended(replyOutcome(inv.Command, reply), len(reply.Sources))
+	}
 }
 
 // onComponent acknowledges a click on a feedback button and logs it.
@@ -119,6 +123,7 @@ func (d *Bot) onComponent(r *interactionReply) {
 	if in.Message != nil {
 		answer, message = bot.Clip(in.Message.Content, 200), in.Message.ID
 	}
+	d.obs.Feedback(vote)
 	d.log.Info("feedback", "vote", vote, "answered", answered, "message", message,
 		"user", interactionUser(in), "guild", in.GuildID, "channel", in.ChannelID, "answer", answer)
 	r.respondPrivately("Thanks for the feedback!")
@@ -130,6 +135,10 @@ type interactionReply struct {
 	s  *discordgo.Session
 	in *discordgo.Interaction
 	d  *Bot
+
+	// q follows the question the interaction asks; nil for other
+	// commands.
+	q *question
 
 	mu      sync.Mutex
 	acked   bool
@@ -150,6 +159,9 @@ func (r *interactionReply) respondPrivately(text string) {
 	r.mu.Lock()
 	r.acked = r.acked || err == nil
 	r.mu.Unlock()
+	if err == nil {
+		r.q.acked()
+	}
 	if err != nil {
 		r.d.log.Warn("could not answer an interaction", "interaction", r.in.ID, "err", describeErr(err))
 	}
@@ -169,6 +181,7 @@ func (r *interactionReply) deferReply(private bool) error {
 		r.mu.Lock()
 		r.acked, r.private = true, private
 		r.mu.Unlock()
+		r.q.acked()
 	}
 	return err
 }
@@ -187,8 +200,9 @@ func (r *interactionReply) editText(ctx context.Context, text string) {
 
 // finish shows the reply: its first piece in the original response, with
 // its sources and buttons when it fits in one message, the rest as
-// follow-ups, the sources and buttons under the last.
-func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
+// follow-ups, the sources and buttons under the last. It reports whether
+// all of it was posted.
+func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) bool {
 	msgs := renderReply(reply, r.in.ID)
 	first := msgs[0]
 	edit := &discordgo.WebhookEdit{
@@ -204,7 +218,7 @@ func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
 	if err != nil {
 		r.d.log.Error("could not show the answer", "interaction", r.in.ID, "err", describeErr(err))
 		r.fail(somethingWentWrong)
-		return
+		return false
 	}
 	for i, m := range msgs[1:] {
 		params := &discordgo.WebhookParams{
@@ -221,9 +235,10 @@ func (r *interactionReply) finish(ctx context.Context, reply bot.Reply) {
 		r.mu.Unlock()
 		if _, err := r.s.FollowupMessageCreate(r.in, true, params, discordgo.WithContext(ctx)); err != nil {
 			r.d.log.Error("could not send the rest of the answer", "interaction", r.in.ID, "piece", i+2, "of", len(msgs), "err", describeErr(err))
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // fail tells the user something went wrong: in the original response if
@@ -243,6 +258,19 @@ func (r *interactionReply) fail(text string) {
 	if _, err := r.s.InteractionResponseEdit(r.in, &discordgo.WebhookEdit{Content: &text, Embeds: &empty, Components: &none, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
 		r.d.log.Warn("could not tell the user something went wrong", "interaction", r.in.ID, "err", describeErr(err))
 	}
+}
+
+// run runs inv in a slot to compose in (see Config.Offline), showing the
+// answer as it is written through edit. The slot is freed and the editor
+// stopped however Run ends, a panic included: a slot lost would leave one
+// answer fewer composed at a time for good, an editor lost would go on
+// waiting for text.
+func (d *Bot) run(ctx context.Context, inv bot.Invocation, edit func(text string)) bot.Reply {
+	ed := startStreamEditor(d.cfg.EditInterval, edit)
+	defer ed.stop()
+	done := d.computing(ctx)
+	defer done()
+	return d.cmds.Run(ctx, inv, ed.update)
 }
 
 // streamEditor shows an answer as it is written, with at most one edit

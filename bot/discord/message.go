@@ -47,6 +47,7 @@ const (
 // started on it, a message in a thread the bot started as a follow-up,
 // and a direct message inline. It ignores bots, webhooks and itself.
 func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	received := time.Now()
 	if m.Author == nil || m.Author.Bot || m.WebhookID != "" {
 		return
 	}
@@ -58,6 +59,12 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	if d.handled != nil {
 		defer d.handled(m.ID)
 	}
+	// A message is a question once its transport is known; it is counted
+	// and logged before the handler is reported done.
+	var q *question
+	defer func() {
+		d.asked(q, "message", m.ID, "channel", m.ChannelID, "user", m.Author.ID, "guild", m.GuildID)
+	}()
 	defer func() {
 		d.recovered(recover(), "message "+m.ID, func() {
 			d.send(context.WithoutCancel(d.work), s, m.ChannelID, discordMessage{Content: somethingWentWrong}, nil)
@@ -70,6 +77,7 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	// known to be for the bot, and before anything is posted or fetched
 	// for it: refusals and thread history included.
 	if m.GuildID == "" {
+		ctx, q = asking(ctx, transportDM, received)
 		if d.admitted(ctx, s, m, m.ChannelID, nil) {
 			d.answerMessage(ctx, s, m, m.ChannelID, stripMention(m.Content, me, ""), nil, nil)
 		}
@@ -86,6 +94,7 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		if question == "" {
 			return // an image, a sticker: nothing to answer
 		}
+		ctx, q = asking(ctx, transportThread, received)
 		if !d.admitted(ctx, s, m, m.ChannelID, nil) {
 			return
 		}
@@ -93,10 +102,12 @@ func (d *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		d.answerMessage(ctx, s, m, m.ChannelID, question, history, nil)
 	case !mentioned:
 	case kind == channelText && question != "":
+		ctx, q = asking(ctx, transportMention, received)
 		if d.admitted(ctx, s, m, m.ChannelID, replyTo(m)) {
 			d.answerInThread(ctx, s, m, question)
 		}
 	default:
+		ctx, q = asking(ctx, transportMention, received)
 		if d.admitted(ctx, s, m, m.ChannelID, replyTo(m)) {
 			d.answerMessage(ctx, s, m, m.ChannelID, question, nil, replyTo(m))
 		}
@@ -111,7 +122,7 @@ func (d *Bot) admitted(ctx context.Context, s *discordgo.Session, m *discordgo.M
 	if ok {
 		return true
 	}
-	d.log.Info("rate limited", "message", m.ID, "user", m.Author.ID, "guild", m.GuildID, "told", tell)
+	d.rateLimited(questionIn(ctx))
 	if tell {
 		d.send(ctx, s, channelID, discordMessage{Content: slowDown(wait)}, ref)
 	}
@@ -121,15 +132,15 @@ func (d *Bot) admitted(ctx context.Context, s *discordgo.Session, m *discordgo.M
 // answerInThread starts a thread on the question and answers in it. When
 // no thread can be started (no permission), it answers in the channel.
 func (d *Bot) answerInThread(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, text string) {
-	q, refusal := d.askable(m, text)
+	q, refusal := d.askable(ctx, m, text)
 	if refusal != "" {
 		d.send(ctx, s, m.ChannelID, discordMessage{Content: refusal}, replyTo(m))
 		return
 	}
-	th, err := s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+	th, err := startThread(ctx, s, m.ChannelID, m.ID, &discordgo.ThreadStart{
 		Name:                threadName(q.Text()),
 		AutoArchiveDuration: threadArchiveMinutes,
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		d.log.Warn("could not start a thread; answering in the channel", "channel", m.ChannelID, "message", m.ID, "err", describeErr(err))
 		d.reply(ctx, s, m, m.ChannelID, q, replyTo(m))
@@ -142,7 +153,7 @@ func (d *Bot) answerInThread(ctx context.Context, s *discordgo.Session, m *disco
 // answerMessage checks a question and answers it in channelID, read with
 // the conversation's history.
 func (d *Bot) answerMessage(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID, text string, history []bot.Turn, ref *discordgo.MessageReference) {
-	q, refusal := d.askable(m, text)
+	q, refusal := d.askable(ctx, m, text)
 	if refusal != "" {
 		d.send(ctx, s, channelID, discordMessage{Content: refusal}, ref)
 		return
@@ -154,12 +165,14 @@ func (d *Bot) answerMessage(ctx context.Context, s *discordgo.Session, m *discor
 // askable checks the question of a message: it returns the question, or
 // the refusal to post instead — a short help when there is no question,
 // or why it cannot be asked. The limiter has admitted the message.
-func (d *Bot) askable(m *discordgo.MessageCreate, text string) (bot.Question, string) {
+func (d *Bot) askable(ctx context.Context, m *discordgo.MessageCreate, text string) (bot.Question, string) {
 	if text == "" {
+		questionIn(ctx).ended(outcomeRefused, 0)
 		return bot.Question{}, mentionHelp
 	}
 	q, err := bot.NewQuestion(text)
 	if err != nil {
+		questionIn(ctx).ended(outcomeRefused, 0)
 		return bot.Question{}, err.Error()
 	}
 	return q, ""
@@ -167,12 +180,13 @@ func (d *Bot) askable(m *discordgo.MessageCreate, text string) (bot.Question, st
 
 // reply answers q in channelID, showing the bot as typing meanwhile.
 func (d *Bot) reply(ctx context.Context, s *discordgo.Session, m *discordgo.MessageCreate, channelID string, q bot.Question, ref *discordgo.MessageReference) {
-	started := time.Now()
-	stopTyping := d.keepTyping(ctx, s, channelID)
-	done := d.computing(ctx)
-	r := d.cmds.Run(ctx, bot.Invocation{Command: bot.CommandAsk, Question: q}, nil)
-	done()
-	stopTyping()
+	r := func() bot.Reply {
+		// Freed however Run ends, a panic included.
+		defer d.keepTyping(ctx, s, channelID)()
+		done := d.computing(ctx)
+		defer done()
+		return d.cmds.Run(ctx, bot.Invocation{Command: bot.CommandAsk, Question: q}, nil)
+	}()
 	for i, msg := range renderReply(r, m.ID) {
 		if i > 0 {
 			ref = nil
@@ -181,8 +195,7 @@ func (d *Bot) reply(ctx context.Context, s *discordgo.Session, m *discordgo.Mess
 			return
 		}
 	}
-	d.log.Info("answered", "message", m.ID, "channel", channelID, "user", m.Author.ID, "guild", m.GuildID,
-		"follow_up", len(q.History) > 0, "sources", len(r.Sources), "took", time.Since(started).Round(time.Millisecond))
+	questionIn(ctx).ended(replyOutcome(bot.CommandAsk, r), len(r.Sources))
 }
 
 // send posts msg in channelID, replying to ref when not nil, and reports

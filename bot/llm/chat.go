@@ -49,6 +49,8 @@ type Chat struct {
 	// Retry-After.
 	Client *openai.Client
 	Model  string
+	// Meter, when set, is told of each call and how it ended.
+	Meter Meter
 	// Timeout bounds each call, retries and streaming included; 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
@@ -71,7 +73,7 @@ func (c *Chat) Name() string { return c.Model }
 // Stream implements bot.Chat with CreateChatCompletionStream. Opening the
 // stream is retried by c.Retry; once text has arrived nothing is retried,
 // since it has been shown. Its errors are *bot.ChatError.
-func (c *Chat) Stream(ctx context.Context, messages []bot.Message, onDelta func(string)) (string, error) {
+func (c *Chat) Stream(ctx context.Context, messages []bot.Message, onDelta func(string)) (_ string, err error) {
 	for _, m := range messages {
 		// go-openai leaves out an empty "content", which the API rejects.
 		if strings.TrimSpace(m.Content) == "" {
@@ -84,10 +86,12 @@ func (c *Chat) Stream(ctx context.Context, messages []bot.Message, onDelta func(
 	}
 	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	ended := c.metered()
+	defer func() { ended(ctx, callCtx, err) }()
 
 	req := c.request(messages)
 	var stream *openai.ChatCompletionStream
-	err := c.Retry.Do(callCtx, func(ctx context.Context) error {
+	err = c.Retry.Do(callCtx, func(ctx context.Context) error {
 		s, err := c.Client.CreateChatCompletionStream(ctx, req)
 		if err != nil {
 			return err

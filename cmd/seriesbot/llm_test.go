@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	openai "github.com/sashabaranov/go-openai"
+	"go.uber.org/goleak"
 
 	"seriesbot/bot/llm"
 	"seriesbot/internal/openaitest"
@@ -17,7 +18,8 @@ import (
 // TestMain keeps the tests offline whatever the environment of the
 // machine running them: a language model is only used by the tests that
 // set one up. serve keeps its index in a data directory of its own, not
-// in the package's folder.
+// in the package's folder. The run fails when a goroutine outlives the
+// tests: a serve that did not stop whole.
 func TestMain(m *testing.M) {
 	for _, v := range []string{envAPIKey, envBaseURL, envChatModel, envEmbedModel, envIndexPoll} {
 		os.Unsetenv(v)
@@ -27,9 +29,10 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv(envDataDir, data)
-	code := m.Run()
-	os.RemoveAll(data)
-	os.Exit(code)
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		os.RemoveAll(data)
+		os.Exit(code)
+	}))
 }
 
 const part2URL = "https://investorinsights.asia/post/alibaba-part-2-alibaba-cloud-digital-media-and-innovation-initiatives"

@@ -28,18 +28,19 @@ const (
 const usage = `seriesbot answers questions about the Alibaba series of investorinsights.asia.
 
 Usage:
-  seriesbot ask [--json] [--corpus DIR] [--data-dir DIR] [--part N] [--k N] QUESTION
+  seriesbot ask [--json] [--corpus PATH] [--data-dir DIR] [--part N] [--k N] QUESTION
   seriesbot ask [flags] -            one question per line from standard input
   seriesbot summary [--json] [--chart FILE.png] [--corpus PATH] SEGMENT
                                      the key facts of a segment (or part-N), cited
   seriesbot summary --list           the segments, one a line: value, tab, name
-  seriesbot eval --questions FILE.jsonl [--corpus DIR] [--k N]
+  seriesbot eval --questions FILE.jsonl [--corpus PATH] [--k N]
   seriesbot index [--corpus PATH] [--data-dir DIR] [--strict] [--allow-private] [--json]
                                      index what changed and save it in the data directory
-  seriesbot serve [--corpus DIR] [--data-dir DIR] [--index-poll 30s] [--guild ID]
-                  [--mentions on|off] [--rate 6/min:3]
+  seriesbot serve [--corpus PATH] [--data-dir DIR] [--index-poll 30s] [--guild ID]
+                  [--mentions on|off] [--rate 6/min:3] [--http-addr ADDR] [--log-format text|json]
                                      the Discord bot; DISCORD_TOKEN holds its token
-  seriesbot chat [--corpus DIR] [--data-dir DIR]
+  seriesbot healthcheck              exit 0 when serve's /healthz answers, else 1
+  seriesbot chat [--corpus PATH] [--data-dir DIR]
                                      the bot's commands in the terminal, no token needed
   seriesbot commands [--json]        the bot's commands, as registered with Discord
   seriesbot help
@@ -87,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runEval(ctx, rest, stdout, stderr, log)
 	case "serve":
 		err = runServe(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		err = runHealthcheck(ctx, rest, stdout)
 	case "chat":
 		err = runChat(ctx, rest, stdin, stdout, log)
 	case "index":

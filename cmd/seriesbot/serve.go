@@ -13,11 +13,13 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"seriesbot/bot"
 	"seriesbot/bot/discord"
+	"seriesbot/bot/metrics"
 	"seriesbot/internal/discordapi"
 )
 
@@ -173,13 +175,13 @@ func isSnowflake(s string) bool {
 	return err == nil
 }
 
-func (f *serveFlags) logger(stderr io.Writer) (*slog.Logger, error) {
+func (f *serveFlags) logger(stderr io.Writer, of *opsFlags) (*slog.Logger, error) {
 	v, name := setting(f.logLevel, "log-level", envLogLevel)
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cmp.Or(v, "info"))); err != nil {
 		return nil, usagef("%s %q: want debug, info, warn or error", name, v)
 	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
+	return of.logger(stderr, level)
 }
 
 // signalContext ends at SIGINT or SIGTERM, the signals that stop serve
@@ -198,6 +200,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var sf serveFlags
 	sf.register(fs)
 	pollFlag := fs.String("index-poll", "", "how often to look for an index another shard saved in the data directory, e.g. 30s, or off (default $"+envIndexPoll+", else "+defaultIndexPoll.String()+")")
+	var of opsFlags
+	of.register(fs)
 	pos, err := parseArgs(fs, args, stdout)
 	if err != nil {
 		return err
@@ -212,7 +216,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log, err := sf.logger(stderr)
+	log, err := sf.logger(stderr, &of)
 	if err != nil {
 		return err
 	}
@@ -223,6 +227,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	discord.RouteLogs(log)
 	bf.lib.progress = progress(stdout, stderr)
 	bf.store.warn = log
+	var state opsState
+	m := metrics.New(state.passages)
+	if addr := of.addr(); addr != "" {
+		stopOps, err := startOps(addr, opsHandler(&state, m), log)
+		if err != nil {
+			return err
+		}
+		defer stopOps()
+	}
 	cmds, offline, err := bf.commands(ctx, log)
 	if err != nil {
 		return err
@@ -231,16 +244,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer store.Close()
 		if poll > 0 {
 			// Every shard on this store serves the version last saved.
+			// The follower ends before serve returns, whatever ends it.
+			followCtx, stopFollowing := context.WithCancel(ctx)
 			ticker := time.NewTicker(poll)
-			defer ticker.Stop()
-			go cmds.Follow(ctx, ticker.C)
+			var following sync.WaitGroup
+			following.Go(func() { cmds.Follow(followCtx, ticker.C) })
+			defer func() {
+				stopFollowing()
+				ticker.Stop()
+				following.Wait()
+			}()
 		}
 	}
+	instrument(cmds, m)
+	state.answerer.Store(cmds.Answerer)
 	cfg.Offline = offline
+	cfg.Observer = m
 	d, err := discord.New(cmds, cfg, log)
 	if err != nil {
 		return usagef("serve: %v", err)
 	}
+	state.bot.Store(d)
 	api := "https://discord.com/"
 	if cfg.APIBase != nil {
 		api = cfg.APIBase.String()

@@ -23,7 +23,7 @@ import (
 // environment; each test sets what it needs.
 func clearDiscordEnv(t *testing.T) {
 	t.Helper()
-	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel, envModelCalls, envModelWait, envGrace} {
+	for _, v := range []string{envDiscordToken, envDiscordAPI, envGuildID, envAdminIDs, envMentions, envRate, envShardID, envShardCount, envLogLevel, envModelCalls, envModelWait, envGrace, envHTTPAddr, envLogFormat} {
 		t.Setenv(v, "")
 	}
 }
@@ -45,6 +45,8 @@ func TestServeConfigurationErrors(t *testing.T) {
 		{"shard out of range", map[string]string{envShardID: "2", envShardCount: "2"}, nil, "$SERIESBOT_SHARD_ID \"2\": want a shard number from 0 to 1"},
 		{"no shards", map[string]string{envShardCount: "0"}, nil, "$SERIESBOT_SHARD_COUNT \"0\""},
 		{"bad log level", map[string]string{envLogLevel: "loud"}, nil, "$SERIESBOT_LOG_LEVEL \"loud\""},
+		{"bad log format", map[string]string{envLogFormat: "xml"}, nil, `$SERIESBOT_LOG_FORMAT "xml": want text or json`},
+		{"bad log format flag", nil, []string{"--log-format", "yaml"}, `--log-format "yaml": want text or json`},
 		{"argument", nil, []string{"now"}, `serve: unexpected argument "now"`},
 		{"API URL with credentials", map[string]string{envDiscordAPI: "http://admin:hunter2@127.0.0.1:9/"}, nil, `"http://127.0.0.1:9/": credentials in the URL are not supported`},
 		{"bad model calls", map[string]string{envModelCalls: "0"}, nil, `$SERIESBOT_MODEL_CALLS "0": want a whole number from 1 to 1000`},

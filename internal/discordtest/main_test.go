@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+	"go.uber.org/goleak"
 )
 
 // discordgoLog keeps what discordgo logs. discordgo logs through one
@@ -50,6 +51,14 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
+	if code == 0 {
+		// A goroutine that outlives the tests: a connection or a handler
+		// of the fake left running.
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: %v\n", err)
+			code = 1
+		}
+	}
 	if code != 0 {
 		discordgoLog.mu.Lock()
 		fmt.Fprintf(os.Stderr, "discordgo logged %d lines during the run:\n%s\n", len(discordgoLog.lines), strings.Join(discordgoLog.lines, "\n"))
