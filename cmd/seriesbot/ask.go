@@ -83,11 +83,7 @@ func (f *libraryFlags) read(ctx context.Context, previous *corpus.Library) (*cor
 		src.Errors = append(src.Errors, bot.SourceError{Source: e.Source, Error: e.Error})
 	}
 	if err != nil {
-		where := f.corpus
-		if where == "" {
-			where = "the embedded series"
-		}
-		return nil, src, fmt.Errorf("corpus %s: %w", where, err)
+		return nil, src, err // it names the corpus
 	}
 	return lib, src, nil
 }
