@@ -37,11 +37,22 @@ type libraryFlags struct {
 }
 
 func (f *libraryFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.corpus, "corpus", "", "load the series from `PATH`, a corpus.yaml manifest or a folder of articles (Markdown with front matter, HTML or text pages), instead of the embedded series")
+	fs.StringVar(&f.corpus, "corpus", "", "load the series from `PATH`, a corpus.yaml manifest or a folder of articles (Markdown with front matter, HTML or text pages), instead of the embedded series (default $"+envCorpus+")")
 	fs.IntVar(&f.k, "k", 5, "number of passages to retrieve (1-50)")
 }
 
+// envCorpus names the corpus when --corpus is not given.
+const envCorpus = "SERIESBOT_CORPUS"
+
+// corpusPath is the corpus --corpus names, else $SERIESBOT_CORPUS; empty
+// means the embedded series.
+func corpusPath(flagValue string) string {
+	v, _ := setting(flagValue, "corpus", envCorpus)
+	return v
+}
+
 func (f *libraryFlags) check() error {
+	f.corpus = corpusPath(f.corpus)
 	if f.k < 1 || f.k > maxK {
 		return usagef("--k %d: must be between 1 and %d", f.k, maxK)
 	}

@@ -29,7 +29,7 @@ func runCommands(ctx context.Context, args []string, stdout io.Writer, log *slog
 		return usagef("commands: unexpected argument %q", pos[0])
 	}
 	lib := corpus.Default()
-	if *dir != "" {
+	if *dir = corpusPath(*dir); *dir != "" {
 		// Only the articles are needed for the choices, not an index.
 		var rep fetch.Report
 		lib, rep, err = fetch.Load(ctx, *dir, fetch.Options{})

@@ -20,7 +20,7 @@ import (
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	var lf libraryFlags
-	fs.StringVar(&lf.corpus, "corpus", "", "index the articles in `DIR` instead of the embedded series")
+	fs.StringVar(&lf.corpus, "corpus", "", "index the series in `PATH`, a corpus.yaml manifest or a folder of articles, instead of the embedded series (default $"+envCorpus+")")
 	var sf storeFlags
 	sf.register(fs, defaultDataDir)
 	var model llmFlags
@@ -36,6 +36,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	if err := model.check(); err != nil {
 		return err
 	}
+	lf.corpus = corpusPath(lf.corpus)
 	setup, err := model.resolve()
 	if err != nil {
 		return err

@@ -21,7 +21,7 @@ import (
 // in the package's folder. The run fails when a goroutine outlives the
 // tests: a serve that did not stop whole.
 func TestMain(m *testing.M) {
-	for _, v := range []string{envAPIKey, envBaseURL, envChatModel, envEmbedModel, envIndexPoll} {
+	for _, v := range []string{envAPIKey, envBaseURL, envChatModel, envEmbedModel, envIndexPoll, envCorpus} {
 		os.Unsetenv(v)
 	}
 	data, err := os.MkdirTemp("", "seriesbot-data-")

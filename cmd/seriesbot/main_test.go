@@ -238,3 +238,30 @@ func TestAskStdinInterrupted(t *testing.T) {
 		t.Fatal("ask - kept waiting for input after the context ended")
 	}
 }
+
+// SERIESBOT_CORPUS names the corpus when --corpus does not, for every
+// command that reads one; the flag wins over it.
+func TestCorpusFromTheEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "corpus.yaml")
+	writeFile(t, manifest, "series:\n  - name: Alibaba\n    parts:\n      - part: 1\n        title: \"Alibaba (Part 1): Example\"\n        file: one.md\n")
+	writeFile(t, filepath.Join(dir, "one.md"), "---\nseries: Alibaba\npart: 1\ntitle: \"Alibaba (Part 1): Example\"\n---\nThe Zorblax platform was launched in 2004 by the Group. It sells widgets.\n")
+	t.Setenv(envCorpus, manifest)
+
+	if r := runCLI(t, "", "ask", "When was the Zorblax platform launched?"); r.code != 0 || !strings.Contains(r.stdout, "2004") {
+		t.Errorf("ask with $%s: exit %d\n%s%s", envCorpus, r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, "", "ask", "--corpus", filepath.Join("..", "..", "corpus", "default", "corpus.yaml"), "When was Alibaba Cloud launched?"); r.code != 0 || !strings.Contains(r.stdout, "2009") {
+		t.Errorf("--corpus over $%s: exit %d\n%s%s", envCorpus, r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, "", "index", "--data-dir", filepath.Join(dir, "data"), "--json"); r.code != 0 || !strings.Contains(r.stdout, `"added":1`) {
+		t.Errorf("index with $%s: exit %d\n%s%s", envCorpus, r.code, r.stdout, r.stderr)
+	}
+}
+
+func writeFile(t *testing.T, name, text string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

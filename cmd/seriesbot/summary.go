@@ -48,6 +48,9 @@ func runSummary(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	if err != nil {
 		return err
 	}
+	if err := lf.check(); err != nil {
+		return err
+	}
 	if err := model.check(); err != nil {
 		return err
 	}
