@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 )
@@ -34,6 +35,10 @@ type Terminal struct {
 	// Prompt is printed before each line is read; empty for none (input
 	// piped from a file).
 	Prompt string
+	// ChartDir is where the charts of summaries are written, a file each,
+	// whose name is printed after the summary; empty means they are not
+	// shown (a terminal shows no picture).
+	ChartDir string
 }
 
 // Run answers lines until the input ends, /quit, or ctx ends (even while
@@ -100,7 +105,44 @@ func (t *Terminal) Run(ctx context.Context) error {
 		if err := out.Print(reply); err != nil {
 			return err
 		}
+		if reply.Image != nil && t.ChartDir != "" {
+			if err := t.writeChart(reply.Image); err != nil {
+				return err
+			}
+		}
 	}
+}
+
+// writeChart writes a summary's chart to a new file in ChartDir and says
+// where. A chart that cannot be written is reported in its place: the
+// summary itself was printed.
+func (t *Terminal) writeChart(img *Image) error {
+	name, err := writeNewFile(t.ChartDir, "seriesbot-*-"+img.Name, img.PNG)
+	if err != nil {
+		_, err = fmt.Fprintf(t.Out, "(The chart could not be written: %v)\n", err)
+		return err
+	}
+	_, err = fmt.Fprintf(t.Out, "Chart: %s\n", name)
+	return err
+}
+
+// writeNewFile writes data to a new file in dir named after pattern (as
+// os.CreateTemp names it) and returns its name.
+func writeNewFile(dir, pattern string, data []byte) (string, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	return f.Name(), nil
 }
 
 // Line is one line of input, or the error that ended reading.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +166,28 @@ func TestTerminalKeepsTheConversation(t *testing.T) {
 	// Both answers quote the sentence with the customers.
 	if n := strings.Count(out, "4 million customers"); n < 2 {
 		t.Errorf("the follow-up was not answered with the customers (%d mentions):\n%s", n, out)
+	}
+}
+
+// In the terminal a summary's chart is written to a file, named after the
+// summary; a summary without one writes none.
+func TestTerminalWritesSummaryCharts(t *testing.T) {
+	c := defaultCommands(t)
+	c.Charts = func(ch Chart) ([]byte, error) { return []byte("png of " + ch.Title), nil }
+	dir := t.TempDir()
+	var out strings.Builder
+	term := &Terminal{Commands: c, In: strings.NewReader("/summary cloud\n/summary ant-group\n"), Out: &out, ChartDir: dir}
+	if err := term.Run(context.Background()); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("files written: %v (%v); want the cloud summary's chart alone\n%s", files, err, out.String())
+	}
+	if strings.Count(out.String(), "Chart: ") != 1 || !strings.Contains(out.String(), "Chart: "+files[0]+"\n") {
+		t.Errorf("the chart's file is not named after the summary:\n%s", out.String())
+	}
+	if data, _ := os.ReadFile(files[0]); !strings.HasPrefix(string(data), "png of ") {
+		t.Errorf("chart file holds %q", data)
 	}
 }

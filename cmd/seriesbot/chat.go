@@ -85,7 +85,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if s := cmds.Loader.Store; s != nil {
 		defer s.Close()
 	}
-	term := &bot.Terminal{Commands: cmds, In: stdin, Out: stdout}
+	term := &bot.Terminal{Commands: cmds, In: stdin, Out: stdout, ChartDir: os.TempDir()}
 	if isTerminal(stdin) {
 		fmt.Fprintln(stdout, "Ask about the series, or type /help for the commands and /quit to leave.")
 		term.Prompt = "> "
