@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kljensen/snowball/english"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -197,11 +198,45 @@ func (a *analyzer) flushHan() {
 	}
 }
 
-// stem is a light English stemmer: it conflates the inflections that matter
-// for matching questions to prose (plurals, -ing, -ed, -er, a final e or y)
-// and leaves everything else alone. A full Porter stemmer buys little here
-// and costs readability.
+// stem reduces an English word to the stem it shares with its inflections
+// and derivations ("operations", "operating" and "operator" all meet), with
+// the Snowball English stemmer. The domain thesaurus (synonyms, hanLexicon)
+// is written in the terms of lightStem, which only strips inflections: a
+// word that reaches one of its terms that way keeps that term, so "sales"
+// still meets "revenue" and "closed" still meets "ended"; every other word
+// gets its Snowball stem. Either way the stem depends on the word alone,
+// so questions and passages are stemmed alike. Short words, and words
+// written with anything but a to z (names in other scripts, figures), are
+// left as they are.
 func stem(w string) string {
+	if len(w) <= 3 || !isASCIIWord(w) {
+		return w
+	}
+	if l := lightStem(w); thesaurusTerms[l] {
+		return l
+	}
+	return english.Stem(w, true)
+}
+
+// thesaurusTerms are the stems the thesaurus maps from and onto.
+var thesaurusTerms = func() map[string]bool {
+	m := make(map[string]bool, 2*len(synonyms)+len(hanLexicon))
+	for from, to := range synonyms {
+		m[from], m[to] = true, true
+	}
+	for _, to := range hanLexicon {
+		for _, t := range strings.Fields(to) {
+			m[t] = true
+		}
+	}
+	return m
+}()
+
+// lightStem is a light English stemmer: it conflates the inflections that
+// matter for matching questions to prose (plurals, -ing, -ed, -er, a final
+// e or y) and leaves everything else alone. It is the stemmer the
+// thesaurus is written for.
+func lightStem(w string) string {
 	if len(w) <= 3 || !isASCIIWord(w) {
 		return w
 	}

@@ -34,6 +34,7 @@ func TestAnalyzeTerms(t *testing.T) {
 		{"percent sign is a percent term", "8%", []string{"8", "percent"}, nil},
 		{"Chinese name survives question words", "钉钉是什么？", []string{"钉钉"}, []string{"是什", "什么", "钉是", "么"}},
 		{"Chinese revenue reaches English revenue", "收入", []string{canonical(stem("revenue"))}, nil},
+		{"names left as written", "Alipay, Youku and DingTalk", []string{"alipay", "youku", "dingtalk"}, nil},
 		{"stop words dropped", "What is the revenue of the Group?", []string{canonical(stem("revenue")), "group"}, []string{"what", "is", "the", "of"}},
 	}
 	for _, tt := range tests {
@@ -77,6 +78,9 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"Chinese and English revenue", []string{"收入", "revenue"}, true},
 		{"Chinese and English founding", []string{"成立", "founded"}, true},
 		{"plural and singular", []string{"customers", "customer"}, true},
+		{"derivations of a word", []string{"operations", "operating", "operator", "operational"}, true},
+		{"adverb and adjective", []string{"formerly", "former"}, true},
+		{"thesaurus reached through inflections", []string{"closed", "ended", "closing"}, true},
 		{"revenue is not profit", []string{"revenue", "profit"}, false},
 		{"revenue is not cost", []string{"revenue", "cost"}, false},
 	}

@@ -32,10 +32,19 @@ func contentHash(text string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// corpusFingerprint identifies the corpus the local embedder is fitted on:
-// its term weights, and so every vector, change with any passage.
+// analyzerVersion names how analyze turns text into terms. The local
+// embedder's vectors are made of those terms, so vectors stored by a
+// program that analysed differently (another stemmer) must not be reused
+// against questions analysed by this one.
+const analyzerVersion = "snowball-en"
+
+// corpusFingerprint identifies the corpus the local embedder is fitted on,
+// and how its texts were analysed: its term weights, and so every vector,
+// change with any passage and with the analyzer.
 func corpusFingerprint(hashes []string) string {
 	h := sha256.New()
+	h.Write([]byte(analyzerVersion))
+	h.Write([]byte{0})
 	for _, x := range hashes {
 		h.Write([]byte(x))
 		h.Write([]byte{0})
@@ -48,7 +57,8 @@ func corpusFingerprint(hashes []string) string {
 type Vectors struct {
 	// Model identifies the embedder: its name for a remote model
 	// ("openai:text-embedding-3-small"), and for the local embedder its
-	// name and the fingerprint of the corpus it was fitted on.
+	// name and the fingerprint of the corpus it was fitted on and of the
+	// analyzer that made its terms.
 	Model string
 	// Dims is the width of the vectors.
 	Dims   int
