@@ -129,24 +129,28 @@ func articleHash(a corpus.Article) string {
 }
 
 // Follow keeps this process on the store's current index: at each tick it
-// swaps in a version another process has saved since. It never runs
-// beside a reload, which saves its own version. It returns when ctx ends.
-func (c *Commands) Follow(ctx context.Context, ticks <-chan time.Time) error {
+// swaps in a version another process has saved since, then calls swapped
+// (when set), for what depends on the corpus outside the answerer: the
+// command choices a transport registered. It never runs beside a reload,
+// which saves its own version. It returns when ctx ends.
+func (c *Commands) Follow(ctx context.Context, ticks <-chan time.Time, swapped func()) error {
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-ticks:
-			c.catchUp(ctx)
+			if c.catchUp(ctx) && swapped != nil {
+				swapped()
+			}
 		}
 	}
 }
 
-// catchUp swaps in the store's current version if it is new; a reload
-// that is running will do better.
-func (c *Commands) catchUp(ctx context.Context) {
+// catchUp swaps in the store's current version if it is new, and reports
+// whether it did; a reload that is running will do better.
+func (c *Commands) catchUp(ctx context.Context) bool {
 	if c.Loader == nil || c.Loader.Store == nil || !c.reloading.TryLock() {
-		return
+		return false
 	}
 	defer c.reloading.Unlock()
 	old := c.Answerer.Snapshot()
@@ -159,5 +163,7 @@ func (c *Commands) catchUp(ctx context.Context) {
 	case snap != nil:
 		c.Answerer.Swap(snap)
 		c.log().Info("serving the index another process saved", "store", c.Loader.Store, "version", snap.Version, "before", old.Version, "passages", snap.Index.Len())
+		return true
 	}
+	return false
 }

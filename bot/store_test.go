@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -260,7 +261,8 @@ func TestShardsServeOneIndex(t *testing.T) {
 			ticks := make(chan time.Time)
 			following, stop := context.WithCancel(ctx)
 			stopped := make(chan error)
-			go func() { stopped <- two.Follow(following, ticks) }()
+			var swaps atomic.Int32
+			go func() { stopped <- two.Follow(following, ticks, func() { swaps.Add(1) }) }()
 			t.Cleanup(func() {
 				stop()
 				<-stopped
@@ -271,6 +273,9 @@ func TestShardsServeOneIndex(t *testing.T) {
 			tick()
 			if v1, v2 := one.Answerer.Snapshot().Version, two.Answerer.Snapshot().Version; v1 != v2 {
 				t.Fatalf("shards started on versions %q and %q", v1, v2)
+			}
+			if n := swaps.Load(); n != 0 {
+				t.Errorf("%d swaps reported with nothing new to serve", n)
 			}
 			writeArticle(t, dir, 2, strings.Replace(partText(2), "200 tea pickers", "275 tea pickers", 1))
 			if r := one.Run(ctx, bot.Invocation{Command: bot.CommandReload}, nil); !r.Reloaded {
@@ -283,6 +288,9 @@ func TestShardsServeOneIndex(t *testing.T) {
 			}
 			if n := s.Calls("/embeddings") - before; n != 0 {
 				t.Errorf("the other shard made %d embedding calls to catch up", n)
+			}
+			if n := swaps.Load(); n != 1 {
+				t.Errorf("%d swaps reported; want 1, for the version the reload saved", n)
 			}
 			q := bot.Ask(t, "How many tea pickers did Lotus Tea count in Yunnan?")
 			r := two.Run(ctx, bot.Invocation{Command: bot.CommandAsk, Question: q}, nil)

@@ -153,6 +153,9 @@ type Bot struct {
 
 	mu         sync.Mutex
 	registered []byte // the command definitions last registered, as JSON
+	// session is the connected session, for what happens outside its
+	// events (RefreshCommands); nil before Run connects and after.
+	session atomic.Pointer[discordgo.Session]
 	// ready is closed once the commands are registered.
 	ready chan struct{}
 	// handled, when set, is called with the ID of each interaction and
@@ -247,8 +250,10 @@ func (d *Bot) Run(ctx context.Context) error {
 		}
 		return err
 	}
+	d.session.Store(s)
 	close(d.ready)
 	<-ctx.Done()
+	d.session.Store(nil)
 	d.shutdown()
 	stopWork()
 	d.close(s)
@@ -353,6 +358,23 @@ func (d *Bot) registerCommands(ctx context.Context, s *discordgo.Session) error 
 	}
 	_, err := d.syncCommands(ctx, s)
 	return err
+}
+
+// RefreshCommands registers the commands again when their choices changed
+// with the corpus: an index another shard saved was swapped in
+// (bot.Commands.Follow). Shard 0 registers for all; a bot not connected
+// yet registers the current set when it connects.
+func (d *Bot) RefreshCommands(ctx context.Context) {
+	s := d.session.Load()
+	if s == nil || d.cfg.ShardID != 0 {
+		return
+	}
+	switch updated, err := d.syncCommands(ctx, s); {
+	case err != nil:
+		d.log.Error("the index changed, but the command choices could not be updated", "err", err)
+	case updated:
+		d.log.Info("the command choices were updated for the index another process saved")
+	}
 }
 
 // syncCommands registers the commands when they differ from those last

@@ -984,3 +984,43 @@ func TestDiscordShard(t *testing.T) {
 	}
 	b.noViolations(t)
 }
+
+// When another process's index is swapped in (bot.Commands.Follow), the
+// command choices follow it: shard 0 registers them again; another shard
+// leaves that to shard 0.
+func TestDiscordCommandsFollowASwappedIndex(t *testing.T) {
+	t.Parallel()
+	for _, shard := range []int{0, 1} {
+		t.Run(fmt.Sprintf("shard %d", shard), func(t *testing.T) {
+			dir := t.TempDir()
+			writeArticle(t, dir, 1, "Lotus Tea sold 12 million tins of oolong in 2020.")
+			l := &bot.Loader{Dir: dir}
+			snap, _, err := l.Load(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := bot.NewAnswerer(snap)
+			cfg := Config{Mentions: true, Offline: true}
+			if shard != 0 {
+				cfg.ShardID, cfg.ShardCount = shard, 2
+			}
+			b := startBot(t, &bot.Commands{Answerer: a, Loader: l}, cfg)
+			if shard != 0 && len(b.srv.Commands(b.srv.GuildID())) != 0 {
+				t.Fatalf("shard %d registered the commands", shard)
+			}
+			writeArticle(t, dir, 2, "Lotus Tea opened 40 shops in 2021.")
+			next, _, err := l.Load(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Swap(next)
+			b.d.RefreshCommands(context.Background())
+			cmds := b.srv.Commands(b.srv.GuildID())
+			newPart := len(cmds) > 0 && strings.Contains(string(cmds[0].Raw), `"name":"Part 2 — Lotus (Part 2): Tea"`)
+			if newPart != (shard == 0) {
+				t.Errorf("shard %d: the new part is a choice: %v; commands %v", shard, newPart, cmds)
+			}
+			b.noViolations(t)
+		})
+	}
+}

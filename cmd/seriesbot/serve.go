@@ -242,19 +242,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if store := cmds.Loader.Store; store != nil {
 		defer store.Close()
-		if poll > 0 {
-			// Every shard on this store serves the version last saved.
-			// The follower ends before serve returns, whatever ends it.
-			followCtx, stopFollowing := context.WithCancel(ctx)
-			ticker := time.NewTicker(poll)
-			var following sync.WaitGroup
-			following.Go(func() { cmds.Follow(followCtx, ticker.C) })
-			defer func() {
-				stopFollowing()
-				ticker.Stop()
-				following.Wait()
-			}()
-		}
 	}
 	instrument(cmds, m)
 	state.answerer.Store(cmds.Answerer)
@@ -265,6 +252,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("serve: %v", err)
 	}
 	state.bot.Store(d)
+	if cmds.Loader.Store != nil && poll > 0 {
+		// Every shard on this store serves the version last saved, and
+		// offers its parts and segments as command choices. The
+		// follower ends before serve returns, whatever ends it.
+		followCtx, stopFollowing := context.WithCancel(ctx)
+		ticker := time.NewTicker(poll)
+		var following sync.WaitGroup
+		following.Go(func() { cmds.Follow(followCtx, ticker.C, func() { d.RefreshCommands(followCtx) }) })
+		defer func() {
+			stopFollowing()
+			ticker.Stop()
+			following.Wait()
+		}()
+	}
 	api := "https://discord.com/"
 	if cfg.APIBase != nil {
 		api = cfg.APIBase.String()
