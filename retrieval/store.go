@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -75,6 +76,10 @@ func OpenStore(ctx context.Context, location string) (*Store, error) {
 
 // String is where the store is, as it was opened.
 func (s *Store) String() string { return s.where }
+
+// LogValue logs a store as where it is: the JSON log handler would
+// otherwise write its unexported fields, that is {}.
+func (s *Store) LogValue() slog.Value { return slog.StringValue(s.where) }
 
 // Close releases the bucket, if any.
 func (s *Store) Close() error { return s.obj.close() }

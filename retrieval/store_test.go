@@ -359,3 +359,36 @@ func FuzzStoreLoad(f *testing.F) {
 		}
 	})
 }
+
+// Stored files can be read by another user than the one who saved them:
+// an operator indexes, the service account serves.
+func TestStoreFilesAreReadableByOthers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := retrieval.OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	lib := corpus.Default()
+	ix, err := retrieval.Build(ctx, lib.Passages(0), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Save(ctx, lib, 0, "one", ix); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("ReadDir: %v, %d entries", err, len(entries))
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode().Perm()&0o044 != 0o044 {
+			t.Errorf("%s is %v: others cannot read it", e.Name(), info.Mode().Perm())
+		}
+	}
+}

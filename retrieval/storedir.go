@@ -40,6 +40,12 @@ func (d *dirObjects) write(_ context.Context, name string, data []byte) (err err
 			os.Remove(tmp)
 		}
 	}()
+	// CreateTemp makes the file private (0600); the index is read by
+	// whoever serves it, maybe another user than the one who indexed
+	// (an operator's `sudo seriesbot index`, shards run apart).
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
 	if _, err = f.Write(data); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,8 @@ func TestServeOperatingEndpoints(t *testing.T) {
 	t.Setenv(envMentions, "off")
 	t.Setenv(envHTTPAddr, "127.0.0.1:0")
 	t.Setenv(envLogFormat, "json")
+	// A corpus read from its manifest: the load reports its progress.
+	t.Setenv(envCorpus, filepath.Join("..", "..", "corpus", "default", "corpus.yaml"))
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -119,6 +122,12 @@ func TestServeOperatingEndpoints(t *testing.T) {
 	}
 	if r := runCLI(t, "", "healthcheck", "--http-addr", addr); r.code != exitFailure {
 		t.Errorf("healthcheck of a stopped serve: exit %d, want %d", r.code, exitFailure)
+	}
+	// A JSON log is JSON throughout, the load's progress included.
+	for line := range strings.Lines(stderr.String()) {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("a log line is not JSON: %q", line)
+		}
 	}
 	if v := srv.Violations(); len(v) > 0 {
 		t.Errorf("violations: %q", v)

@@ -225,7 +225,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	discord.RouteLogs(log)
+	// A terminal shows bars; otherwise progress goes to the log, in its
+	// format (a JSON log stays JSON).
 	bf.lib.progress = progress(stdout, stderr)
+	if !isTerminal(stdout) {
+		bf.lib.progress = logProgress(log)
+	}
 	bf.store.warn = log
 	var state opsState
 	m := metrics.New(state.passages)

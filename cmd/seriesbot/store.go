@@ -108,6 +108,14 @@ func indexPoll(flagValue string) (time.Duration, error) {
 	return d, nil
 }
 
+// logProgress logs how a load advances, at debug level: the log of a
+// server is for operators, and the load's result is logged anyway.
+func logProgress(log *slog.Logger) func(stage string, done, total int) {
+	return func(stage string, done, total int) {
+		log.Debug("loading the corpus", "stage", stage, "done", done, "total", total)
+	}
+}
+
 // progress shows how a load advances: a bar per stage on a terminal,
 // else a line per step on log.
 func progress(out io.Writer, log io.Writer) func(stage string, done, total int) {

@@ -84,6 +84,11 @@ func writeAtomic(name string, data []byte) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
+	// CreateTemp makes the file private (0600); the cache is read by
+	// whoever serves the data directory, maybe another user.
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
 	if _, err = f.Write(data); err != nil {
 		return err
 	}
