@@ -501,10 +501,17 @@ func NewInvocation(cmd Command, values map[string]string) (Invocation, error) {
 	if cmd.Name == CommandSummary && inv.Segment == "" && inv.Question.Part == 0 {
 		// Refused here, so a transport can say so privately before it
 		// shows that an answer is coming.
-		return Invocation{}, fmt.Errorf("/summary needs segment:<segment> or part:<part>%s", choicesHint(cmd.Options[0]))
+		return Invocation{}, &InvocationError{msg: fmt.Sprintf("/summary needs segment:<segment> or part:<part>%s", choicesHint(cmd.Options[0]))}
 	}
 	return inv, nil
 }
+
+// InvocationError is a command asked without what it needs (a /summary
+// with neither segment nor part): the user's to complete, and told so
+// privately, not a fault of the bot or of its registered commands.
+type InvocationError struct{ msg string }
+
+func (e *InvocationError) Error() string { return e.msg }
 
 func choicesHint(o Option) string {
 	if len(o.Choices) == 0 {

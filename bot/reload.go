@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,9 @@ type SourceReport struct {
 	// Errors names each source that failed and why; each is an article
 	// not read this time.
 	Errors []SourceError
+	// Stale names the sources among Errors whose article from before is
+	// served in their place.
+	Stale []string
 	// warn is the corpus's own error for the skipped files, for Load.
 	warn error
 }
@@ -63,6 +67,9 @@ type Report struct {
 	TookMS   int64         `json:"took_ms"`
 	// Saved is set when a new version was written to the store.
 	Saved bool `json:"-"`
+	// Stale names the sources among Errors whose article from before is
+	// still served (counted as failed, not as unchanged).
+	Stale []string `json:"-"`
 
 	warn error
 }
@@ -77,7 +84,11 @@ func (r Report) Text() string {
 		fmt.Fprintf(&b, "Pages: %d fetched, %d not modified, %d failed.\n", f.OK, f.NotModified, f.Failed)
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(&b, "Skipped: %s: %s\n", e.Source, Clip(e.Error, 300))
+		what := "Skipped"
+		if slices.Contains(r.Stale, e.Source) {
+			what = "Kept as it was (not read again)"
+		}
+		fmt.Fprintf(&b, "%s: %s: %s\n", what, e.Source, Clip(e.Error, 300))
 	}
 	fmt.Fprintf(&b, "Took %s.", (time.Duration(r.TookMS) * time.Millisecond).String())
 	return b.String()

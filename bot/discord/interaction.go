@@ -64,10 +64,11 @@ func (d *Bot) onCommand(r *interactionReply) {
 	cmds := d.cmds.Set()
 	inv, err := discordInvocation(cmds, in.ApplicationCommandData())
 	var qe *bot.QuestionError
+	var ie *bot.InvocationError
 	switch {
-	case errors.As(err, &qe):
+	case errors.As(err, &qe), errors.As(err, &ie):
 		r.q.ended(outcomeRefused, 0)
-		r.respondPrivately(qe.Error())
+		r.respondPrivately(err.Error())
 		return
 	case err != nil:
 		d.log.Warn("unusable command", "command", in.ApplicationCommandData().Name, "err", err)

@@ -98,6 +98,14 @@ func TestDiscordSummaryOfNothingIsRefusedPrivately(t *testing.T) {
 	if msg.Flags&discordtest.FlagEphemeral == 0 || !strings.Contains(msg.Content, "/summary needs segment:<segment> or part:<part>") || callback(t, in).Type != 4 {
 		t.Errorf("reply = %+v", msg)
 	}
+	// The user left something out: nothing says the command list is
+	// outdated, and nothing is logged as a fault.
+	if strings.Contains(msg.Content, "outdated") {
+		t.Errorf("reply blames the command list: %s", msg.Content)
+	}
+	if logs := b.logs.String(); strings.Contains(logs, "unusable command") || strings.Contains(logs, "level=WARN") {
+		t.Errorf("a refusal logged as a fault:\n%s", logs)
+	}
 	b.noViolations(t)
 }
 

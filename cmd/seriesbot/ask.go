@@ -89,7 +89,7 @@ func (f *libraryFlags) read(ctx context.Context, previous *corpus.Library) (*cor
 		opts.Progress = func(done, total int, _ string) { f.progress("reading", done, total) }
 	}
 	lib, rep, err := fetch.Load(ctx, f.corpus, opts)
-	src := bot.SourceReport{Fetched: bot.FetchCounts{OK: rep.Fetched.OK, NotModified: rep.Fetched.NotModified, Failed: rep.Fetched.Failed}}
+	src := bot.SourceReport{Fetched: bot.FetchCounts{OK: rep.Fetched.OK, NotModified: rep.Fetched.NotModified, Failed: rep.Fetched.Failed}, Stale: rep.Stale}
 	for _, e := range rep.Errors {
 		src.Errors = append(src.Errors, bot.SourceError{Source: e.Source, Error: e.Error})
 	}

@@ -100,6 +100,12 @@ func TestIndexCommand(t *testing.T) {
 	if rep := decodeReport(t, r.stdout); r.code != 0 || rep.Articles.Failed != 1 || len(rep.Errors) != 1 || rep.Errors[0].Source != "alibaba-part-3.md" {
 		t.Errorf("index with a broken file: exit %d, %+v", r.code, rep)
 	}
+	r = runCLI(t, "", "index", "--corpus", corpusDir, "--data-dir", data)
+	for _, want := range []string{"Articles: 0 added, 0 changed, 0 removed, 2 unchanged, 1 failed.", "Kept as it was (not read again): alibaba-part-3.md: "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the report of a part kept from before lacks %q:\n%s", want, r.stdout)
+		}
+	}
 	r = runCLI(t, "", "index", "--corpus", corpusDir, "--data-dir", data, "--json", "--strict")
 	if rep := decodeReport(t, r.stdout); r.code != exitFailure || !strings.Contains(r.stderr, "nothing was written") || len(rep.Errors) != 2 {
 		t.Errorf("strict index with a broken file: exit %d, %+v\n%s", r.code, rep, r.stderr)

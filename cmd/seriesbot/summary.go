@@ -25,6 +25,9 @@ type jsonSummary struct {
 	Sources  []bot.Source `json:"sources"`
 	// Chart is the file the chart was written to, or empty.
 	Chart string `json:"chart"`
+	// Note says why the summary was not written by the language model
+	// configured (it failed); omitted otherwise, as in ask's.
+	Note string `json:"note,omitempty"`
 }
 
 // runSummary prints the summary of one segment or part:
@@ -116,7 +119,7 @@ func runSummary(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	if !*asJSON {
 		return printer.Print(bot.SummaryReply(sum))
 	}
-	out := jsonSummary{Segment: sum.Scope.Value, Title: sum.Scope.Name, Summary: sum.Text, Grounded: sum.Grounded, Sources: sum.Sources, Chart: written}
+	out := jsonSummary{Segment: sum.Scope.Value, Title: sum.Scope.Name, Summary: sum.Text, Grounded: sum.Grounded, Sources: sum.Sources, Chart: written, Note: sum.Note}
 	if out.Sources == nil {
 		out.Sources = []bot.Source{}
 	}

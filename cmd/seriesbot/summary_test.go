@@ -32,6 +32,7 @@ type summaryJSON struct {
 		Text    string  `json:"text"`
 	} `json:"sources"`
 	Chart string `json:"chart"`
+	Note  string `json:"note"`
 }
 
 func decodeSummary(t *testing.T, out string) summaryJSON {
@@ -135,5 +136,24 @@ func TestSummaryWithALanguageModel(t *testing.T) {
 	}
 	if n := s.Calls("/chat/completions"); n != 1 {
 		t.Errorf("%d chat calls, want 1", n)
+	}
+}
+
+// A model that fails leaves the offline summary, and --json says why in
+// its note.
+func TestSummaryJSONNotesAFailedModel(t *testing.T) {
+	s := openaitest.New(t)
+	s.FailNext(openaitest.ServerError{Status: 400})
+	useFake(t, s)
+	r := runCLI(t, "", "summary", "--json", "ant-group")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got := decodeSummary(t, r.stdout)
+	if !got.Grounded || !strings.Contains(got.Summary, "80 million small businesses") || got.Note == "" {
+		t.Errorf("summary = %+v; want the offline one with a note", got)
+	}
+	if strings.Contains(got.Note, "server_error") {
+		t.Errorf("the note carries the server's own text: %q", got.Note)
 	}
 }
