@@ -40,6 +40,10 @@ type Source struct {
 	URL     string  `json:"url"`
 	Score   float64 `json:"score"`
 	Text    string  `json:"text"`
+	// Series names the part's series where its title may not (a corpus
+	// of several series); kept out of the JSON, whose fields other tools
+	// read as they are.
+	Series string `json:"-"`
 }
 
 // Answer is the bot's reply to one question.
@@ -299,7 +303,7 @@ func coverage(lib *corpus.Library) string {
 // is known, described by its subject when its title is not.
 func PartLine(p corpus.PartInfo) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Part %d — ", p.Part)
+	b.WriteString(partLabel(p.Series, p.Part, p.Title))
 	switch {
 	case p.Title != "":
 		b.WriteString(p.Title)
@@ -315,4 +319,14 @@ func PartLine(p corpus.PartInfo) string {
 		b.WriteString(" (no link available)")
 	}
 	return b.String()
+}
+
+// partLabel is how a part is named before its title: "Part 2 — ", or
+// "JD Part 1 — " when the title does not say which series it belongs to,
+// so that the parts of several series are told apart.
+func partLabel(series string, part int, title string) string {
+	if series != "" && !strings.Contains(strings.ToLower(title), strings.ToLower(series)) {
+		return fmt.Sprintf("%s Part %d — ", series, part)
+	}
+	return fmt.Sprintf("Part %d — ", part)
 }

@@ -283,9 +283,18 @@ func (c *Commands) parts() Reply {
 	lib := c.Answerer.Snapshot().Corpus
 	var b strings.Builder
 	n := len(lib.Manifest.Parts)
-	if lib.Manifest.Series != "" {
+	var series []string
+	for _, p := range lib.Manifest.Parts {
+		if p.Series != "" && !slices.Contains(series, p.Series) {
+			series = append(series, p.Series)
+		}
+	}
+	switch {
+	case len(series) > 1:
+		fmt.Fprintf(&b, "The corpus has %d series, %d parts in all:", len(series), n)
+	case lib.Manifest.Series != "":
 		fmt.Fprintf(&b, "The %s series has %d part%s:", lib.Manifest.Series, n, plural(n))
-	} else {
+	default:
 		fmt.Fprintf(&b, "The series has %d part%s:", n, plural(n))
 	}
 	for _, p := range lib.Manifest.Parts {

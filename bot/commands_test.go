@@ -193,3 +193,39 @@ func TestHelpText(t *testing.T) {
 		t.Error("help is not private")
 	}
 }
+
+// With several series, /parts says so, and a part whose title does not
+// name its series is named with it, in the list and in answers' sources.
+func TestPartsOfSeveralSeries(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"corpus.yaml": "series:\n  - name: Alibaba\n    parts:\n      - part: 1\n        title: \"Alibaba (Part 1): Commerce\"\n        file: a1.md\n" +
+			"  - name: JD\n    parts:\n      - part: 1\n        title: \"Introduction\"\n        url: https://example.com/jd-1\n        file: jd1.md\n",
+		"a1.md":  "---\nseries: Alibaba\npart: 1\ntitle: \"Alibaba (Part 1): Commerce\"\n---\nTaobao was launched in 2003 as a marketplace. It grew fast.\n",
+		"jd1.md": "---\nseries: JD\npart: 1\ntitle: Introduction\n---\nThe Zorblax warehouse network was built in 2007. It ships goods.\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, _, err := (&Loader{Dir: dir}).Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Commands{Answerer: NewAnswerer(snap), Log: quietLog}
+	parts := c.Run(context.Background(), Invocation{Command: CommandParts}, nil)
+	for _, want := range []string{"The corpus has 2 series, 2 parts in all:", "- Part 1 — Alibaba (Part 1): Commerce", "- JD Part 1 — Introduction — https://example.com/jd-1"} {
+		if !strings.Contains(parts.Text, want) {
+			t.Errorf("/parts lacks %q:\n%s", want, parts.Text)
+		}
+	}
+	q, err := NewQuestion("When was the Zorblax warehouse network built?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ans := c.Run(context.Background(), Invocation{Command: CommandAsk, Question: q}, nil)
+	if len(ans.Sources) == 0 || SourceLabel(ans.Sources[0]) != "JD Part 1 — Introduction (Overview)" {
+		t.Errorf("sources = %+v", ans.Sources)
+	}
+}

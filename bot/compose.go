@@ -207,6 +207,7 @@ func sourceOf(h retrieval.Hit, rank int) Source {
 	return Source{
 		Rank:    rank,
 		Title:   h.Passage.Title,
+		Series:  h.Passage.Series,
 		Part:    h.Passage.Part,
 		Section: h.Passage.Section,
 		URL:     h.Passage.URL,

@@ -12,7 +12,7 @@ import (
 func SourceLabel(s Source) string {
 	var b strings.Builder
 	if s.Part > 0 {
-		fmt.Fprintf(&b, "Part %d — ", s.Part)
+		b.WriteString(partLabel(s.Series, s.Part, s.Title))
 	}
 	b.WriteString(s.Title)
 	if s.Section != "" {

@@ -479,7 +479,7 @@ func bySection(text string, cited []int, passages []corpus.Passage, sources *[]S
 			number[k] = n
 			texts = append(texts, &strings.Builder{})
 			if sources != nil {
-				*sources = append(*sources, Source{Rank: n, Title: p.Title, Part: p.Part, Section: p.Section, URL: p.URL})
+				*sources = append(*sources, Source{Rank: n, Title: p.Title, Series: p.Series, Part: p.Part, Section: p.Section, URL: p.URL})
 			}
 		}
 		b := texts[n-1]

@@ -158,7 +158,7 @@ func offlineSummary(snap *Snapshot, sc Scope) Summary {
 		}
 		n := len(sum.Sources) + 1
 		number[k] = n
-		sum.Sources = append(sum.Sources, Source{Rank: n, Title: p.Title, Part: p.Part, Section: p.Section, URL: p.URL, Text: p.Text})
+		sum.Sources = append(sum.Sources, Source{Rank: n, Title: p.Title, Series: p.Series, Part: p.Part, Section: p.Section, URL: p.URL, Text: p.Text})
 		return n
 	}
 	var b strings.Builder
