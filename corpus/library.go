@@ -211,7 +211,16 @@ func loadSource(ctx context.Context, fsys fs.FS, src source, haveManifest bool, 
 	if err != nil {
 		return Article{}, err
 	}
-	a, err := ParseArticle(src.name, format, data)
+	var a Article
+	switch f := strings.ToLower(format); {
+	case haveManifest && src.part.Title != "" && (f == ".md" || f == ".markdown"):
+		// The manifest titles the part: the file need not.
+		if err = CheckText(data); err == nil {
+			a, err = parseMarkdown(src.name, data, src.part.Title)
+		}
+	default:
+		a, err = ParseArticle(src.name, format, data)
+	}
 	if err != nil {
 		return Article{}, err
 	}

@@ -407,3 +407,25 @@ func TestManifestWithByteOrderMark(t *testing.T) {
 		t.Errorf("URL from a manifest saved with a BOM = %q", got)
 	}
 }
+
+// A Markdown file whose part corpus.yaml titles need not title itself: its
+// first line is then text, not a second title.
+func TestManifestTitlesAnUntitledMarkdownFile(t *testing.T) {
+	m := "series:\n  - name: Lotus\n    parts:\n      - {part: 1, title: \"Lotus (Part 1): Tea\", file: tea.md}\n      - {part: 2, title: \"Lotus (Part 2): Shops\", file: shops.md}\n"
+	fsys := fstest.MapFS{
+		"corpus.yaml": {Data: []byte(m)},
+		"tea.md":      {Data: []byte("---\nseries: Lotus\npart: 1\n---\nLotus Tea sells oolong in Fujian.\n")},
+		// A file that titles itself keeps its heading as the title.
+		"shops.md": {Data: []byte("# Lotus (Part 2): Shops\n\nLotus Tea opened 40 shops in 2021.\n")},
+	}
+	lib, err := Load(fsys)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := map[int]string{1: "Lotus Tea sells oolong in Fujian.", 2: "Lotus Tea opened 40 shops in 2021."}
+	for _, a := range lib.Articles {
+		if len(a.Sections) == 0 || len(a.Sections[0].Paragraphs) == 0 || a.Sections[0].Paragraphs[0] != want[a.Part] {
+			t.Errorf("part %d (%q): sections %+v", a.Part, a.Title, a.Sections)
+		}
+	}
+}

@@ -34,6 +34,13 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.Strikethrough)).Pa
 // Errors name the line (“line 3: part "two" is not a number”) but not the
 // file: the caller knows the file and adds it, as Load does.
 func ParseMarkdown(name string, data []byte) (Article, error) {
+	return parseMarkdown(name, data, "")
+}
+
+// parseMarkdown is ParseMarkdown for a file whose title is known from
+// elsewhere (corpus.yaml): when the file gives none, in its front matter
+// or as a heading, its first line is text, not the title.
+func parseMarkdown(name string, data []byte, knownTitle string) (Article, error) {
 	lines := strings.Split(cleanInput(data), "\n")
 	var fm frontMatter
 	body := 0
@@ -47,6 +54,9 @@ func ParseMarkdown(name string, data []byte) (Article, error) {
 	doc := markdown.Parse(text.NewReader(src))
 	p := markdownParser{src: src, fm: fm, title: fm.title, b: sectionBuilder{introSegment: fm.segment}}
 	p.titleFromFirstLine = fm.title == "" && !hasTitleHeading(doc, src)
+	if p.titleFromFirstLine && knownTitle != "" {
+		p.title, p.titleFromFirstLine = knownTitle, false
+	}
 	p.block(doc)
 	if err := p.checkSegments(); err != nil {
 		return Article{}, err
