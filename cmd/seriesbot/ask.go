@@ -70,6 +70,27 @@ func (f *libraryFlags) openStore(ctx context.Context, sf *storeFlags) (*retrieva
 	return s, err
 }
 
+// openAndLoad opens the store sf names and loads what the flags name,
+// from it when it holds the index: the snapshot to serve, and the func
+// that closes the store.
+func (f *libraryFlags) openAndLoad(ctx context.Context, sf *storeFlags, emb retrieval.Embedder, log *slog.Logger) (*bot.Snapshot, func(), error) {
+	store, err := f.openStore(ctx, sf)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeStore := func() {
+		if store != nil {
+			store.Close()
+		}
+	}
+	snap, err := f.loadWith(ctx, emb, log)
+	if err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	return snap, closeStore, nil
+}
+
 // loader reads the corpus of the flags and indexes it with emb.
 func (f *libraryFlags) loader(emb retrieval.Embedder, log *slog.Logger) *bot.Loader {
 	return &bot.Loader{Dir: f.corpus, Read: f.read, Embedder: emb, Store: f.store, Strict: f.strict, Progress: f.progress, Log: log}
@@ -163,17 +184,11 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	store, err := lf.openStore(ctx, &sf)
+	snap, closeStore, err := lf.openAndLoad(ctx, &sf, setup.embedder(model.timeout), log)
 	if err != nil {
 		return err
 	}
-	if store != nil {
-		defer store.Close()
-	}
-	snap, err := lf.loadWith(ctx, setup.embedder(model.timeout), log)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	if *part > 0 && !hasPart(snap, *part) {
 		return usagef("--part %d: %s", *part, partsHint(snap))
 	}

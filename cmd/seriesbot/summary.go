@@ -71,17 +71,11 @@ func runSummary(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	if err != nil {
 		return err
 	}
-	store, err := lf.openStore(ctx, &sf)
+	snap, closeStore, err := lf.openAndLoad(ctx, &sf, setup.embedder(model.timeout), log)
 	if err != nil {
 		return err
 	}
-	if store != nil {
-		defer store.Close()
-	}
-	snap, err := lf.loadWith(ctx, setup.embedder(model.timeout), log)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	if *list {
 		_, err := io.WriteString(stdout, scopeList(bot.Scopes(snap.Corpus)))
 		return err
