@@ -31,6 +31,22 @@ var linkish = regexp.MustCompile("(`[^`\\n]*`)" +
 // slashes still leaves a link in some clients. An allowed URL is matched
 // exactly, after the punctuation that ends a sentence is trimmed.
 func sanitizeLinks(text string, allowed []string) string {
+	// A link taken out can join the brackets around it into a new one
+	// ("[]([]())" leaves "[]()"), so the text is read again until nothing
+	// changes. Each pass that changes it takes out a "](" or puts a URL in
+	// code, which no later pass undoes: the passes are few.
+	for range len(text) + 1 {
+		out := sanitizeOnce(text, allowed)
+		if out == text {
+			break
+		}
+		text = out
+	}
+	return text
+}
+
+// sanitizeOnce is one pass of sanitizeLinks.
+func sanitizeOnce(text string, allowed []string) string {
 	if !strings.Contains(text, "://") && !strings.Contains(text, "](") {
 		return text
 	}
@@ -87,9 +103,11 @@ func sanitizeLinks(text string, allowed []string) string {
 // address and turn the address back into text outside code.
 var strayTicks = strings.NewReplacer("`", "ˋ")
 
-// asCode writes u as inline code. The URLs linkish finds hold no
-// backtick, so nothing can close the span early.
-func asCode(u string) string { return "`" + u + "`" }
+// asCode writes u as inline code. A bare URL linkish finds holds no
+// backtick, but the URL of a masked link may: it is replaced as a stray
+// one is, so that nothing closes the span early and leaves the rest of
+// the address outside code.
+func asCode(u string) string { return "`" + strayTicks.Replace(u) + "`" }
 
 // leakWindow is how much of a rule of the prompt a reply must repeat word
 // for word to be taken as leaking it: long enough that no answer about

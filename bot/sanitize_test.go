@@ -22,6 +22,9 @@ func TestSanitizeLinks(t *testing.T) {
 		{"relative link", "[here](page)", "here"},
 		{"brackets that are no link", "In [2021] (see above)", "In [2021] (see above)"},
 		{"URL in parentheses", "(https://evil.example)", "(`https://evil.example`)"},
+		{"backtick in a masked link's URL", "[](`a://0)", "`ˋa://0`"},
+		{"a link that leaves one behind", "[]([]())", ""},
+		{"links nested three deep", "[a]([b]([c](https://evil.example)))", "[a]([b](c (`https://evil.example`)))"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
