@@ -161,6 +161,11 @@ type Bot struct {
 	// handled, when set, is called with the ID of each interaction and
 	// message once its handler has ended: tests wait on it.
 	handled func(id string)
+	// retryNow and retrySleep, when set, replace the clock and the waits
+	// of the REST retries: tests give a virtual clock, so that a loaded
+	// machine's slow requests do not eat the acknowledgement's budget.
+	retryNow   func() time.Time
+	retrySleep func(ctx context.Context, d time.Duration) error
 }
 
 // New returns the bot serving cmds on Discord. log receives what the bot
@@ -278,6 +283,9 @@ func (d *Bot) close(s *discordgo.Session) {
 // logging each.
 func (d *Bot) retry(next http.RoundTripper) http.RoundTripper {
 	rt := newRetrying(next)
+	if d.retryNow != nil && d.retrySleep != nil {
+		rt.now, rt.sleep = d.retryNow, d.retrySleep
+	}
 	rt.retried = func(method, path string) {
 		d.obs.DiscordRetry(routeLabel(method, path))
 		d.log.Warn("Discord failed a request; trying it again", "request", method+" "+tokenInPath.ReplaceAllString(path, "/$1/$2/…"))

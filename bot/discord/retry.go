@@ -33,14 +33,16 @@ const (
 // its deadline.
 type retrying struct {
 	next http.RoundTripper
-	// sleep waits d or until ctx ends; tests replace it.
+	// sleep waits d or until ctx ends, and now tells the time the
+	// acknowledgement's budget is measured on; tests replace both.
 	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time
 	// retried, when set, is told the route of each retry.
 	retried func(method, path string)
 }
 
 func newRetrying(next http.RoundTripper) *retrying {
-	return &retrying{next: next, sleep: sleepCtx}
+	return &retrying{next: next, sleep: sleepCtx, now: time.Now}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -58,7 +60,7 @@ func (rt *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	var stop time.Time
 	if isCallback(req) {
-		stop = time.Now().Add(ackBudget)
+		stop = rt.now().Add(ackBudget)
 	}
 	if dl, ok := ctx.Deadline(); ok && (stop.IsZero() || dl.Before(stop)) {
 		stop = dl
@@ -69,7 +71,7 @@ func (rt *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		wait := backoff(attempt)
-		if !stop.IsZero() && time.Now().Add(wait).After(stop) {
+		if !stop.IsZero() && rt.now().Add(wait).After(stop) {
 			return resp, err
 		}
 		if resp != nil {
