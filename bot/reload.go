@@ -95,8 +95,9 @@ func (r Report) Text() string {
 }
 
 // diff counts the articles of next against those of prev (nil: all are
-// added).
-func (c *ArticleCounts) diff(prev, next *corpus.Library) {
+// added). The articles of the stale sources are prev's, kept because their
+// source failed: they are counted as failed, not as unchanged.
+func (c *ArticleCounts) diff(prev, next *corpus.Library, stale []string) {
 	before := map[string]string{}
 	if prev != nil {
 		for _, a := range prev.Articles {
@@ -107,6 +108,9 @@ func (c *ArticleCounts) diff(prev, next *corpus.Library) {
 	for _, a := range next.Articles {
 		k := articleKey(a)
 		seen[k] = true
+		if slices.Contains(stale, a.Source) {
+			continue
+		}
 		switch h, had := before[k]; {
 		case !had:
 			c.Added++

@@ -214,11 +214,8 @@ func (l Loader) Update(ctx context.Context, current *Snapshot) (*Snapshot, Repor
 		return finish(nil, fmt.Errorf("%d source(s) could not be read, and a strict load takes all or nothing: %s: %s",
 			len(src.Errors), src.Errors[0].Source, src.Errors[0].Error))
 	}
-	rep.Articles.diff(previous, lib)
-	// An article kept from before is the one served before: diff counts
-	// it unchanged, but it failed this time.
 	rep.Stale = src.Stale
-	rep.Articles.Unchanged = max(0, rep.Articles.Unchanged-len(src.Stale))
+	rep.Articles.diff(previous, lib, src.Stale)
 
 	snap, stats, err := l.build(ctx, lib, reuse)
 	rep.Passages = snap.passages()
