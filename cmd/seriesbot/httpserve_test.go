@@ -14,7 +14,6 @@ import (
 	"seriesbot/bot"
 	"seriesbot/bot/metrics"
 	"seriesbot/internal/discordtest"
-	"seriesbot/internal/logtest"
 	"seriesbot/internal/metricstest"
 )
 
@@ -35,12 +34,10 @@ func TestServeOperatingEndpoints(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var stdout, stderr logtest.Buffer
-	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr) }()
-
 	wait, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	serve := startServe(ctx, wait)
+	stderr := &serve.stderr
 	if err := stderr.WaitFor(wait, `"msg":"operating endpoints"`); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -112,14 +109,7 @@ func TestServeOperatingEndpoints(t *testing.T) {
 	}
 
 	stop()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Errorf("exit %d after the stop signal:\n%s", c, stderr.String())
-		}
-	case <-wait.Done():
-		t.Fatal("serve did not stop")
-	}
+	serve.exited(t, "the stop signal")
 	if r := runCLI(t, "", "healthcheck", "--http-addr", addr); r.code != exitFailure {
 		t.Errorf("healthcheck of a stopped serve: exit %d, want %d", r.code, exitFailure)
 	}

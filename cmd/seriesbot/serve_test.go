@@ -86,14 +86,10 @@ func TestServe(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var stdout, stderr logtest.Buffer
-	code := make(chan int, 1)
-	go func() {
-		code <- run(ctx, []string{"serve", "--rate", "10/min:5"}, strings.NewReader(""), &stdout, &stderr)
-	}()
-
 	wait, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	serve := startServe(ctx, wait, "--rate", "10/min:5")
+	stderr := &serve.stderr
 	if err := srv.WaitFor(wait, func() bool { return len(srv.Commands(srv.GuildID())) == 5 && srv.Gateway().Heartbeats > 0 }); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -107,14 +103,7 @@ func TestServe(t *testing.T) {
 	}
 
 	stop()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Errorf("exit %d after the stop signal:\n%s", c, stderr.String())
-		}
-	case <-wait.Done():
-		t.Fatal("serve did not stop")
-	}
+	serve.exited(t, "the stop signal")
 	logs := stderr.String()
 	for _, want := range []string{"msg=starting", "rate=10/min:5", "mentions=false", `msg="connected to Discord"`, `msg="registered commands" count=5`, "msg=stopped"} {
 		if !strings.Contains(logs, want) {
@@ -193,12 +182,10 @@ func TestServeStopsOnSIGTERM(t *testing.T) {
 
 	ctx, stop := signalContext()
 	defer stop()
-	var stdout, stderr logtest.Buffer
-	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr) }()
-
 	wait, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	serve := startServe(ctx, wait)
+	stderr := &serve.stderr
 	if err := srv.WaitFor(wait, func() bool { return len(srv.Commands(srv.GuildID())) == 5 && srv.Gateway().Heartbeats > 0 }); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -211,14 +198,7 @@ func TestServeStopsOnSIGTERM(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Errorf("exit %d after SIGTERM:\n%s", c, stderr.String())
-		}
-	case <-wait.Done():
-		t.Fatal("serve did not stop")
-	}
+	serve.exited(t, "SIGTERM")
 	got, _ := srv.Interaction(in.ID)
 	const note = "*The language model was unavailable (the bot is restarting); this answer is quoted from the series.*"
 	if got.Original == nil || !strings.HasPrefix(got.Original.Content, note) || !strings.Contains(got.Original.Content, "RMB60 billion") {
@@ -229,5 +209,37 @@ func TestServeStopsOnSIGTERM(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "msg=stopped") {
 		t.Errorf("log:\n%s", stderr.String())
+	}
+}
+
+// servedCLI is `seriesbot serve` running in a test until its context ends.
+type servedCLI struct {
+	stderr logtest.Buffer
+	code   chan int
+	// wait bounds how long the test waits on it.
+	wait context.Context
+}
+
+// startServe runs `seriesbot serve args…` on ctx.
+func startServe(ctx, wait context.Context, args ...string) *servedCLI {
+	s := &servedCLI{code: make(chan int, 1), wait: wait}
+	go func() {
+		var stdout logtest.Buffer
+		s.code <- run(ctx, append([]string{"serve"}, args...), strings.NewReader(""), &stdout, &s.stderr)
+	}()
+	return s
+}
+
+// exited waits for serve to end once told to (after says how), and fails
+// the test unless it exits 0.
+func (s *servedCLI) exited(t *testing.T, after string) {
+	t.Helper()
+	select {
+	case c := <-s.code:
+		if c != 0 {
+			t.Errorf("exit %d after %s:\n%s", c, after, s.stderr.String())
+		}
+	case <-s.wait.Done():
+		t.Fatal("serve did not stop")
 	}
 }
