@@ -122,6 +122,9 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		// like any first word; the series never names it all the same.
 		"Pinduoduo revenue 2021",
 		"Amazon cloud revenue?",
+		// Typed in lower case, a name is still no word of English.
+		"how much revenue did pinduoduo make last year",
+		"meituan revenue yoy?",
 	} {
 		t.Run(q, func(t *testing.T) {
 			ans, err := a.Answer(context.Background(), question(t, q), nil)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"unicode"
+
+	"seriesbot/retrieval/english"
 )
 
 // bm25 is an inverted index scored with Okapi BM25. It scores only the
@@ -158,6 +160,19 @@ type Match struct {
 // never uses than of words it does.
 func (m Match) Foreign() bool { return m.Unknown > m.Known }
 
+// foreignWord reports whether t, a word the corpus never uses, is no word
+// of English either: a name typed in lower case ("pinduoduo", "meituan"),
+// which says the question is about something the series does not cover.
+// Shorter words are left out: chat shorthand ("smh", "idk") is as often
+// not in the dictionary, and reads as filler.
+func foreignWord(t term) bool {
+	return len(t.surface) >= minForeignLen && !t.han && !t.typo && isASCIIWord(t.surface) && !english.IsWord(t.surface)
+}
+
+// minForeignLen is the length from which a word that is neither the
+// corpus's nor English is read as a name.
+const minForeignLen = 5
+
 // typoWeight is what a match through a typo ("dingtlak") counts for
 // against an exact one.
 const typoWeight = 0.8
@@ -189,7 +204,7 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 			w = x.idf(t.text)
 		case t.han:
 			w = maxIDF / 8
-		case t.proper || t.capital || t.possessor:
+		case t.proper || t.capital || t.possessor || foreignWord(t):
 			w = 2 * maxIDF
 		default:
 			w = maxIDF / 4
@@ -199,7 +214,7 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 		// A name: capitalised inside the question, or capitalised at its
 		// start and unknown to the corpus (so not an ordinary word).
 		known := len(x.postings[t.text]) > 0
-		name := (t.proper || (t.capital || t.possessor) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
+		name := (t.proper || (t.capital || t.possessor || foreignWord(t)) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
 		if name {
 			m.Names++
 		}

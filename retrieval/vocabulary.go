@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/hbollon/go-edlib"
+
+	"seriesbot/retrieval/english"
 )
 
 // vocabulary is what the corpus says about its own words: the words it
@@ -132,7 +134,9 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 		if stopWords[lw] || strings.IndexFunc(lw, unicode.IsDigit) >= 0 || !isASCIIWord(lw) {
 			return w
 		}
-		if _, ok := v.stems[lw]; ok || known(canonical(stem(lw))) {
+		// A word of English is what it says, not a typo of the corpus
+		// word it is an edit away from: "call" is not "mall".
+		if _, ok := v.stems[lw]; ok || known(canonical(stem(lw))) || english.IsWord(lw) {
 			return w
 		}
 		c := v.near(lw)
