@@ -4,15 +4,28 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/mozillazg/go-pinyin"
 )
 
 // aliases maps the Chinese name of a company or product to the English one,
 // learned from the corpus itself: the series writes "Alibaba Cloud (阿里云)".
 // A question that uses the Chinese name (阿里云的收入是多少？) then asks
 // about the English name, which the rest of the passage uses.
+//
+// The same names typed in pinyin, as people without a Chinese keyboard
+// type them ("aliyun", "gaode ditu"), are aliases too: pinyin is what
+// go-pinyin reads the Chinese name as, written with or without spaces or
+// hyphens between syllables.
 type aliases struct {
-	han  []string // Chinese names, longest first so 阿里巴巴集团 wins over 阿里巴巴
-	name map[string]string
+	han    []string // Chinese names, longest first so 阿里巴巴集团 wins over 阿里巴巴
+	name   map[string]string
+	pinyin []pinyinAlias // longest first, as han
+}
+
+type pinyinAlias struct {
+	re   *regexp.Regexp
+	name string
 }
 
 var aliasPattern = regexp.MustCompile(`([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})[ \t]*\((?:Chinese:[ \t]*)?(\p{Han}{2,})\)`)
@@ -21,7 +34,8 @@ var aliasPattern = regexp.MustCompile(`([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})[ 
 // is asked about as 阿里巴巴影业, 大麦网 as 大麦.
 var hanSuffixes = []string{"集团", "公司", "网"}
 
-func learnAliases(texts []string) aliases {
+// known reports whether a word, lower-cased, is one the corpus uses.
+func learnAliases(texts []string, known func(word string) bool) aliases {
 	a := aliases{name: make(map[string]string)}
 	add := func(han, name string) {
 		if _, ok := a.name[han]; !ok && len([]rune(han)) >= 2 {
@@ -41,13 +55,42 @@ func learnAliases(texts []string) aliases {
 		}
 	}
 	slices.SortStableFunc(a.han, func(x, y string) int { return len(y) - len(x) })
+	for _, han := range a.han {
+		syllables := pinyin.LazyConvert(han, nil)
+		if len(syllables) != len([]rune(han)) {
+			continue // a character go-pinyin cannot read
+		}
+		// A name whose pinyin is a word of the corpus already ("youku",
+		// "alibaba") is typed as the corpus writes it.
+		if joined := strings.Join(syllables, ""); known(joined) {
+			continue
+		}
+		for i, syl := range syllables {
+			syllables[i] = regexp.QuoteMeta(syl)
+		}
+		re := regexp.MustCompile(`(?i)\b` + strings.Join(syllables, `[ \t-]?`) + `\b`)
+		a.pinyin = append(a.pinyin, pinyinAlias{re: re, name: a.name[han]})
+	}
 	return a
+}
+
+// replacePinyin replaces the names question types in pinyin by their
+// English names. Unlike a Chinese name, the pinyin is not in the passage
+// beside the English one, so nothing is lost by replacing it.
+func (a aliases) replacePinyin(question string) string {
+	for _, p := range a.pinyin {
+		if p.re.MatchString(question) {
+			question = p.re.ReplaceAllLiteralString(question, p.name)
+		}
+	}
+	return question
 }
 
 // expand adds the English names of the Chinese names in question, for
 // retrieval: the passage that introduces a company by both names is then
 // found by either.
 func (a aliases) expand(question string) string {
+	question = a.replacePinyin(question)
 	var extra []string
 	for _, h := range a.han {
 		if strings.Contains(question, h) {
@@ -66,6 +109,7 @@ func (a aliases) expand(question string) string {
 // pull every question about a company towards the sentence that
 // introduces it.
 func (a aliases) translate(question string) string {
+	question = a.replacePinyin(question)
 	for _, h := range a.han {
 		if strings.Contains(question, h) {
 			question = strings.ReplaceAll(question, h, " "+a.name[h]+" ")

@@ -154,11 +154,15 @@ type Match struct {
 	// of words the series uses is about something else ("who won the world
 	// cup?").
 	Known, Unknown int
+	// KnownNames of the Names are names the corpus uses.
+	KnownNames int
 }
 
 // Foreign reports whether the question is more made of words the series
-// never uses than of words it does.
-func (m Match) Foreign() bool { return m.Unknown > m.Known }
+// never uses than of words it does, and names nothing the series names. A
+// question about something the series names is about the series, however
+// it is worded: "ok so what is DingTalk, my boss mentioned it".
+func (m Match) Foreign() bool { return m.Unknown > m.Known && m.KnownNames == 0 }
 
 // foreignWord reports whether t, a word the corpus never uses, is no word
 // of English either: a name typed in lower case ("pinduoduo", "meituan"),
@@ -217,6 +221,9 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 		name := (t.proper || (t.capital || t.possessor || foreignWord(t)) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
 		if name {
 			m.Names++
+			if known {
+				m.KnownNames++
+			}
 		}
 		switch {
 		case known:

@@ -134,9 +134,9 @@ func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt
 		emb:      emb,
 		model:    model,
 		hashes:   hashes,
-		aliases:  learnAliases(texts),
 		vocab:    learnVocabulary(analyzed),
 	}
+	ix.aliases = learnAliases(texts, func(w string) bool { _, ok := ix.vocab.stems[w]; return ok })
 	ids := make([]string, len(passages))
 	metas := make([]map[string]string, len(passages))
 	lexDocs := make([][]string, len(passages))

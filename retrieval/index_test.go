@@ -77,6 +77,8 @@ func TestSearchFindsTheAnswer(t *testing.T) {
 		{"revenue figure", "How much revenue did Alibaba Cloud make?", 1, "RMB60 billion", "part-2"},
 		{"paraphrased revenue", "What were Alibaba Cloud's sales?", 1, "RMB60 billion", "part-2"},
 		{"Chinese name", "钉钉是什么？", 1, "DingTalk", "part-2"},
+		{"name in pinyin", "how many customers does aliyun have", 1, "4 million", "part-2"},
+		{"pinyin in syllables", "gaode ditu used to be called what", 1, "AutoNavi", "part-2"},
 		{"described, not named", "Which workplace collaboration app does Alibaba run?", 3, "DingTalk", "part-2"},
 		{"launch date", "When was DingTalk launched?", 1, "launched in 2015", "part-2"},
 	}

@@ -96,3 +96,23 @@ func TestSubjects(t *testing.T) {
 		}
 	}
 }
+
+// TestPinyinAliases: a Chinese name the series gives is understood typed in
+// pinyin, joined or in syllables, but not inside other words, and a name
+// whose pinyin the corpus already writes is left alone.
+func TestPinyinAliases(t *testing.T) {
+	ix := defaultIndex(t)
+	tests := []struct{ in, want string }{
+		{"aliyun revenue", "Alibaba Cloud revenue"},
+		{"Gaode-Ditu", "Amap"},
+		{"dingding or ding ding", "DingTalk or DingTalk"},
+		{"youku", "youku"},
+		{"aliyuns", "aliyuns"},
+		{"a li yun", "Alibaba Cloud"},
+	}
+	for _, tt := range tests {
+		if got := ix.aliases.translate(tt.in); got != tt.want {
+			t.Errorf("translate(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
