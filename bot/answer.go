@@ -163,10 +163,14 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	}
 	ans := Answer{Question: q.text, Sources: []Source{}}
 	var closest bool
-	ans.Text, ans.Sources, closest = a.extract(lib, ix, text, kind, hits)
+	var unsaid []string
+	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, text, kind, hits)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	if !ans.Grounded {
-		if !closest {
+		switch {
+		case len(unsaid) > 0 && !closest:
+			ans.Text, ans.Sources = notMentioned(lib.Corpus, q.Part, unsaid), []Source{}
+		case !closest:
 			ans.Text, ans.Sources = notCovered(lib.Corpus, q.Part), []Source{}
 		}
 		// Quoting needs the question's own words in one sentence; a model
@@ -273,6 +277,33 @@ func notCovered(lib *corpus.Library, part int) string {
 		return head + " " + list
 	}
 	return head
+}
+
+// notMentioned says that the series never uses the words a question asks
+// about ("The series never mentions “dividend”."), and lists what it
+// covers.
+func notMentioned(lib *corpus.Library, part int, words []string) string {
+	head := neverMentions(words)
+	if part > 0 {
+		head = fmt.Sprintf("Part %d of the series never mentions %s.", part, quoteWords(words))
+	}
+	if list := coverage(lib); list != "" {
+		return head + " " + list
+	}
+	return head
+}
+
+func neverMentions(words []string) string {
+	return "The series never mentions " + quoteWords(words) + "."
+}
+
+// quoteWords quotes words as a list of alternatives: “net” or “margin”.
+func quoteWords(words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = "“" + w + "”"
+	}
+	return strings.Join(quoted, " or ")
 }
 
 // coverage lists what the series covers, part by part ("It covers:\n- Part

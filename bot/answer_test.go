@@ -451,6 +451,54 @@ func TestWhatTheSeriesDoesNotSay(t *testing.T) {
 	checkCitations(t, ans)
 }
 
+// TestWhatTheSeriesNeverMentions: a question about something the series has
+// no word for ("Alibaba's market cap") is told so, in its own words, with
+// the closest fact it does state when one covers the rest of the question,
+// and without any when none does; a word that only derives from one of the
+// series' ("percentage" of percent) is no such word.
+func TestWhatTheSeriesNeverMentions(t *testing.T) {
+	a := defaultAnswerer(t)
+	tests := []struct {
+		q       string
+		part    int
+		head    string // the answer starts so
+		closest string // and quotes this, or lists the parts when ""
+	}{
+		{"what was alibaba's net income in fy21", 0, "The series never mentions “net”.", "operating income"},
+		{"who is dingtalk's big competitor in china", 0, "The series never mentions “competitor”.", "WeChat for Business"},
+		{"who is alibaba's ceo these days", 0, "The series never mentions “ceo”.", ""},
+		{"what is Alibaba's market cap?", 3, "Part 3 of the series never mentions “cap”.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			ans, err := a.Answer(context.Background(), inPart(question(t, tt.q), tt.part), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Grounded || !strings.HasPrefix(ans.Text, tt.head) {
+				t.Fatalf("answer = %+v, want it ungrounded and starting %q", ans, tt.head)
+			}
+			if tt.closest == "" {
+				if len(ans.Sources) != 0 || !strings.Contains(ans.Text, "It covers:") {
+					t.Errorf("answer = %+v, want the parts listed and nothing cited", ans)
+				}
+				return
+			}
+			if !strings.Contains(ans.Text, "The closest it states: ") || !strings.Contains(ans.Text, tt.closest) || len(ans.Sources) != 1 {
+				t.Errorf("answer = %+v, want the closest fact (%q) quoted and cited", ans, tt.closest)
+			}
+			checkCitations(t, ans)
+		})
+	}
+	ans, err := a.Answer(context.Background(), question(t, "What was cost of revenue as a percentage of revenue in 2021?"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "59%") {
+		t.Errorf("answer = %+v, want 59%% quoted", ans)
+	}
+}
+
 // TestFollowUpChains: a follow-up that names nothing is about what the
 // conversation was about, however many turns back it was named; a
 // question that names its own subject starts a new topic.

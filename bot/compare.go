@@ -83,7 +83,7 @@ func (a *Answerer) compare(ctx context.Context, lib *Snapshot, q Question) (Answ
 		if err != nil {
 			return Answer{}, false, err
 		}
-		cands, _ := a.candidates(lib, ix, name, kindAmount, hits)
+		cands, _ := a.candidates(lib, ix, ix.Matcher(name), name, kindAmount, hits)
 		if len(cands) == 0 {
 			return Answer{}, false, nil
 		}

@@ -78,25 +78,34 @@ var (
 // When sentences cover the question but none holds the kind of answer it
 // asks for ("Who founded Alibaba?" against "Alibaba was set up in
 // 1999…"), closest is set and the text says so before quoting them: the
-// series does not answer, and this is what it does say.
-func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool) {
-	cands, near := a.candidates(lib, ix, question, kind, hits)
-	if len(cands) > 0 {
+// series does not answer, and this is what it does say. So it is when what
+// the question asks about is a word the series never uses (unsaid: the
+// “dividend” of "does Alibaba pay a dividend?"): no sentence can say it,
+// however much of the rest of the question it shares.
+func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool, unsaid []string) {
+	q := ix.Matcher(question)
+	unsaid = q.Unsaid()
+	cands, near := a.candidates(lib, ix, q, question, kind, hits)
+	if len(cands) > 0 && len(unsaid) == 0 {
 		text, sources = a.quote(cands, hits, a.maxSentences())
-		return text, sources, false
+		return text, sources, false, nil
+	}
+	head := kind.notGiven()
+	if len(unsaid) > 0 {
+		near = append(cands, near...)
+		head = neverMentions(unsaid)
 	}
 	if len(near) > 0 {
 		text, sources = a.quote(near, hits, 1)
-		return kind.notGiven() + " The closest it states: " + text, sources, true
+		return head + " The closest it states: " + text, sources, true, unsaid
 	}
-	return "", nil, false
+	return "", nil, false, unsaid
 }
 
 // candidates scores the sentences of hits that could answer question:
 // cands hold the kind of answer asked for, near cover the question without
 // holding it.
-func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (cands, near []candidate) {
-	q := ix.Matcher(question)
+func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit) (cands, near []candidate) {
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
 	for i, h := range hits {

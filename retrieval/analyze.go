@@ -36,6 +36,11 @@ type term struct {
 	possessor bool
 	// typo marks a question's term read as a typo of a corpus word.
 	typo bool
+	// owned marks a word of what something has: the words after an
+	// owner ("Alibaba's net income") or after "a" or "an" ("does
+	// Alibaba pay a dividend?"), up to the next word that is not a
+	// content word. It is what such a question asks about.
+	owned bool
 }
 
 // analyze turns text into terms. Index and query go through the same path,
@@ -88,6 +93,7 @@ func analyze(text string) []term {
 				} else if n > 1 && a.out[n-2].content && a.out[n-2].surface != "" {
 					a.out[n-2].possessor = true // a word pair follows the word
 				}
+				a.owned = maxOwned
 				i++
 			}
 		case r == '%':
@@ -103,8 +109,10 @@ func analyze(text string) []term {
 			case '.', '!', '?', ':', '。', '！', '？':
 				a.prev = ""
 				a.sentenceStart = true
+				a.owned = 0
 			default:
 				a.prev = "" // punctuation ends a phrase: no pair across it
+				a.owned = 0
 			}
 		}
 	}
@@ -153,7 +161,13 @@ type analyzer struct {
 	class         int    // of the word being read: 0 none, 1 letters, 2 digits
 	prev          string // previous content word, for word pairs
 	sentenceStart bool
+	// owned counts the words still to be marked owned (term.owned).
+	owned int
 }
+
+// maxOwned is how many words after an owner or an article are what it has:
+// "Alibaba's net income" has two, and a longer run is rarely one thing.
+const maxOwned = 2
 
 func (a *analyzer) flushWord() {
 	if len(a.word) == 0 {
@@ -168,10 +182,15 @@ func (a *analyzer) flushWord() {
 	a.word, a.class, a.sentenceStart = a.word[:0], 0, false
 	if stopWords[w] {
 		a.prev = ""
+		a.owned = 0
+		if w == "a" || w == "an" {
+			a.owned = maxOwned
+		}
 		return
 	}
 	s := canonical(stem(w))
-	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w})
+	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0})
+	a.owned = max(0, a.owned-1)
 	if a.prev != "" {
 		a.out = append(a.out, term{text: a.prev + " " + s, weight: 0.5})
 	}

@@ -444,6 +444,24 @@ func (ix *Index) read(question string) (string, []term) {
 	return question, terms
 }
 
+// Unsaid returns the words of what the question asks about that the
+// corpus never uses: "dividend" of "does Alibaba pay a dividend?", "cap"
+// of "Alibaba's market cap". No sentence of the series can say what it
+// never names, however much else of the question it shares. Names and
+// figures are left to Match, which weighs them as names.
+func (m Matcher) Unsaid() []string {
+	var out []string
+	for _, t := range m.terms {
+		if !t.owned || t.han || t.surface == "" || unicode.IsDigit([]rune(t.surface)[0]) || len(m.ix.lex.postings[t.text]) > 0 {
+			continue
+		}
+		if !slices.Contains(out, t.surface) {
+			out = append(out, t.surface)
+		}
+	}
+	return out
+}
+
 // Match measures how much of the question text contains.
 func (m Matcher) Match(text string) Match {
 	return m.ix.lex.match(m.terms, termSet(text), nil)

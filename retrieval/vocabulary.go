@@ -122,6 +122,23 @@ func (v vocabulary) near(w string) string {
 	return best
 }
 
+// minRelative is the shortest word of the corpus that a longer word
+// beginning with it is read as (relative).
+const minRelative = 6
+
+// relative returns the longest word of at least minRelative letters that
+// w begins with and whose term the corpus uses, or "": a word the corpus
+// never uses is often a derivation of one it does ("percentage" of
+// "percent"), which the stemmer, undoing inflections only, does not see.
+func relative(w string, known func(term string) bool) string {
+	for n := len(w) - 1; n >= minRelative; n-- {
+		if p := w[:n]; known(canonical(stem(p))) {
+			return p
+		}
+	}
+	return ""
+}
+
 // correct rewrites the words of question whose terms the corpus never uses
 // (known tells) but that are a typo away from a word it does, and returns
 // the terms it read as typos: a match through one counts for less than an
@@ -134,19 +151,22 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 		if stopWords[lw] || strings.IndexFunc(lw, unicode.IsDigit) >= 0 || !isASCIIWord(lw) {
 			return w
 		}
-		// A word of English is what it says, not a typo of the corpus
-		// word it is an edit away from: "call" is not "mall".
-		if _, ok := v.stems[lw]; ok || known(canonical(stem(lw))) || english.IsWord(lw) {
+		if _, ok := v.stems[lw]; ok || known(canonical(stem(lw))) {
 			return w
 		}
-		c := v.near(lw)
+		c := relative(lw, known)
+		// A word of English is what it says, not a typo of the corpus
+		// word it is an edit away from: "call" is not "mall".
+		if c == "" && !english.IsWord(lw) {
+			c = v.near(lw)
+		}
 		if c == "" {
 			return w
 		}
 		if fuzzy == nil {
 			fuzzy = map[string]bool{}
 		}
-		fuzzy[v.stems[c]] = true
+		fuzzy[canonical(stem(c))] = true
 		return c
 	})
 	return out, fuzzy

@@ -22,6 +22,8 @@ func TestTyposReadAsTheCorpusWords(t *testing.T) {
 		{"fy21 rev", "fy21 rev"},
 		// Words of English are what they say, however near a corpus word.
 		{"what does alibaba call its second pillar", "what does alibaba call its second pillar"},
+		// A derivation of a corpus word is read as it.
+		{"cost as a percentage", "cost as a percent"},
 	}
 	for _, tt := range tests {
 		if got, _ := ix.vocab.correct(tt.in, known); got != tt.want {
@@ -113,6 +115,30 @@ func TestPinyinAliases(t *testing.T) {
 	for _, tt := range tests {
 		if got := ix.aliases.translate(tt.in); got != tt.want {
 			t.Errorf("translate(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestUnsaid: the words of what a question asks about (what something has,
+// or "a" something) that the corpus never uses; words it uses, names and
+// figures are not.
+func TestUnsaid(t *testing.T) {
+	ix := defaultIndex(t)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"does alibaba pay a dividend?", []string{"dividend"}},
+		{"whats alibaba's market cap", []string{"cap"}},
+		{"what was alibaba's net income in fy21", []string{"net"}},
+		{"what is alibaba cloud's revenue", nil},
+		{"what is youku's rank", nil},
+		{"what was Alibaba's revenue in 2030", nil},
+		{"dividend of alibaba", nil},                          // nothing owned
+	}
+	for _, tt := range tests {
+		if got := ix.Matcher(tt.q).Unsaid(); !slices.Equal(got, tt.want) {
+			t.Errorf("Unsaid(%q) = %q, want %q", tt.q, got, tt.want)
 		}
 	}
 }
