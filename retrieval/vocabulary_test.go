@@ -134,7 +134,7 @@ func TestUnsaid(t *testing.T) {
 		{"what is alibaba cloud's revenue", nil},
 		{"what is youku's rank", nil},
 		{"what was Alibaba's revenue in 2030", nil},
-		{"dividend of alibaba", nil},                          // nothing owned
+		{"dividend of alibaba", nil}, // nothing owned
 	}
 	for _, tt := range tests {
 		if got := ix.Matcher(tt.q).Unsaid(); !slices.Equal(got, tt.want) {
