@@ -191,6 +191,9 @@ var phrases = []struct {
 	{[]string{"line"}, regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
 	{[]string{"bring", "brought", "pull", "rake"}, regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
 	{[]string{"from"}, regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
+	// "Used to" marks the past ("what was Amap used to be called"), as
+	// "was" does, and says no more.
+	{[]string{"used"}, regexp.MustCompile(`(?i)\bused to\b`), ""},
 	// Finance shorthand, as people type it in a chat: "fy21" is fiscal
 	// 2021, "rev" revenue.
 	{[]string{"fy"}, regexp.MustCompile(`(?i)\bfy\s?'?(\d{2})\b`), "fiscal 20$1"},

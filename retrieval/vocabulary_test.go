@@ -46,6 +46,7 @@ func TestFinanceShorthand(t *testing.T) {
 		{"revenue cagr", "revenue compound annual growth rate"},
 		{"60bn", "60 billion"},
 		{"revolution in fyi", "revolution in fyi"},
+		{"what amap used to be called", "what amap  be called"},
 	}
 	for _, tt := range tests {
 		if got := replacePhrases(tt.in); got != tt.want {
