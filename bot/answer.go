@@ -161,6 +161,11 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	if err != nil {
 		return Answer{}, err
 	}
+	if a.LLM != nil {
+		if hits, err = a.withSides(ctx, lib, q, text, hits); err != nil {
+			return Answer{}, err
+		}
+	}
 	ans := Answer{Question: q.text, Sources: []Source{}}
 	var closest bool
 	var unsaid []string

@@ -71,30 +71,50 @@ func (a *Answerer) compare(ctx context.Context, lib *Snapshot, q Question) (Answ
 	if !ok {
 		return Answer{}, false, nil
 	}
-	type side struct {
-		cands []candidate
-		hits  []retrieval.Hit
+	facts, ok, err := a.sideFacts(ctx, lib, q, [2]string{sideA, sideB}, rest)
+	if err != nil || !ok {
+		return Answer{}, false, err
 	}
-	var sides [2]side
-	for i, name := range []string{sideA, sideB} {
-		// Retrieval reads the side with what it is compared on; a
-		// sentence need only be about the side and give a figure.
-		ix, hits, err := a.search(ctx, lib, name+" "+rest, kindAmount, q)
+	ans := Answer{Question: q.text, Grounded: true, Sources: []Source{}}
+	texts := make([]string, 2)
+	for i, f := range facts {
+		ans.Sources = append(ans.Sources, sourceOf(f.hits[f.hit], f.hit+1))
+		texts[i] = cite(f.text, i+1)
+	}
+	ans.Text = strings.Join(texts, " ")
+	return ans, true, nil
+}
+
+// sideFact is the sentence that gives one side's figure, among the hits
+// of that side's search.
+type sideFact struct {
+	candidate
+	hits []retrieval.Hit
+}
+
+// sideFacts looks each side up on its own, read with what the two are
+// compared on (rest), and picks the sentence giving each one's figure: of
+// one unit when it can, a share against a share, a sum against a sum. It
+// reports false when a side has no figure.
+func (a *Answerer) sideFacts(ctx context.Context, lib *Snapshot, q Question, sides [2]string, rest string) ([2]sideFact, bool, error) {
+	var cands [2][]candidate
+	var hits [2][]retrieval.Hit
+	for i, name := range sides {
+		// A sentence need only be about the side and give a figure.
+		ix, h, err := a.search(ctx, lib, name+" "+rest, kindAmount, q)
 		if err != nil {
-			return Answer{}, false, err
+			return [2]sideFact{}, false, err
 		}
-		cands, _ := a.candidates(lib, ix, ix.Matcher(name), name, kindAmount, hits)
-		if len(cands) == 0 {
-			return Answer{}, false, nil
+		c, _ := a.candidates(lib, ix, ix.Matcher(name), name, kindAmount, h)
+		if len(c) == 0 {
+			return [2]sideFact{}, false, nil
 		}
-		sides[i] = side{cands, hits}
+		cands[i], hits[i] = c, h
 	}
-	// The two figures should measure the same thing: a share against a
-	// share, a sum against a sum.
 	var best [2]candidate
 	bestScore := -1.0
-	for _, x := range sides[0].cands {
-		for _, y := range sides[1].cands {
+	for _, x := range cands[0] {
+		for _, y := range cands[1] {
 			if x.text == y.text {
 				continue // one sentence for both sides compares nothing
 			}
@@ -108,16 +128,9 @@ func (a *Answerer) compare(ctx context.Context, lib *Snapshot, q Question) (Answ
 		}
 	}
 	if bestScore < 0 {
-		return Answer{}, false, nil
+		return [2]sideFact{}, false, nil
 	}
-	ans := Answer{Question: q.text, Grounded: true, Sources: []Source{}}
-	texts := make([]string, 2)
-	for i, c := range best {
-		ans.Sources = append(ans.Sources, sourceOf(sides[i].hits[c.hit], c.hit+1))
-		texts[i] = cite(c.text, i+1)
-	}
-	ans.Text = strings.Join(texts, " ")
-	return ans, true, nil
+	return [2]sideFact{{best[0], hits[0]}, {best[1], hits[1]}}, true, nil
 }
 
 // sameUnitBonus prefers two figures of one unit over two better matches
@@ -137,4 +150,33 @@ func unitOf(sentence string) string {
 		u = "%"
 	}
 	return u
+}
+
+// withSides makes sure the passages a model reads for a comparison hold
+// both sides: one search for the whole question ("which is bigger, cloud
+// or digital media?") finds the side its words lean to, and the model
+// cannot compare what it was not sent. The passages of the two figures
+// compare would quote come first, then hits, as many as hits had. text is
+// what was searched for (q read with its conversation).
+func (a *Answerer) withSides(ctx context.Context, lib *Snapshot, q Question, text string, hits []retrieval.Hit) ([]retrieval.Hit, error) {
+	sideA, sideB, rest, ok := comparisonSides(text)
+	if !ok || len(hits) == 0 {
+		return hits, nil
+	}
+	facts, ok, err := a.sideFacts(ctx, lib, q, [2]string{sideA, sideB}, rest)
+	if err != nil || !ok {
+		return hits, err
+	}
+	out := make([]retrieval.Hit, 0, len(hits))
+	seen := make(map[string]bool, len(hits))
+	for _, h := range append([]retrieval.Hit{facts[0].hits[facts[0].hit], facts[1].hits[facts[1].hit]}, hits...) {
+		if len(out) == len(hits) {
+			break
+		}
+		if !seen[h.Passage.ID] {
+			seen[h.Passage.ID] = true
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }

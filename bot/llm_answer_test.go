@@ -326,6 +326,46 @@ func TestTheModelDecides(t *testing.T) {
 	}
 }
 
+// TestLLMIsSentBothSidesOfAComparison: a model asked to compare two
+// businesses is sent the passage with each one's figure, not only those
+// the question's words lean to, within the usual number of sources.
+func TestLLMIsSentBothSidesOfAComparison(t *testing.T) {
+	for _, q := range []string{
+		"which segment is bigger, cloud or digital media?",
+		"is innovation initiatives smaller than cloud computing",
+	} {
+		t.Run(q, func(t *testing.T) {
+			s := openaitest.New(t, openaitest.WithReply(func(openai.ChatCompletionRequest) string { return "Cloud is bigger [1]." }))
+			a, _ := llmAnswerer(t, s.ClientConfig())
+			if _, err := a.Answer(testCtx(t), bot.Ask(t, q), nil); err != nil {
+				t.Fatal(err)
+			}
+			reqs := s.ChatRequests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d chat requests, want 1", len(reqs))
+			}
+			sent := sentSources(reqs[0].Messages[len(reqs[0].Messages)-1].Content)
+			var texts []string
+			for _, src := range sent {
+				texts = append(texts, src.text)
+			}
+			all := strings.Join(texts, "\n")
+			want := []string{"accounted for 8%", "4% of the Group's overall revenue"}
+			if strings.Contains(q, "innovation") {
+				want = []string{"accounted for 8%", "1% of Alibaba's revenue"}
+			}
+			for _, w := range want {
+				if !strings.Contains(all, w) {
+					t.Errorf("the model was not sent %q; sources:\n%s", w, all)
+				}
+			}
+			if len(sent) != 5 {
+				t.Errorf("%d sources sent, want 5 (the default k)", len(sent))
+			}
+		})
+	}
+}
+
 // TestLLMReadsWhatCannotBeQuoted: a loosely worded question that no
 // sentence of the series matches closely enough to quote is still given to
 // the model with the passages retrieval found, and its cited answer comes
