@@ -499,6 +499,38 @@ func TestWhatTheSeriesNeverMentions(t *testing.T) {
 	}
 }
 
+// TestWhichOnesAreNamed: asked which things or where, the answer names
+// them, from the sentences that follow the one introducing them; a
+// sentence that names the answer itself is quoted alone.
+func TestWhichOnesAreNamed(t *testing.T) {
+	a := defaultAnswerer(t)
+	for q, want := range map[string][]string{
+		"Which international e-commerce platforms does Alibaba run outside China?": {"Lazada", "Daraz", "Trendyol", "Turkey"},
+		"@everyone outside china, where does alibaba run e-commerce platforms?":    {"Southeast Asia", "South Asia", "Turkey"},
+	} {
+		ans, err := a.Answer(context.Background(), question(t, q), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !ans.Grounded || !strings.Contains(ans.Text, w) {
+				t.Errorf("%q: answer = %q, want it to name %q", q, ans.Text, w)
+			}
+		}
+		if len(ans.Sources) != 1 {
+			t.Errorf("%q: %d sources, want the one passage", q, len(ans.Sources))
+		}
+		checkCitations(t, ans)
+	}
+	ans, err := a.Answer(context.Background(), question(t, "Which Alibaba platform serves Turkey?"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(ans.Text, "Trendyol is Alibaba's e-commerce platform serving Turkey") || strings.Contains(ans.Text, "Lazada") {
+		t.Errorf("answer = %q, want the Trendyol sentence alone", ans.Text)
+	}
+}
+
 // TestFollowUpChains: a follow-up that names nothing is about what the
 // conversation was about, however many turns back it was named; a
 // question that names its own subject starts a new topic.

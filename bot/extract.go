@@ -87,6 +87,9 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question string, 
 	unsaid = q.Unsaid()
 	cands, near := a.candidates(lib, ix, q, question, kind, hits)
 	if len(cands) > 0 && len(unsaid) == 0 {
+		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {
+			return text, sources, false, nil
+		}
 		text, sources = a.quote(cands, hits, a.maxSentences())
 		return text, sources, false, nil
 	}
@@ -116,7 +119,7 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 			continue
 		}
 		read := lib.passage(h.Passage)
-		for _, s := range read.sentences {
+		for j, s := range read.sentences {
 			// The heading is context the sentence leaves implicit.
 			m := q.MatchTerms(s.terms, read.heading)
 			// One word of a longer question is a coincidence, not an
@@ -133,7 +136,7 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 			if m.Coverage < a.minCoverage() || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			c := candidate{hit: i, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}
+			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}
 			// A sentence about the series itself ("Part 1 of the series
 			// introduces…") says what is covered, not what is so: it
 			// answers only a question about the series.
@@ -165,9 +168,61 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 }
 
 type candidate struct {
-	hit   int
-	text  string
-	score float64
+	hit, sentence int // the sentence-th sentence of the hit-th hit
+	text          string
+	score         float64
+}
+
+// asksWhich matches a question that asks for things by name: which ones,
+// where.
+var asksWhich = regexp.MustCompile(`(?i)\b(?:which|where)\b|\bwhat (?:are|were|r) the\b`)
+
+// list answers a question asking for things by name ("which platforms
+// does Alibaba run outside China?") when the sentence that best covers it
+// names none of them ("Alibaba runs e-commerce platforms in markets outside
+// China.") and the sentences after it in its passage do, one each ("Lazada
+// is … Southeast Asia. Daraz is …"): the best sentence and those, up to
+// maxSentences of them after it, cited. It reports false otherwise.
+func (a *Answerer) list(lib *Snapshot, ix *retrieval.Index, question string, hits []retrieval.Hit, cands []candidate) (string, []Source, bool) {
+	if !asksWhich.MatchString(question) {
+		return "", nil, false
+	}
+	best := slices.MaxFunc(cands, func(x, y candidate) int { return cmp.Compare(x.score, y.score) })
+	asked := names(ix, question)
+	if namesOther(names(ix, best.text), asked) {
+		return "", nil, false
+	}
+	read := lib.passage(hits[best.hit].Passage)
+	texts := []string{cite(best.text, 1)}
+	for _, s := range read.sentences[best.sentence+1:] {
+		if len(texts) > a.maxSentences() || !namesOther(names(ix, s.text), asked) {
+			break
+		}
+		texts = append(texts, cite(s.text, 1))
+	}
+	if len(texts) == 1 {
+		return "", nil, false
+	}
+	return strings.Join(texts, " "), []Source{sourceOf(hits[best.hit], best.hit+1)}, true
+}
+
+// names are the names text gives, lower-cased.
+func names(ix *retrieval.Index, text string) []string {
+	var out []string
+	for _, s := range ix.Subjects(text) {
+		out = append(out, strings.ToLower(s))
+	}
+	return out
+}
+
+// namesOther reports whether have holds a name asked does not.
+func namesOther(have, asked []string) bool {
+	for _, h := range have {
+		if !slices.Contains(asked, h) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *Answerer) maxSentences() int {
