@@ -377,6 +377,10 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"alibab clodu revenue", "RMB60 billion"},
 		{"cloud rev fy21?", "RMB60 billion"},
 		{"<:thonk:123456789012345678> where does trendyol operate 🙏", "Turkey"},
+		{"how many customers does aliyun have", "4 million"},
+		{"ok so what is dingtalk, my boss mentioned it", "2015"},
+		{"优酷在中国长视频平台里排第几？", "third"},
+		{"what rank is youku among video platforms in china", "third"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

@@ -19,9 +19,13 @@ const (
 	// millions): what a comparison of two businesses needs, where "two
 	// businesses" is no answer.
 	kindAmount
+	// kindRank is a place in an order ("the third biggest"): what 排第几
+	// and "what rank" ask for, and what a count does not give.
+	kindRank
 )
 
 var (
+	rankWords   = []string{"第几", "排名", "排行", "what rank", "which rank", "what place", "which place", "what position", "which position", "how does it rank", "where does it rank", "where do they rank"}
 	timeWords   = []string{"when ", "what year", "which year", "what date", "how long ago", "什么时候", "哪一年", "哪年", "何时", "哪一天"}
 	numberWords = []string{"how much", "how many", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
 	// personWords ask for the person behind something: "who founded
@@ -31,6 +35,7 @@ var (
 	// the one who did something ("founded by …").
 	hasPerson = regexp.MustCompile(`(?i)\b(?:founder|co-founder|ceo|chief executive|chairman|chairwoman|chairperson|president|mr|ms|mrs|dr)\b\.?|\b(?:founded|started|created|set up|led|run|headed|co-founded) by [A-Z]`)
 	hasAmount = regexp.MustCompile(`\d+(?:\.\d+)?\s*(?:%|percent|million|billion|trillion)|RMB\s?\d|\$\s?\d`)
+	hasRank   = regexp.MustCompile(`(?i)\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|largest|biggest|leading|number one|no\. ?1|\d+(?:st|nd|rd|th))\b`)
 	hasYear   = regexp.MustCompile(`\b(19|20)\d\d\b|(19|20)\d\d年|January|February|March|April|May|June|July|August|September|October|November|December`)
 	// A count or an amount: a figure that is not just a year, a
 	// percentage, or a number word. "How many users…?" is not answered by
@@ -44,7 +49,7 @@ type kindSet uint8
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -60,6 +65,11 @@ func kindOf(question string) answerKind {
 		return kindPerson
 	}
 	q := strings.ToLower(question) + " "
+	for _, w := range rankWords {
+		if strings.Contains(q, w) {
+			return kindRank
+		}
+	}
 	for _, w := range timeWords {
 		if strings.Contains(q, w) {
 			return kindTime
@@ -87,6 +97,8 @@ func (k answerKind) fits(sentence string) bool {
 		return containsAny(strings.ToLower(sentence), personClues) && hasPerson.MatchString(sentence)
 	case kindAmount:
 		return digit && hasAmount.MatchString(sentence)
+	case kindRank:
+		return hasRank.MatchString(sentence)
 	}
 	return true
 }
@@ -115,6 +127,8 @@ func (k answerKind) notGiven() string {
 		return "The series gives no date for that."
 	case kindNumber, kindAmount:
 		return "The series gives no figure for that."
+	case kindRank:
+		return "The series gives no rank for that."
 	case kindPerson:
 		return "The series does not say who."
 	}
