@@ -535,6 +535,33 @@ func TestWhichOnesAreNamed(t *testing.T) {
 	}
 }
 
+// TestWhyIsAnsweredWithTheReason: asked why, the answer gives the reason the
+// series goes on to state, not only the fact the question restates; a
+// sentence that gives its reason itself is answer enough.
+func TestWhyIsAnsweredWithTheReason(t *testing.T) {
+	a := defaultAnswerer(t)
+	for q, want := range map[string]string{
+		"Why have Alibaba's profits been uneven?":                         "38% of revenue in 2017 to 59%",
+		"Why does Alibaba expect its cost of revenue to continue to rise?": "direct selling",
+	} {
+		ans, err := a.Answer(context.Background(), question(t, q), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Grounded || !strings.Contains(ans.Text, want) || len(ans.Sources) != 1 {
+			t.Errorf("%q: answer = %+v, want the reason (%q) from one passage", q, ans, want)
+		}
+		checkCitations(t, ans)
+	}
+	ans, err := a.Answer(context.Background(), question(t, "why did alibaba set up alipay?"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(ans.Text, "Alipay was set up to serve Alibaba's online shopping business by solving the problem of trust") {
+		t.Errorf("answer = %q, want the sentence with the reason first", ans.Text)
+	}
+}
+
 // TestFollowUpChains: a follow-up that names nothing is about what the
 // conversation was about, however many turns back it was named; a
 // question that names its own subject starts a new topic.

@@ -90,6 +90,9 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question string, 
 		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {
 			return text, sources, false, nil
 		}
+		if text, sources, ok := a.explain(lib, ix, question, hits, cands); ok {
+			return text, sources, false, nil
+		}
 		text, sources = a.quote(cands, hits, a.maxSentences())
 		return text, sources, false, nil
 	}
@@ -204,6 +207,35 @@ func (a *Answerer) list(lib *Snapshot, ix *retrieval.Index, question string, hit
 		return "", nil, false
 	}
 	return strings.Join(texts, " "), []Source{sourceOf(hits[best.hit], best.hit+1)}, true
+}
+
+// asksWhy matches a question that asks for a reason, and gaveReason a
+// sentence that gives one.
+var (
+	asksWhy    = regexp.MustCompile(`(?i)\bwhy\b|\bhow come\b|\bwhat (?:caused|causes|made|makes|drove|drives)\b|为什么|为何`)
+	gaveReason = regexp.MustCompile(`(?i)\b(?:because|since|due to|owing to|thanks to|as a result|so that|in order to|to serve|by solving)\b`)
+)
+
+// explain answers a question asking why ("why have Alibaba's profits been
+// uneven?") when the sentence that best covers it states what is to be
+// explained and no reason ("operating income has moved less smoothly than
+// revenue"), and the sentence after it in its passage goes on about the
+// question ("… held back because cost of revenue climbed from 38% to
+// 59%"): the two, cited. It reports false otherwise.
+func (a *Answerer) explain(lib *Snapshot, ix *retrieval.Index, question string, hits []retrieval.Hit, cands []candidate) (string, []Source, bool) {
+	if !asksWhy.MatchString(question) {
+		return "", nil, false
+	}
+	best := slices.MaxFunc(cands, func(x, y candidate) int { return cmp.Compare(x.score, y.score) })
+	read := lib.passage(hits[best.hit].Passage)
+	if gaveReason.MatchString(best.text) || best.sentence+1 >= len(read.sentences) {
+		return "", nil, false
+	}
+	next := read.sentences[best.sentence+1]
+	if ix.Matcher(question).MatchTerms(next.terms, nil).Matched == 0 {
+		return "", nil, false
+	}
+	return cite(best.text, 1) + " " + cite(next.text, 1), []Source{sourceOf(hits[best.hit], best.hit+1)}, true
 }
 
 // names are the names text gives, lower-cased.
