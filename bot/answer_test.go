@@ -541,7 +541,7 @@ func TestWhichOnesAreNamed(t *testing.T) {
 func TestWhyIsAnsweredWithTheReason(t *testing.T) {
 	a := defaultAnswerer(t)
 	for q, want := range map[string]string{
-		"Why have Alibaba's profits been uneven?":                         "38% of revenue in 2017 to 59%",
+		"Why have Alibaba's profits been uneven?":                          "38% of revenue in 2017 to 59%",
 		"Why does Alibaba expect its cost of revenue to continue to rise?": "direct selling",
 	} {
 		ans, err := a.Answer(context.Background(), question(t, q), nil)
