@@ -381,6 +381,7 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"ok so what is dingtalk, my boss mentioned it", "2015"},
 		{"优酷在中国长视频平台里排第几？", "third"},
 		{"what rank is youku among video platforms in china", "third"},
+		{"quick q what yr did taobao go live", "2003"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

@@ -26,7 +26,7 @@ const (
 
 var (
 	rankWords   = []string{"第几", "排名", "排行", "what rank", "which rank", "what place", "which place", "what position", "which position", "how does it rank", "where does it rank", "where do they rank"}
-	timeWords   = []string{"when ", "what year", "which year", "what date", "how long ago", "什么时候", "哪一年", "哪年", "何时", "哪一天"}
+	timeWords   = []string{"when ", "what year", "which year", "what yr", "which yr", "what date", "how long ago", "什么时候", "哪一年", "哪年", "何时", "哪一天"}
 	numberWords = []string{"how much", "how many", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
 	// personWords ask for the person behind something: "who founded
 	// Alibaba?" is not answered by what Alibaba was founded as.
@@ -117,6 +117,20 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// timeAsked is how a question asks for a date: the answer holds a year,
+// not the word "year".
+var timeAsked = regexp.MustCompile(`(?i)\b(?:in\s+|on\s+)?(?:what|which)\s+(?:year|yr|date|month|day)\b`)
+
+// unmarked is question without the words that only ask for an answer of
+// kind k ("what year did Taobao go live" is about Taobao going live), so
+// that a sentence is not asked to share them.
+func (k answerKind) unmarked(question string) string {
+	if k == kindTime {
+		return timeAsked.ReplaceAllString(question, " ")
+	}
+	return question
 }
 
 // notGiven says plainly that the series does not give the kind of answer

@@ -83,7 +83,7 @@ var (
 // “dividend” of "does Alibaba pay a dividend?"): no sentence can say it,
 // however much of the rest of the question it shares.
 func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool, unsaid []string) {
-	q := ix.Matcher(question)
+	q := ix.Matcher(kind.unmarked(question))
 	unsaid = q.Unsaid()
 	cands, near := a.candidates(lib, ix, q, question, kind, hits)
 	if len(cands) > 0 && len(unsaid) == 0 {

@@ -191,6 +191,8 @@ var phrases = []struct {
 	{[]string{"line"}, regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
 	{[]string{"bring", "brought", "pull", "rake"}, regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
 	{[]string{"from"}, regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
+	// Going live is being launched.
+	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as
 	// "was" does, and says no more.
 	{[]string{"used"}, regexp.MustCompile(`(?i)\bused to\b`), ""},
