@@ -382,6 +382,8 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"优酷在中国长视频平台里排第几？", "third"},
 		{"what rank is youku among video platforms in china", "third"},
 		{"quick q what yr did taobao go live", "2003"},
+		{"which video platforms beat youku on mau", "iQIYI"},
+		{"what kind of biz did alibab start out as", "wholesale"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
@@ -576,6 +578,9 @@ func TestFollowUpChains(t *testing.T) {
 		{[]string{"tell me about youku", "how does it rank in china?"}, "and when was it bought?", "2016"},
 		{[]string{"When was Alibaba Cloud launched?", "how much revenue did it make in fiscal 2021?"}, "what about its ranking?", "third-largest"},
 		{[]string{"What is DingTalk?"}, "When was Taobao launched?", "2003"},
+		// "came" and "along" are words of the series too, but common
+		// English words count for little, however rarely it uses them.
+		{[]string{"when did alibaba start"}, "and taobao came along in which year?", "2003"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -177,6 +177,12 @@ func foreignWord(t term) bool {
 // corpus's nor English is read as a name.
 const minForeignLen = 5
 
+// commonShare caps the weight of a common English word at that of a word
+// in this share of the passages: in a corpus of a few dozen passages
+// "came" or "first" can be as rare as a name, and count for as much, when
+// it says little of what a question is about.
+var commonShare = 0.1
+
 // typoWeight is what a match through a typo ("dingtlak") counts for
 // against an exact one.
 const typoWeight = 0.8
@@ -206,6 +212,9 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 		switch {
 		case len(x.postings[t.text]) > 0:
 			w = x.idf(t.text)
+			if t.surface != "" && english.IsCommon(t.surface) {
+				w = min(w, idf(float64(len(x.docLen)), commonShare*float64(len(x.docLen))))
+			}
 		case t.han:
 			w = maxIDF / 8
 		case t.proper || t.capital || t.possessor || foreignWord(t):

@@ -26,6 +26,7 @@ var stopWords = setOf(
 	// say nothing about the topic
 	"lol", "lmao", "nah", "yeah", "yep", "ok", "okay", "hey", "hi", "hello", "pls", "plz", "please", "thanks", "thx",
 	"btw", "tbh", "imo", "r", "u", "ur", "ya", "gonna", "wanna", "gotta", "actually", "even", "really", "ever",
+	"bruh", "bro", "smth", "sth", "noob", "rn", "idk", "ngl", "fr", "lmk", "tho", "kinda", "sorta",
 	"stuff", "thing", "things", "guys", "anyone", "someone", "somebody", "basically", "literally", "exactly", "give", "say", "said", "series", "article", "part",
 )
 
@@ -207,6 +208,8 @@ var phrases = []struct {
 	{[]string{"cagr"}, regexp.MustCompile(`(?i)\bcagr\b`), "compound annual growth rate"},
 	{[]string{"bn"}, regexp.MustCompile(`(?i)(\d)\s?bn\b|\bbn\b`), "${1} billion"},
 	{[]string{"mn"}, regexp.MustCompile(`(?i)(\d)\s?mn\b|\bmn\b`), "${1} million"},
+	{[]string{"mau"}, regexp.MustCompile(`(?i)\bmaus?\b`), "monthly active users"},
+	{[]string{"biz"}, regexp.MustCompile(`(?i)\bbiz\b`), "business"},
 }
 
 func replacePhrases(text string) string {

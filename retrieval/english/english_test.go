@@ -29,14 +29,27 @@ func TestIsWord(t *testing.T) {
 	}
 }
 
-func TestListIsSorted(t *testing.T) {
-	l := list()
-	if len(l) < 50000 {
-		t.Fatalf("the word list has %d words; gen.go writes over 60,000", len(l))
+func TestIsCommon(t *testing.T) {
+	for w, want := range map[string]bool{"first": true, "Came": true, "along": true, "business": true, "dividend": false, "revenue": false, "tencent": false, "": false} {
+		if got := IsCommon(w); got != want {
+			t.Errorf("IsCommon(%q) = %v, want %v", w, got, want)
+		}
 	}
-	for i := 1; i < len(l); i++ {
-		if l[i-1] >= l[i] {
-			t.Fatalf("words.txt is not sorted at line %d (%q, %q): run gen.go again", i+1, l[i-1], l[i])
+}
+
+func TestListsAreSorted(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		l    []string
+		min  int
+	}{{"words.txt", list(), 60000}, {"common.txt", commonList(), 3500}} {
+		if len(tt.l) < tt.min {
+			t.Fatalf("%s has %d words; gen.go writes over %d", tt.file, len(tt.l), tt.min)
+		}
+		for i := 1; i < len(tt.l); i++ {
+			if tt.l[i-1] >= tt.l[i] {
+				t.Fatalf("%s is not sorted at line %d (%q, %q): run gen.go again", tt.file, i+1, tt.l[i-1], tt.l[i])
+			}
 		}
 	}
 }
