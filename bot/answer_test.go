@@ -125,6 +125,7 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		// Typed in lower case, a name is still no word of English.
 		"how much revenue did pinduoduo make last year",
 		"meituan revenue yoy?",
+		"腾讯2021年的营收是多少？", // a Chinese name the series never gives
 	} {
 		t.Run(q, func(t *testing.T) {
 			ans, err := a.Answer(context.Background(), question(t, q), nil)
@@ -383,6 +384,8 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"what rank is youku among video platforms in china", "third"},
 		{"quick q what yr did taobao go live", "2003"},
 		{"which video platforms beat youku on mau", "iQIYI"},
+		{"淘宝是什么时候推出的", "2003"}, // the series writes Taobao, never 淘宝
+		{"钉钉是哪年上线的", "2015"},
 		{"what kind of biz did alibab start out as", "wholesale"},
 	}
 	for _, tt := range tests {

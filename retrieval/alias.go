@@ -21,6 +21,9 @@ type aliases struct {
 	han    []string // Chinese names, longest first so 阿里巴巴集团 wins over 阿里巴巴
 	name   map[string]string
 	pinyin []pinyinAlias // longest first, as han
+	// isName tells the words the corpus writes as names, lower-cased,
+	// which a Chinese word of a question may be the pinyin of.
+	isName func(word string) bool
 }
 
 type pinyinAlias struct {
@@ -74,6 +77,43 @@ func learnAliases(texts []string, known func(word string) bool) aliases {
 	return a
 }
 
+// hanRun finds runs of Chinese characters.
+var hanRun = regexp.MustCompile(`\p{Han}{2,}`)
+
+// readAsPinyin replaces the Chinese words of question that the series
+// writes in pinyin (淘宝 for Taobao, when it never gives the Chinese
+// name) by the word it writes, and returns those words too; known tells
+// the words it writes. The longest word is taken, up to four characters.
+func readAsPinyin(question string, known func(word string) bool) (string, []string) {
+	if !hanRun.MatchString(question) {
+		return question, nil
+	}
+	var found []string
+	read := hanRun.ReplaceAllStringFunc(question, func(run string) string {
+		rs := []rune(run)
+		var b strings.Builder
+		for i := 0; i < len(rs); {
+			n := 0
+			for l := min(4, len(rs)-i); l >= 2; l-- {
+				syl := pinyin.LazyConvert(string(rs[i:i+l]), nil)
+				if w := strings.Join(syl, ""); len(syl) == l && known(w) {
+					n = l
+					b.WriteString(" " + w + " ")
+					found = append(found, w)
+					break
+				}
+			}
+			if n == 0 {
+				b.WriteRune(rs[i])
+				n = 1
+			}
+			i += n
+		}
+		return b.String()
+	})
+	return read, found
+}
+
 // replacePinyin replaces the names question types in pinyin by their
 // English names. Unlike a Chinese name, the pinyin is not in the passage
 // beside the English one, so nothing is lost by replacing it.
@@ -92,10 +132,16 @@ func (a aliases) replacePinyin(question string) string {
 func (a aliases) expand(question string) string {
 	question = a.replacePinyin(question)
 	var extra []string
+	rest := question // what the Chinese names the corpus gives leave
 	for _, h := range a.han {
-		if strings.Contains(question, h) {
+		if strings.Contains(rest, h) {
 			extra = append(extra, a.name[h])
+			rest = strings.ReplaceAll(rest, h, " ")
 		}
+	}
+	if a.isName != nil {
+		_, found := readAsPinyin(rest, a.isName)
+		extra = append(extra, found...)
 	}
 	if len(extra) == 0 {
 		return question
@@ -114,6 +160,9 @@ func (a aliases) translate(question string) string {
 		if strings.Contains(question, h) {
 			question = strings.ReplaceAll(question, h, " "+a.name[h]+" ")
 		}
+	}
+	if a.isName != nil {
+		question, _ = readAsPinyin(question, a.isName)
 	}
 	return question
 }

@@ -29,6 +29,11 @@ type term struct {
 	// han marks Chinese character terms. Bigrams cut across word boundaries,
 	// so one the corpus never uses says little about the question.
 	han bool
+	// hanWord marks a bigram that stands alone between function words,
+	// digits or punctuation (腾讯 of 腾讯2021年的营收): a word, not a
+	// piece of a longer run, so one the corpus never uses is a name it
+	// never gives.
+	hanWord bool
 	// surface is the word as written, lower-cased, before stemming.
 	surface string
 	// possessor marks a word followed by "'s": the name of what owns
@@ -212,7 +217,9 @@ func (a *analyzer) flushHan() {
 			a.out = append(a.out, term{text: string(piece), weight: 0.5, content: true, han: true})
 		}
 		for i := 0; i+1 < len(piece); i++ {
-			a.out = append(a.out, term{text: string(piece[i : i+2]), weight: 1, content: true, han: true})
+			w := string(piece[i : i+2])
+			_, concept := hanLexicon[w]
+			a.out = append(a.out, term{text: w, weight: 1, content: true, han: true, hanWord: len(piece) == 2 && !concept})
 		}
 	}
 }

@@ -203,11 +203,22 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 	var m Match
 	seen := make(map[string]bool, len(question))
 	maxIDF := idf(float64(len(x.docLen)), 0)
+	// A Chinese word the corpus never uses names what the question is
+	// about only when it names nothing the corpus does: 腾讯 of 腾讯的营收,
+	// not 上线 of 钉钉是哪年上线的.
+	hanNames := true
+	for _, t := range question {
+		if t.content && x.names[t.text] && len(x.postings[t.text]) > 0 && !unicode.IsDigit(rune(t.text[0])) {
+			hanNames = false
+			break
+		}
+	}
 	for _, t := range question {
 		if !t.content || seen[t.text] {
 			continue
 		}
 		seen[t.text] = true
+		t.hanWord = t.hanWord && hanNames
 		var w float64
 		switch {
 		case len(x.postings[t.text]) > 0:
@@ -215,9 +226,9 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 			if t.surface != "" && english.IsCommon(t.surface) {
 				w = min(w, idf(float64(len(x.docLen)), commonShare*float64(len(x.docLen))))
 			}
-		case t.han:
+		case t.han && !t.hanWord:
 			w = maxIDF / 8
-		case t.proper || t.capital || t.possessor || foreignWord(t):
+		case t.proper || t.capital || t.possessor || t.hanWord || foreignWord(t):
 			w = 2 * maxIDF
 		default:
 			w = maxIDF / 4
@@ -227,7 +238,7 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 		// A name: capitalised inside the question, or capitalised at its
 		// start and unknown to the corpus (so not an ordinary word).
 		known := len(x.postings[t.text]) > 0
-		name := (t.proper || (t.capital || t.possessor || foreignWord(t)) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
+		name := (t.proper || (t.capital || t.possessor || t.hanWord || foreignWord(t)) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
 		if name {
 			m.Names++
 			if known {

@@ -137,6 +137,7 @@ func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt
 		vocab:    learnVocabulary(analyzed),
 	}
 	ix.aliases = learnAliases(texts, func(w string) bool { _, ok := ix.vocab.stems[w]; return ok })
+	ix.aliases.isName = func(w string) bool { t, ok := ix.vocab.stems[w]; return ok && ix.vocab.names[t] }
 	ids := make([]string, len(passages))
 	metas := make([]map[string]string, len(passages))
 	lexDocs := make([][]string, len(passages))

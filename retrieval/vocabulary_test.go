@@ -112,6 +112,9 @@ func TestPinyinAliases(t *testing.T) {
 		{"youku", "youku"},
 		{"aliyuns", "aliyuns"},
 		{"a li yun", "Alibaba Cloud"},
+		// A Chinese name the series gives only in pinyin.
+		{"淘宝是什么", " taobao 是什么"},
+		{"腾讯是什么", "腾讯是什么"},
 	}
 	for _, tt := range tests {
 		if got := ix.aliases.translate(tt.in); got != tt.want {
