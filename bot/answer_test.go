@@ -584,6 +584,8 @@ func TestFollowUpChains(t *testing.T) {
 		// "came" and "along" are words of the series too, but common
 		// English words count for little, however rarely it uses them.
 		{[]string{"when did alibaba start"}, "and taobao came along in which year?", "2003"},
+		// A follow-up naming something new asks the earlier question of it.
+		{[]string{"which platform does alibaba run in southeast asia"}, "what about turkey", "Trendyol"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

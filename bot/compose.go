@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	"seriesbot/prompts"
@@ -83,22 +84,58 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 // points back ("how does it rank in China?") is about what the
 // conversation was about: it is read after the latest earlier question
 // that stands alone that way, or after the one before it when none does.
+//
+// A follow-up that opens on "and" or "what about" and names something new
+// ("what about Turkey?" after "which platform does Alibaba run in
+// Southeast Asia?") asks the earlier question of that instead: the
+// earlier question's names are left out of the merge.
 func withSubject(ix *retrieval.Index, question string, turns []prompts.Turn) string {
 	if standsAlone(ix, question) {
 		return question
 	}
+	own := ix.Subjects(question)
+	swap := len(own) > 0 && !pronoun.MatchString(question)
 	for i := len(turns) - 1; i >= 0; i-- {
 		if earlier := searchable(turns[i].Question); standsAlone(ix, earlier) {
+			if swap {
+				earlier = without(earlier, ix.Subjects(earlier), own)
+			}
 			return earlier + " " + question
 		}
 	}
 	return searchable(turns[len(turns)-1].Question) + " " + question
 }
 
+// without is text without the words of names that are not in keep.
+func without(text string, names, keep []string) string {
+	var drop []string
+	for _, n := range names {
+		if !slices.Contains(keep, n) {
+			drop = append(drop, strings.ToLower(n))
+		}
+	}
+	if len(drop) == 0 {
+		return text
+	}
+	words := strings.Fields(text)
+	out := words[:0]
+	for _, w := range words {
+		bare := strings.ToLower(strings.Trim(w, `.,;:!?"“”()`))
+		bare = strings.TrimSuffix(strings.TrimSuffix(bare, "'s"), "’s")
+		if !slices.Contains(drop, bare) {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 // pointsBack matches the words by which a question refers to what was said
 // before it: pronouns, and the openings of a follow-up ("and …", "what
 // about …"). General English, kept short.
-var pointsBack = regexp.MustCompile(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b|^(?:and|also|so|what about|how about)\b`)
+var (
+	pronoun    = regexp.MustCompile(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b`)
+	pointsBack = regexp.MustCompile(pronoun.String() + `|^(?:and|also|so|what about|how about)\b`)
+)
 
 // standsAlone reports whether a question can be understood without the
 // conversation before it: it names something, and refers back to nothing.
