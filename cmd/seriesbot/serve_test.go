@@ -102,6 +102,12 @@ func TestServe(t *testing.T) {
 		t.Errorf("answer = %+v, %v", msg, err)
 	}
 
+	// The commands reach the fake before the bot has read its reply and
+	// logged it; on a loaded machine the question can be answered in
+	// between.
+	if err := stderr.WaitFor(wait, `msg="registered commands" count=5`); err != nil {
+		t.Errorf("the registration was not logged: %v\n%s", err, stderr.String())
+	}
 	stop()
 	serve.exited(t, "the stop signal")
 	logs := stderr.String()
