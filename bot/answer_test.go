@@ -586,6 +586,7 @@ func TestFollowUpChains(t *testing.T) {
 		{[]string{"when did alibaba start"}, "and taobao came along in which year?", "2003"},
 		// A follow-up naming something new asks the earlier question of it.
 		{[]string{"which platform does alibaba run in southeast asia"}, "what about turkey", "Trendyol"},
+		{[]string{"what was alibaba's revenue growth rate 2017-21"}, "and did operating income grow just as smoothly?", "less smoothly"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

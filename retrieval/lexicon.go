@@ -192,6 +192,8 @@ var phrases = []struct {
 	{[]string{"line"}, regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
 	{[]string{"bring", "brought", "pull", "rake"}, regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
 	{[]string{"from"}, regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
+	// A range of years written short ("2017-21") is the years in full.
+	{[]string{"-", "–"}, regexp.MustCompile(`\b((?:19|20)\d\d)\s?[-–]\s?(\d\d)\b`), "$1–20$2"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as

@@ -47,6 +47,9 @@ func TestFinanceShorthand(t *testing.T) {
 		{"60bn", "60 billion"},
 		{"revolution in fyi", "revolution in fyi"},
 		{"what amap used to be called", "what amap  be called"},
+		{"revenue growth 2017-21", "revenue growth 2017–2021"},
+		{"2019 - 20", "2019–2020"},
+		{"a-b 12-34", "a-b 12-34"},
 	}
 	for _, tt := range tests {
 		if got := replacePhrases(tt.in); got != tt.want {
