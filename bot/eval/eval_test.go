@@ -81,7 +81,7 @@ func TestQualityOnTheQuestionSet(t *testing.T) {
 		{"hit@3", ours.Hit3, 0.97, base.Hit3},
 		{"MRR", ours.MRR, 0.92, base.MRR},
 		{"off-topic refusal", ours.Refusal, 0.90, base.Refusal},
-		{"answer contains expected", ours.AnswerContains, 0.84, base.AnswerContains},
+		{"answer contains expected", ours.AnswerContains, 0.89, base.AnswerContains},
 	}
 	for _, f := range floors {
 		if f.got < f.floor {
@@ -155,12 +155,45 @@ func TestQualityOnTheChatSet(t *testing.T) {
 		name       string
 		got, floor float64
 	}{
-		{"answer contains expected", ours.AnswerContains, 0.93},
+		{"answer contains expected", ours.AnswerContains, 0.96},
 		{"off-topic refusal", ours.Refusal, 0.9},
 		{"on-topic reaching a model", reach, 0.95},
 	} {
 		if f.got < f.floor {
 			t.Errorf("%s = %.3f, below the floor %.2f", f.name, f.got, f.floor)
 		}
+	}
+}
+
+// TestQualityOnTheDevSets guards the two sets written apart from the code
+// in the Discord styles and then tuned on (testdata/dev.jsonl,
+// dev2.jsonl): the floors sit just under what they measure.
+func TestQualityOnTheDevSets(t *testing.T) {
+	for _, set := range []struct {
+		file              string
+		contains, refusal float64
+	}{
+		{"dev.jsonl", 0.88, 0.84},
+		{"dev2.jsonl", 0.88, 0.75},
+	} {
+		t.Run(set.file, func(t *testing.T) {
+			snap, qs, ours := measure(t, set.file)
+			reach, err := eval.Reach(context.Background(), snap, qs, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []struct {
+				name       string
+				got, floor float64
+			}{
+				{"answer contains expected", ours.AnswerContains, set.contains},
+				{"off-topic refusal", ours.Refusal, set.refusal},
+				{"on-topic reaching a model", reach, 0.97},
+			} {
+				if f.got < f.floor {
+					t.Errorf("%s = %.3f, below the floor %.2f", f.name, f.got, f.floor)
+				}
+			}
+		})
 	}
 }
