@@ -67,14 +67,14 @@ type Answer struct {
 
 // smallTalkReply answers a greeting, thanks or a question about the bot.
 func smallTalkReply(message, series string) string {
-	if thanks.MatchString(message) {
+	if thanks.MatchString(stretched.ReplaceAllStringFunc(message, unstretch)) {
 		return "Glad to help! Ask me anything else about " + series + ", or see /help for the commands."
 	}
 	return "Hi! I answer questions about " + series + ", quoting the articles and linking to the parts I quote. " +
 		"Ask me something like “How much revenue did Alibaba Cloud make?”, or see /help for the commands."
 }
 
-var thanks = regexp.MustCompile(`(?i)\b(?:thanks?|thx|ty|cheers|appreciated?)\b`)
+var thanks = regexp.MustCompile(`(?i)\b(?:thanks?|thank u|thx|ty|tysm|cheers|appreciated?)\b`)
 
 // Answerer answers questions from the series. It is safe for concurrent use;
 // Swap replaces what it serves without interrupting answers in flight.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"seriesbot/retrieval/english"
 )
 
 // What a chat message carries besides its question. People type questions
@@ -31,7 +33,42 @@ var (
 
 // chatter is what people add to a message in a chat without asking
 // anything by it: laughter, slang, thanks.
-const chatter = `lol|lmao|lmfao|rofl|bruh|bro|fr|ngl|tbh|imo|btw|pls|plz|please|thanks?(?: you)?(?: so much)?(?: in advance)?|thx|ty|tia|haha+|hehe+|xd`
+const chatter = `lol+|lmao+|lmfao|rofl|bruh|bro|fr|ngl|tbh|imo|btw|pls|plz|please|thanks?(?: (?:you|u))?(?: so much)?(?: in advance)?|thank (?:you|u)|thx|ty|tysm|tia|haha+|hehe+|xd`
+
+// stretched is a word with a letter typed three times or more in a row
+// ("whaaat", "hiii", "lmaooo"): chat stretches words so, English never
+// writes them so.
+var stretched = regexp.MustCompile(`(?i)\b\pL*(?:a{3,}|b{3,}|c{3,}|d{3,}|e{3,}|f{3,}|g{3,}|h{3,}|i{3,}|j{3,}|k{3,}|l{3,}|m{3,}|n{3,}|o{3,}|p{3,}|q{3,}|r{3,}|s{3,}|t{3,}|u{3,}|v{3,}|w{3,}|x{3,}|y{3,}|z{3,})\pL*\b`)
+
+// unstretch writes a stretched word as it is spelt: each stretched letter
+// once, or twice where only twice makes an English word ("sooo" is "so",
+// "whaaat" is "what", "yelll" is "yell").
+func unstretch(w string) string {
+	one, two := collapseRuns(w, 1), collapseRuns(w, 2)
+	if !english.IsWord(one) && english.IsWord(two) {
+		return two
+	}
+	return one
+}
+
+// collapseRuns shortens every run of three or more of a letter to n.
+func collapseRuns(w string, n int) string {
+	rs := []rune(w)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && unicode.ToLower(rs[j]) == unicode.ToLower(rs[i]) {
+			j++
+		}
+		k := j - i
+		if k >= 3 {
+			k = n
+		}
+		b.WriteString(string(rs[i : i+k]))
+		i = j
+	}
+	return b.String()
+}
 
 // aboutTheBot matches what people ask a bot about itself rather than about
 // the series: a short line of help answers it.
@@ -59,6 +96,7 @@ func searchable(text string) string {
 		return r
 	}, t)
 	t = strings.Join(strings.Fields(t), " ")
+	t = stretched.ReplaceAllStringFunc(t, unstretch)
 	t = handle.ReplaceAllString(t, "")
 	asked := strings.Contains(t, "?")
 	for {

@@ -22,6 +22,14 @@ func TestSearchable(t *testing.T) {
 		{"👍", ""},
 		// Filler inside a question is the question's own business.
 		{"is Alibaba Cloud really the biggest?", "is Alibaba Cloud really the biggest?"},
+		// Stretched words are read as spelt.
+		{"whaaat is dingtalk lmaooo", "what is dingtalk"},
+		{"sooo when was Taobao launched???", "when was Taobao launched?"},
+		{"what is youku lolll", "what is youku"},
+		{"is alibaba cloud the biggeeest?", "is alibaba cloud the biggest?"},
+		{"hiii", ""},
+		{"thank u!", ""},
+		{"Zzz ok", "Z ok"},
 	}
 	for _, tt := range tests {
 		if got := searchable(tt.in); got != tt.want {
@@ -32,7 +40,7 @@ func TestSearchable(t *testing.T) {
 
 func TestSmallTalk(t *testing.T) {
 	for q, want := range map[string]bool{
-		"hi": true, "thanks!": true, "hey bot": true, "good morning": true, "What can you do?": true, "who are you": true, "help": true,
+		"hi": true, "thanks!": true, "hey bot": true, "heyyy": true, "tysm": true, "good morning": true, "What can you do?": true, "who are you": true, "help": true,
 		"what is youku": false, "who founded Alibaba?": false, "thanks, and what is DingTalk?": false,
 	} {
 		if got := smallTalk(searchable(q)); got != want {
