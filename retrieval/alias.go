@@ -26,9 +26,16 @@ type aliases struct {
 	isName func(word string) bool
 }
 
+// separators are what may stand between the syllables of a pinyin name.
+var separators = strings.NewReplacer(" ", "", "\t", "", "-", "")
+
 type pinyinAlias struct {
 	re   *regexp.Regexp
 	name string
+	// joined is the pinyin without separators ("gaodeditu"): a question
+	// that does not hold it once its spaces and hyphens are taken out
+	// cannot match re.
+	joined string
 }
 
 var aliasPattern = regexp.MustCompile(`([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})[ \t]*\((?:Chinese:[ \t]*)?(\p{Han}{2,})\)`)
@@ -65,14 +72,15 @@ func learnAliases(texts []string, known func(word string) bool) aliases {
 		}
 		// A name whose pinyin is a word of the corpus already ("youku",
 		// "alibaba") is typed as the corpus writes it.
-		if joined := strings.Join(syllables, ""); known(joined) {
+		joined := strings.Join(syllables, "")
+		if known(joined) {
 			continue
 		}
 		for i, syl := range syllables {
 			syllables[i] = regexp.QuoteMeta(syl)
 		}
 		re := regexp.MustCompile(`(?i)\b` + strings.Join(syllables, `[ \t-]?`) + `\b`)
-		a.pinyin = append(a.pinyin, pinyinAlias{re: re, name: a.name[han]})
+		a.pinyin = append(a.pinyin, pinyinAlias{re: re, name: a.name[han], joined: joined})
 	}
 	return a
 }
@@ -118,8 +126,12 @@ func readAsPinyin(question string, known func(word string) bool) (string, []stri
 // English names. Unlike a Chinese name, the pinyin is not in the passage
 // beside the English one, so nothing is lost by replacing it.
 func (a aliases) replacePinyin(question string) string {
+	if len(a.pinyin) == 0 {
+		return question
+	}
+	squashed := strings.ToLower(separators.Replace(question))
 	for _, p := range a.pinyin {
-		if p.re.MatchString(question) {
+		if strings.Contains(squashed, p.joined) && p.re.MatchString(question) {
 			question = p.re.ReplaceAllLiteralString(question, p.name)
 		}
 	}

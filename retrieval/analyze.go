@@ -41,6 +41,9 @@ type term struct {
 	possessor bool
 	// typo marks a question's term read as a typo of a corpus word.
 	typo bool
+	// common marks a question's word that is one of the most common of
+	// English (english.IsCommon), looked up once per question.
+	common bool
 	// owned marks a word of what something has: the words after an
 	// owner ("Alibaba's net income") or after "a" or "an" ("does
 	// Alibaba pay a dividend?"), up to the next word that is not a

@@ -223,7 +223,7 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 		switch {
 		case len(x.postings[t.text]) > 0:
 			w = x.idf(t.text)
-			if t.surface != "" && english.IsCommon(t.surface) {
+			if t.common {
 				w = min(w, idf(float64(len(x.docLen)), commonShare*float64(len(x.docLen))))
 			}
 		case t.han && !t.hanWord:

@@ -11,6 +11,7 @@ import (
 	chromem "github.com/philippgille/chromem-go"
 
 	"seriesbot/corpus"
+	"seriesbot/retrieval/english"
 )
 
 // Hit is a passage found for a question, with the scores that ranked it.
@@ -441,6 +442,7 @@ func (ix *Index) read(question string) (string, []term) {
 	terms := contentTerms(question)
 	for i := range terms {
 		terms[i].typo = typos[terms[i].text]
+		terms[i].common = terms[i].surface != "" && english.IsCommon(terms[i].surface)
 	}
 	return question, terms
 }
