@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mozillazg/go-pinyin"
+	"seriesbot/retrieval/pinyin"
 )
 
 // aliases maps the Chinese name of a company or product to the English one,
@@ -15,7 +15,7 @@ import (
 //
 // The same names typed in pinyin, as people without a Chinese keyboard
 // type them ("aliyun", "gaode ditu"), are aliases too: pinyin is what
-// go-pinyin reads the Chinese name as, written with or without spaces or
+// go-pinyin reads the Chinese name as (retrieval/pinyin), written with or without spaces or
 // hyphens between syllables.
 type aliases struct {
 	han    []string // Chinese names, longest first so 阿里巴巴集团 wins over 阿里巴巴
@@ -66,9 +66,9 @@ func learnAliases(texts []string, known func(word string) bool) aliases {
 	}
 	slices.SortStableFunc(a.han, func(x, y string) int { return len(y) - len(x) })
 	for _, han := range a.han {
-		syllables := pinyin.LazyConvert(han, nil)
-		if len(syllables) != len([]rune(han)) {
-			continue // a character go-pinyin cannot read
+		syllables, ok := pinyin.Syllables(han)
+		if !ok {
+			continue // a character without a reading
 		}
 		// A name whose pinyin is a word of the corpus already ("youku",
 		// "alibaba") is typed as the corpus writes it.
@@ -103,8 +103,8 @@ func readAsPinyin(question string, known func(word string) bool) (string, []stri
 		for i := 0; i < len(rs); {
 			n := 0
 			for l := min(4, len(rs)-i); l >= 2; l-- {
-				syl := pinyin.LazyConvert(string(rs[i:i+l]), nil)
-				if w := strings.Join(syl, ""); len(syl) == l && known(w) {
+				syl, ok := pinyin.Syllables(string(rs[i : i+l]))
+				if w := strings.Join(syl, ""); ok && known(w) {
 					n = l
 					b.WriteString(" " + w + " ")
 					found = append(found, w)

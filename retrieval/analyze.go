@@ -42,8 +42,9 @@ type term struct {
 	// typo marks a question's term read as a typo of a corpus word.
 	typo bool
 	// common marks a question's word that is one of the most common of
-	// English (english.IsCommon), looked up once per question.
-	common bool
+	// English (english.IsCommon), and foreign one that is neither the
+	// corpus's nor English (foreignWord): both looked up once per question.
+	common, foreign bool
 	// owned marks a word of what something has: the words after an
 	// owner ("Alibaba's net income") or after "a" or "an" ("does
 	// Alibaba pay a dividend?"), up to the next word that is not a

@@ -228,7 +228,7 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 			}
 		case t.han && !t.hanWord:
 			w = maxIDF / 8
-		case t.proper || t.capital || t.possessor || t.hanWord || foreignWord(t):
+		case t.proper || t.capital || t.possessor || t.hanWord || t.foreign:
 			w = 2 * maxIDF
 		default:
 			w = maxIDF / 4
@@ -238,7 +238,7 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 		// A name: capitalised inside the question, or capitalised at its
 		// start and unknown to the corpus (so not an ordinary word).
 		known := len(x.postings[t.text]) > 0
-		name := (t.proper || (t.capital || t.possessor || t.hanWord || foreignWord(t)) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
+		name := (t.proper || (t.capital || t.possessor || t.hanWord || t.foreign) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
 		if name {
 			m.Names++
 			if known {

@@ -443,6 +443,7 @@ func (ix *Index) read(question string) (string, []term) {
 	for i := range terms {
 		terms[i].typo = typos[terms[i].text]
 		terms[i].common = terms[i].surface != "" && english.IsCommon(terms[i].surface)
+		terms[i].foreign = len(ix.lex.postings[terms[i].text]) == 0 && foreignWord(terms[i])
 	}
 	return question, terms
 }

@@ -7,9 +7,7 @@ package english
 
 import (
 	_ "embed"
-	"sort"
 	"strings"
-	"sync"
 )
 
 // words are SCOWL's lower-case words, sorted, one a line (gen.go).
@@ -22,15 +20,6 @@ var words string
 //go:embed common.txt
 var common string
 
-// list and commonList are words and common split, made on first use so
-// that a process that never asks does not pay for it.
-var (
-	list       = sync.OnceValue(func() []string { return lines(words) })
-	commonList = sync.OnceValue(func() []string { return lines(common) })
-)
-
-func lines(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") }
-
 // IsWord reports whether w, lower-cased, is a word English writes in
 // lower case: "dividend", "called", "cheapest" are; "tencent", "ceo",
 // "clodu" and "lol" are not (a name, an abbreviation English capitalises,
@@ -40,7 +29,7 @@ func IsWord(w string) bool {
 	if len(w) < 2 {
 		return false
 	}
-	return in(list(), w)
+	return in(words, w)
 }
 
 // IsCommon reports whether w, lower-cased, is one of the four thousand or
@@ -48,10 +37,29 @@ func IsWord(w string) bool {
 // that tells little about what a question is about, however rare it is
 // in a small corpus.
 func IsCommon(w string) bool {
-	return in(commonList(), strings.ToLower(w))
+	return in(common, strings.ToLower(w))
 }
 
-func in(l []string, w string) bool {
-	i := sort.SearchStrings(l, w)
-	return i < len(l) && l[i] == w
+// in reports whether w is a line of lines, sorted lines each ending in a
+// newline, by binary search on the text itself: nothing is built, so a
+// process pays nothing to start with the lists.
+func in(lines, w string) bool {
+	if w == "" || strings.IndexByte(w, '\n') >= 0 {
+		return false
+	}
+	lo, hi := 0, len(lines) // both at the start of a line
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := lo + strings.LastIndexByte(lines[lo:mid], '\n') + 1
+		end := start + strings.IndexByte(lines[start:], '\n')
+		switch line := lines[start:end]; {
+		case line == w:
+			return true
+		case line < w:
+			lo = end + 1
+		default:
+			hi = start
+		}
+	}
+	return false
 }

@@ -1,6 +1,10 @@
 package english
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestIsWord(t *testing.T) {
 	tests := []struct {
@@ -39,16 +43,27 @@ func TestIsCommon(t *testing.T) {
 
 func TestListsAreSorted(t *testing.T) {
 	for _, tt := range []struct {
-		file string
-		l    []string
-		min  int
-	}{{"words.txt", list(), 60000}, {"common.txt", commonList(), 3500}} {
-		if len(tt.l) < tt.min {
-			t.Fatalf("%s has %d words; gen.go writes over %d", tt.file, len(tt.l), tt.min)
+		file, text string
+		min        int
+	}{{"words.txt", words, 60000}, {"common.txt", common, 3500}} {
+		if !strings.HasSuffix(tt.text, "\n") {
+			t.Fatalf("%s does not end in a newline: run gen.go again", tt.file)
 		}
-		for i := 1; i < len(tt.l); i++ {
-			if tt.l[i-1] >= tt.l[i] {
-				t.Fatalf("%s is not sorted at line %d (%q, %q): run gen.go again", tt.file, i+1, tt.l[i-1], tt.l[i])
+		l := strings.Split(strings.TrimSuffix(tt.text, "\n"), "\n")
+		if len(l) < tt.min {
+			t.Fatalf("%s has %d words; gen.go writes over %d", tt.file, len(l), tt.min)
+		}
+		for i, w := range l {
+			if i > 0 && l[i-1] >= w {
+				t.Fatalf("%s is not sorted at line %d (%q, %q): run gen.go again", tt.file, i+1, l[i-1], w)
+			}
+			// Every word is found where it stands, the first and the
+			// last included.
+			if !in(tt.text, w) {
+				t.Fatalf("%s: %q (line %d) is not found", tt.file, w, i+1)
+			}
+			if in(tt.text, w+"q") && !slices.Contains(l, w+"q") {
+				t.Fatalf("%s: %q is found, but is not in the list", tt.file, w+"q")
 			}
 		}
 	}
