@@ -98,7 +98,7 @@ func (k answerKind) fits(sentence string) bool {
 	case kindAmount:
 		return digit && hasAmount.MatchString(sentence)
 	case kindRank:
-		return hasRank.MatchString(sentence)
+		return (digit || containsAny(strings.ToLower(sentence), rankClues)) && hasRank.MatchString(sentence)
 	}
 	return true
 }
@@ -107,6 +107,7 @@ func (k answerKind) fits(sentence string) bool {
 var (
 	months      = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 	numberNames = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
+	rankClues   = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
 	personClues = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
 )
 
