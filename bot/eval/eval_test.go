@@ -141,38 +141,17 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// TestQualityOnTheChatSet guards the questions typed the way people type
-// in Discord (testdata/chat.jsonl, which the bot is tuned on): the floors
-// sit just under what it measures, and nearly every on-topic question must
-// reach a language model when one is configured.
-func TestQualityOnTheChatSet(t *testing.T) {
-	snap, qs, ours := measure(t, "chat.jsonl")
-	reach, err := eval.Reach(context.Background(), snap, qs, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []struct {
-		name       string
-		got, floor float64
-	}{
-		{"answer contains expected", ours.AnswerContains, 0.96},
-		{"off-topic refusal", ours.Refusal, 0.9},
-		{"on-topic reaching a model", reach, 0.95},
-	} {
-		if f.got < f.floor {
-			t.Errorf("%s = %.3f, below the floor %.2f", f.name, f.got, f.floor)
-		}
-	}
-}
-
-// TestQualityOnTheDevSets guards the two sets written apart from the code
-// in the Discord styles and then tuned on (testdata/dev.jsonl,
-// dev2.jsonl): the floors sit just under what they measure.
-func TestQualityOnTheDevSets(t *testing.T) {
+// TestQualityOnTheTypedSets guards the sets of questions typed the way
+// people type in Discord, which the bot is tuned on: testdata/chat.jsonl,
+// and the two written apart from the code (dev.jsonl, dev2.jsonl). The
+// floors sit just under what they measure, and nearly every on-topic
+// question must reach a language model when one is configured.
+func TestQualityOnTheTypedSets(t *testing.T) {
 	for _, set := range []struct {
 		file              string
 		contains, refusal float64
 	}{
+		{"chat.jsonl", 0.96, 0.9},
 		{"dev.jsonl", 0.88, 0.84},
 		{"dev2.jsonl", 0.88, 0.75},
 	} {
