@@ -459,6 +459,15 @@ func TestWhatTheSeriesDoesNotSay(t *testing.T) {
 		t.Errorf("answer = %+v", ans)
 	}
 	checkCitations(t, ans)
+
+	// "Number one" ranks; it counts nothing.
+	ans, err = defaultAnswerer(t).Answer(context.Background(), question(t, "how many tmall genie units were sold in 2020"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Grounded || !strings.HasPrefix(ans.Text, "The series gives no figure for that. The closest it states: T-Mall Genie sold more units in 2020") {
+		t.Errorf("answer = %+v", ans)
+	}
 }
 
 // TestWhatTheSeriesNeverMentions: a question about something the series has

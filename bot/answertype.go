@@ -92,7 +92,15 @@ func (k answerKind) fits(sentence string) bool {
 	case kindTime:
 		return (digit || containsAny(sentence, months)) && hasYear.MatchString(sentence)
 	case kindNumber:
-		return (digit || containsAny(strings.ToLower(sentence), numberNames)) && hasNumber.MatchString(sentence)
+		// "Number one" is a rank, not a count: "how many units did
+		// T-Mall Genie sell?" is not answered by its being China's number
+		// one smart speaker.
+		lower := strings.ToLower(sentence)
+		if strings.Contains(lower, "number one") {
+			sentence = numberOne.ReplaceAllString(sentence, "")
+			lower = strings.ToLower(sentence)
+		}
+		return (digit || containsAny(lower, numberNames)) && hasNumber.MatchString(sentence)
 	case kindPerson:
 		return containsAny(strings.ToLower(sentence), personClues) && hasPerson.MatchString(sentence)
 	case kindAmount:
@@ -102,6 +110,8 @@ func (k answerKind) fits(sentence string) bool {
 	}
 	return true
 }
+
+var numberOne = regexp.MustCompile(`(?i)\bnumber one\b`)
 
 // What the expressions of fits cannot match without.
 var (
