@@ -126,6 +126,12 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		"how much revenue did pinduoduo make last year",
 		"meituan revenue yoy?",
 		"腾讯2021年的营收是多少？", // a Chinese name the series never gives
+		// Names the series gives only in passing, in sentences about
+		// something else.
+		"bilibili revenue 2021?",
+		"how many users does wechat have",
+		"what was cainiao's revenue",
+		"tencent cloud market share in china?",
 	} {
 		t.Run(q, func(t *testing.T) {
 			ans, err := a.Answer(context.Background(), question(t, q), nil)

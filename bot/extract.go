@@ -139,6 +139,9 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 			if m.Coverage < a.minCoverage() || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
+			if q.InPassing(s.text) {
+				continue
+			}
 			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}
 			// A sentence about the series itself ("Part 1 of the series
 			// introduces…") says what is covered, not what is so: it

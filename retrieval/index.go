@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode"
 
 	chromem "github.com/philippgille/chromem-go"
@@ -447,6 +448,90 @@ func (ix *Index) read(question string) (string, []term) {
 	}
 	return question, terms
 }
+
+// rareNameShare is the largest share of the corpus's passages a name may
+// occur in and still tell passages apart (Matcher.InPassing): "Alibaba"
+// is in every passage of the series, "Bilibili" in one.
+const rareNameShare = 0.2
+
+// nearWords is how many words apart (not counting stop words) a name and
+// what is asked about it may stand in a sentence that names it in passing.
+const nearWords = 4
+
+// leadTerms is how many words open a sentence, where its subject stands,
+// and maxOpening how many an opening phrase before a comma may have.
+const (
+	leadTerms  = 3
+	maxOpening = 6
+)
+
+// InPassing reports whether text names the question's rare names (those
+// of few passages) only in passing: none among its first words, where the
+// subject stands, and none near another word of the question. "Bilibili's
+// revenue in 2021" is not answered by "Youku was the third biggest … as of
+// March 2021, trailing only iQIYI … and Bilibili", nor "how many users does
+// WeChat have" by a sentence on DingTalk that ends "alongside Tencent's
+// WeChat for Business".
+func (m Matcher) InPassing(text string) bool {
+	n := float64(len(m.ix.lex.docLen))
+	rare := map[string]bool{}
+	asked := map[string]bool{}
+	for _, t := range m.terms {
+		df := len(m.ix.lex.postings[t.text])
+		if df > 0 && (t.proper || m.ix.vocab.names[t.text]) && float64(df) <= rareNameShare*n && !unicode.IsDigit([]rune(t.text)[0]) {
+			rare[t.text] = true
+		} else {
+			asked[t.text] = true
+		}
+	}
+	if len(rare) == 0 {
+		return false
+	}
+	seq := contentOf(contentTerms(text))
+	// An opening phrase ("On the basis of monthly active users, Youku
+	// was …") puts the subject after its comma.
+	opening := -1
+	if head, _, ok := strings.Cut(text, ","); ok && opensPhrase(head) {
+		if n := len(contentTerms(head)); n <= maxOpening {
+			opening = n
+		}
+	}
+	var at, others []int
+	for i, t := range seq {
+		switch {
+		case rare[t]:
+			if i < leadTerms || opening >= 0 && i >= opening && i < opening+leadTerms {
+				return false
+			}
+			at = append(at, i)
+		case asked[t]:
+			others = append(others, i)
+		}
+	}
+	if len(at) == 0 {
+		return false
+	}
+	for _, i := range at {
+		for _, j := range others {
+			if j-i <= nearWords && i-j <= nearWords {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// opensPhrase reports whether text begins as an opening phrase does, on a
+// preposition or a participle ("On the basis of …", "In 2021", "Ranked by
+// revenue", "According to …").
+func opensPhrase(text string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	first = strings.ToLower(first)
+	return phraseOpeners[first] || strings.HasSuffix(first, "ed") || strings.HasSuffix(first, "ing")
+}
+
+// phraseOpeners are the prepositions an opening phrase begins with.
+var phraseOpeners = setOf("in", "on", "at", "as", "by", "since", "from", "during", "over", "after", "before", "for", "with", "under", "unlike", "like", "among", "between", "despite", "through", "within", "beyond", "besides")
 
 // Unsaid returns the words of what the question asks about that the
 // corpus never uses: "dividend" of "does Alibaba pay a dividend?", "cap"

@@ -149,3 +149,27 @@ func TestUnsaid(t *testing.T) {
 		}
 	}
 }
+
+// TestInPassing: a sentence names a rare name of the question in passing
+// when the name is not its subject and nothing else the question asks
+// stands near it.
+func TestInPassing(t *testing.T) {
+	ix := defaultIndex(t)
+	youku := "On the basis of monthly active users, Youku was the third biggest long-form online video platform in China as of March 2021, trailing only iQIYI, which Baidu founded, and Bilibili."
+	tests := []struct {
+		q, text string
+		want    bool
+	}{
+		{"bilibili revenue 2021", youku, true},
+		{"how does youku rank", youku, false},   // after the opening phrase: the subject
+		{"who founded iqiyi", youku, false},     // what is asked stands beside it
+		{"what is alibaba cloud", youku, false}, // no rare name asked
+		{"how many users does wechat have", "DingTalk ranks among China's two leading platforms of this kind, alongside Tencent's WeChat for Business.", true},
+		{"where is trendyol", "Trendyol is Alibaba's e-commerce platform serving Turkey.", false},
+	}
+	for _, tt := range tests {
+		if got := ix.Matcher(tt.q).InPassing(tt.text); got != tt.want {
+			t.Errorf("InPassing(%q, %.40q…) = %v, want %v", tt.q, tt.text, got, tt.want)
+		}
+	}
+}
