@@ -132,6 +132,9 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		"how many users does wechat have",
 		"what was cainiao's revenue",
 		"tencent cloud market share in china?",
+		// Abbreviations the series never uses, typed in lower case.
+		"what was aws revenue in 2020",
+		"when is ant group going to ipo",
 	} {
 		t.Run(q, func(t *testing.T) {
 			ans, err := a.Answer(context.Background(), question(t, q), nil)
@@ -389,6 +392,7 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"优酷在中国长视频平台里排第几？", "third"},
 		{"what rank is youku among video platforms in china", "third"},
 		{"quick q what yr did taobao go live", "2003"},
+		{"yo wut is dingtalk smh", "2015"},
 		{"which video platforms beat youku on mau", "iQIYI"},
 		{"淘宝是什么时候推出的", "2003"}, // the series writes Taobao, never 淘宝
 		{"钉钉是哪年上线的", "2015"},

@@ -165,17 +165,18 @@ type Match struct {
 func (m Match) Foreign() bool { return m.Unknown > m.Known && m.KnownNames == 0 }
 
 // foreignWord reports whether t, a word the corpus never uses, is no word
-// of English either: a name typed in lower case ("pinduoduo", "meituan"),
-// which says the question is about something the series does not cover.
-// Shorter words are left out: chat shorthand ("smh", "idk") is as often
-// not in the dictionary, and reads as filler.
+// of English either: a name or an abbreviation typed in lower case
+// ("pinduoduo", "aws", "ipo"), which says the question is about something
+// the series does not cover. Chat shorthand ("smh", "idk") is no English
+// word either: it is among the stop words, and never reaches here; words
+// of two letters are left out, too many of them are chat.
 func foreignWord(t term) bool {
 	return len(t.surface) >= minForeignLen && !t.han && !t.typo && isASCIIWord(t.surface) && !english.IsWord(t.surface)
 }
 
 // minForeignLen is the length from which a word that is neither the
 // corpus's nor English is read as a name.
-const minForeignLen = 5
+const minForeignLen = 3
 
 // commonShare caps the weight of a common English word at that of a word
 // in this share of the passages: in a corpus of a few dozen passages
