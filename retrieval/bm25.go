@@ -165,18 +165,20 @@ type Match struct {
 func (m Match) Foreign() bool { return m.Unknown > m.Known && m.KnownNames == 0 }
 
 // foreignWord reports whether t, a word the corpus never uses, is no word
-// of English either: a name or an abbreviation typed in lower case
-// ("pinduoduo", "aws", "ipo"), which says the question is about something
-// the series does not cover. Chat shorthand ("smh", "idk") is no English
-// word either: it is among the stop words, and never reaches here; words
-// of two letters are left out, too many of them are chat.
+// of English either: a name typed in lower case ("pinduoduo", "meituan"),
+// which says the question is about something the series does not cover.
+// Shorter words are left out: read as names, the abbreviations of three
+// or four letters ("aws", "ipo") refused more off-topic questions, but
+// cost more answers to on-topic ones on the question sets written apart
+// from the code (BENCHMARKS.md), chat shorthand being as often no English
+// word either.
 func foreignWord(t term) bool {
 	return len(t.surface) >= minForeignLen && !t.han && !t.typo && isASCIIWord(t.surface) && !english.IsWord(t.surface)
 }
 
 // minForeignLen is the length from which a word that is neither the
 // corpus's nor English is read as a name.
-const minForeignLen = 3
+const minForeignLen = 5
 
 // commonShare caps the weight of a common English word at that of a word
 // in this share of the passages: in a corpus of a few dozen passages
