@@ -74,7 +74,7 @@ func smallTalkReply(message, series string) string {
 		"Ask me something like “How much revenue did Alibaba Cloud make?”, or see /help for the commands."
 }
 
-var thanks = regexp.MustCompile(`(?i)\b(?:thanks?|thank u|thx|ty|tysm|cheers|appreciated?)\b`)
+var thanks = regexp.MustCompile(`(?i)\b(?:thanks?|thx|ty|tysm|cheers|appreciated?)\b`)
 
 // Answerer answers questions from the series. It is safe for concurrent use;
 // Swap replaces what it serves without interrupting answers in flight.
@@ -169,7 +169,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	ans := Answer{Question: q.text, Sources: []Source{}}
 	var closest bool
 	var unsaid []string
-	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, text, kind, hits)
+	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, text, q.search, kind, hits)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	if !ans.Grounded {
 		switch {

@@ -603,6 +603,9 @@ func TestFollowUpChains(t *testing.T) {
 		// A follow-up naming something new asks the earlier question of it.
 		{[]string{"which platform does alibaba run in southeast asia"}, "what about turkey", "Trendyol"},
 		{[]string{"what was alibaba's revenue growth rate 2017-21"}, "and did operating income grow just as smoothly?", "less smoothly"},
+		// What the earlier question asked about is not the follow-up's.
+		{[]string{"is alibaba a monopoly"}, "and when was taobao launched?", "2003"},
+		{[]string{"what is alibaba's market cap"}, "and how much revenue did alibaba cloud make?", "RMB60 billion"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

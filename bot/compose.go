@@ -129,18 +129,28 @@ func without(text string, names, keep []string) string {
 	return strings.Join(out, " ")
 }
 
-// pointsBack matches the words by which a question refers to what was said
-// before it: pronouns, and the openings of a follow-up ("and …", "what
-// about …"). General English, kept short.
+// pronoun matches the words by which a question refers to what was said
+// before it, and followUp the openings of a follow-up ("and …", "what
+// about …"); whole, a question that asks by itself after such an opening
+// ("and how much revenue did Alibaba Cloud make?"), by a question word
+// or an auxiliary in front. General English, kept short.
 var (
-	pronoun    = regexp.MustCompile(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b`)
-	pointsBack = regexp.MustCompile(pronoun.String() + `|^(?:and|also|so|what about|how about)\b`)
+	pronoun  = regexp.MustCompile(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b`)
+	followUp = regexp.MustCompile(`(?i)^(?:and|also|so|what about|how about)\b[\s,]*`)
+	whole    = regexp.MustCompile(`(?i)^(?:how|what|when|where|which|who|whom|whose|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b`)
 )
 
 // standsAlone reports whether a question can be understood without the
-// conversation before it: it names something, and refers back to nothing.
+// conversation before it: it names something, refers back to nothing, and
+// asks by itself after any opening of a follow-up.
 func standsAlone(ix *retrieval.Index, question string) bool {
-	return len(ix.Subjects(question)) > 0 && !pointsBack.MatchString(question)
+	if len(ix.Subjects(question)) == 0 || pronoun.MatchString(question) {
+		return false
+	}
+	if loc := followUp.FindStringIndex(question); loc != nil {
+		return whole.MatchString(question[loc[1]:])
+	}
+	return true
 }
 
 // cleanStandalone takes the question out of a condensation reply, which

@@ -82,9 +82,18 @@ var (
 // the question asks about is a word the series never uses (unsaid: the
 // “dividend” of "does Alibaba pay a dividend?"): no sentence can say it,
 // however much of the rest of the question it shares.
-func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool, unsaid []string) {
+//
+// own is the question as its asker typed it (searchable), without the
+// conversation a follow-up is read with: what it asks about is its own, not
+// the earlier question's ("is Alibaba a monopoly?" then "and when was Taobao
+// launched?").
+func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question, own string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool, unsaid []string) {
 	q := ix.Matcher(kind.unmarked(question))
-	unsaid = q.Unsaid()
+	// A question about the series itself ("a good summary of Part 2")
+	// asks for what the series says, whatever its words.
+	if !asksAboutTheSeries.MatchString(own) {
+		unsaid = ix.Matcher(kind.unmarked(own)).Unsaid()
+	}
 	cands, near := a.candidates(lib, ix, q, question, kind, hits)
 	if len(cands) > 0 && len(unsaid) == 0 {
 		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {

@@ -33,7 +33,7 @@ var (
 
 // chatter is what people add to a message in a chat without asking
 // anything by it: laughter, slang, thanks.
-const chatter = `lol+|lmao+|lmfao|rofl|bruh|bro|fr|ngl|tbh|imo|btw|pls|plz|please|thanks?(?: (?:you|u))?(?: so much)?(?: in advance)?|thank (?:you|u)|thx|ty|tysm|tia|haha+|hehe+|xd`
+const chatter = `lol+|lmao+|lmfao|rofl|bruh|bro|fr|ngl|tbh|imo|btw|pls|plz|please|thanks?(?: (?:you|u))?(?: so much)?(?: in advance)?|thx|ty|tysm|tia|haha+|hehe+|xd`
 
 // stretched is a word with a letter typed three times or more in a row
 // ("whaaat", "hiii", "lmaooo"): chat stretches words so, English never

@@ -44,7 +44,9 @@ var aliasPattern = regexp.MustCompile(`([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})[ 
 // is asked about as 阿里巴巴影业, 大麦网 as 大麦.
 var hanSuffixes = []string{"集团", "公司", "网"}
 
-// known reports whether a word, lower-cased, is one the corpus uses.
+// learnAliases learns the Chinese names texts give beside English ones,
+// and their pinyin; known reports whether a word, lower-cased, is one the
+// corpus uses (a name whose pinyin it uses is typed as it writes it).
 func learnAliases(texts []string, known func(word string) bool) aliases {
 	a := aliases{name: make(map[string]string)}
 	add := func(han, name string) {

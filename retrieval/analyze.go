@@ -50,6 +50,9 @@ type term struct {
 	// Alibaba pay a dividend?"), up to the next word that is not a
 	// content word. It is what such a question asks about.
 	owned bool
+	// article marks an owned word that follows "a" or "an" rather than an
+	// owner.
+	article bool
 }
 
 // analyze turns text into terms. Index and query go through the same path,
@@ -102,7 +105,7 @@ func analyze(text string) []term {
 				} else if n > 1 && a.out[n-2].content && a.out[n-2].surface != "" {
 					a.out[n-2].possessor = true // a word pair follows the word
 				}
-				a.owned = maxOwned
+				a.owned, a.article = maxOwned, false
 				i++
 			}
 		case r == '%':
@@ -170,8 +173,10 @@ type analyzer struct {
 	class         int    // of the word being read: 0 none, 1 letters, 2 digits
 	prev          string // previous content word, for word pairs
 	sentenceStart bool
-	// owned counts the words still to be marked owned (term.owned).
-	owned int
+	// owned counts the words still to be marked owned (term.owned), and
+	// article says an article, not an owner, began them.
+	owned   int
+	article bool
 }
 
 // maxOwned is how many words after an owner or an article are what it has:
@@ -193,12 +198,12 @@ func (a *analyzer) flushWord() {
 		a.prev = ""
 		a.owned = 0
 		if w == "a" || w == "an" {
-			a.owned = maxOwned
+			a.owned, a.article = maxOwned, true
 		}
 		return
 	}
 	s := canonical(stem(w))
-	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0})
+	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0, article: a.owned > 0 && a.article})
 	a.owned = max(0, a.owned-1)
 	if a.prev != "" {
 		a.out = append(a.out, term{text: a.prev + " " + s, weight: 0.5})

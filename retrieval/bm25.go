@@ -184,7 +184,7 @@ const minForeignLen = 5
 // in this share of the passages: in a corpus of a few dozen passages
 // "came" or "first" can be as rare as a name, and count for as much, when
 // it says little of what a question is about.
-var commonShare = 0.1
+const commonShare = 0.1
 
 // typoWeight is what a match through a typo ("dingtlak") counts for
 // against an exact one.

@@ -544,6 +544,12 @@ func (m Matcher) Unsaid() []string {
 		if !t.owned || t.han || t.surface == "" || unicode.IsDigit([]rune(t.surface)[0]) || len(m.ix.lex.postings[t.text]) > 0 {
 			continue
 		}
+		// Names are Match's to weigh; and what follows an article is as
+		// often how something is asked ("a good summary", "a quick
+		// question") as what: a common word there is not what is asked.
+		if t.proper || t.capital || t.possessor || t.foreign || t.article && t.common {
+			continue
+		}
 		if !slices.Contains(out, t.surface) {
 			out = append(out, t.surface)
 		}
