@@ -162,9 +162,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		return Answer{}, err
 	}
 	if a.LLM != nil {
-		if hits, err = a.withSides(ctx, lib, q, text, hits); err != nil {
-			return Answer{}, err
-		}
+		hits = a.withSides(ctx, lib, q, text, hits)
 	}
 	ans := Answer{Question: q.text, Sources: []Source{}}
 	var closest bool

@@ -388,6 +388,7 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"ok so what is dingtalk, my boss mentioned it", "2015"},
 		{"优酷在中国长视频平台里排第几？", "third"},
 		{"what rank is youku among video platforms in china", "third"},
+		{"which places does Lazada serve?", "Southeast Asia"}, // places, not a place in an order
 		{"quick q what yr did taobao go live", "2003"},
 		{"yo wut is dingtalk smh", "2015"},
 		{"which video platforms beat youku on mau", "iQIYI"},

@@ -158,14 +158,20 @@ func unitOf(sentence string) string {
 // cannot compare what it was not sent. The passages of the two figures
 // compare would quote come first, then hits, as many as hits had. text is
 // what was searched for (q read with its conversation).
-func (a *Answerer) withSides(ctx context.Context, lib *Snapshot, q Question, text string, hits []retrieval.Hit) ([]retrieval.Hit, error) {
+//
+// A side that cannot be looked up leaves hits as they are: the passages
+// found for the whole question still serve.
+func (a *Answerer) withSides(ctx context.Context, lib *Snapshot, q Question, text string, hits []retrieval.Hit) []retrieval.Hit {
 	sideA, sideB, rest, ok := comparisonSides(text)
 	if !ok || len(hits) == 0 {
-		return hits, nil
+		return hits
 	}
 	facts, ok, err := a.sideFacts(ctx, lib, q, [2]string{sideA, sideB}, rest)
+	if err != nil && ctx.Err() == nil {
+		a.log().Warn("could not look up the sides of a comparison", "question", Clip(q.text, 80), "err", err)
+	}
 	if err != nil || !ok {
-		return hits, err
+		return hits
 	}
 	out := make([]retrieval.Hit, 0, len(hits))
 	seen := make(map[string]bool, len(hits))
@@ -178,5 +184,5 @@ func (a *Answerer) withSides(ctx context.Context, lib *Snapshot, q Question, tex
 			out = append(out, h)
 		}
 	}
-	return out, nil
+	return out
 }

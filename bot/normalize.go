@@ -18,7 +18,7 @@ var (
 	// channels, custom emoji and timestamps, and the two mass mentions.
 	discordSyntax = regexp.MustCompile(`<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[a-zA-Z])?>|@everyone\b|@here\b`)
 	// link is a URL, bare or in angle brackets as Discord writes it.
-	link = regexp.MustCompile(`<?https?://[^\s>]+>?`)
+	link = regexp.MustCompile(`<?https?://[^\s>]+>?|\bwww\.[^\s>]+`)
 	// handle is a name typed with an @ at the start ("@SeriesBot what
 	// is…"), a mention Discord did not turn into markup.
 	handle = regexp.MustCompile(`^@[\w.-]+[,:]?\s+`)
@@ -44,6 +44,11 @@ var stretched = regexp.MustCompile(`(?i)\b\pL*(?:a{3,}|b{3,}|c{3,}|d{3,}|e{3,}|f
 // once, or twice where only twice makes an English word ("sooo" is "so",
 // "whaaat" is "what", "yelll" is "yell").
 func unstretch(w string) string {
+	// A word English writes so ("iii") and one in capitals (Part III,
+	// "XXX") are not stretched.
+	if english.IsWord(w) || strings.ToUpper(w) == w {
+		return w
+	}
 	one, two := collapseRuns(w, 1), collapseRuns(w, 2)
 	if !english.IsWord(one) && english.IsWord(two) {
 		return two

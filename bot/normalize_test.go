@@ -27,6 +27,8 @@ func TestSearchable(t *testing.T) {
 		{"sooo when was Taobao launched???", "when was Taobao launched?"},
 		{"what is youku lolll", "what is youku"},
 		{"is alibaba cloud the biggeeest?", "is alibaba cloud the biggest?"},
+		{"What does Part III cover, XXX?", "What does Part III cover, XXX?"},
+		{"is www.alibaba.com theirs?", "is theirs?"},
 		{"hiii", ""},
 		{"thank u!", ""},
 		{"Zzz ok", "Z ok"},

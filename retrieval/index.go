@@ -527,7 +527,7 @@ func (m Matcher) InPassing(text string) bool {
 func opensPhrase(text string) bool {
 	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
 	first = strings.ToLower(first)
-	return phraseOpeners[first] || strings.HasSuffix(first, "ed") || strings.HasSuffix(first, "ing")
+	return phraseOpeners[first] || (strings.HasSuffix(first, "ed") || strings.HasSuffix(first, "ing")) && english.IsWord(first)
 }
 
 // phraseOpeners are the prepositions an opening phrase begins with.

@@ -132,12 +132,18 @@ const minRelative = 6
 // "percent"), which the stemmer, undoing inflections only, does not see.
 func relative(w string, known func(term string) bool) string {
 	for n := len(w) - 1; n >= minRelative; n-- {
-		if p := w[:n]; known(canonical(stem(p))) {
+		if p := w[:n]; derivational[w[n:]] && known(canonical(stem(p))) {
 			return p
 		}
 	}
 	return ""
 }
+
+// derivational are the endings that make a word of another without
+// changing what it is about ("percent-age", "invest-or"); what else
+// follows a word's letters makes another word ("invest-igate",
+// "custom-ary").
+var derivational = setOf("age", "al", "ally", "ly", "ment", "ments", "ness", "ity", "ities", "ion", "ions", "ation", "ations", "er", "ers", "or", "ors", "ship", "ships", "ive", "ives")
 
 // correct rewrites the words of question whose terms the corpus never uses
 // (known tells) but that are a typo away from a word it does, and returns

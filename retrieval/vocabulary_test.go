@@ -24,6 +24,7 @@ func TestTyposReadAsTheCorpusWords(t *testing.T) {
 		{"what does alibaba call its second pillar", "what does alibaba call its second pillar"},
 		// A derivation of a corpus word is read as it.
 		{"cost as a percentage", "cost as a percent"},
+		{"investigate the customary", "investigate the customary"}, // other words, not derived ones
 	}
 	for _, tt := range tests {
 		if got, _ := ix.vocab.correct(tt.in, known); got != tt.want {
