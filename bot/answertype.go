@@ -27,7 +27,7 @@ const (
 var (
 	// rankAsked asks for a place in an order; whole words, so that "what
 	// places" is not "what place".
-	rankAsked = regexp.MustCompile(`(?i)第几|排名|排行|\b(?:what|which) (?:rank|place|position)\b|\b(?:how|where) (?:does|do|did) (?:it|they) rank\b`)
+	rankAsked   = regexp.MustCompile(`(?i)第几|排名|排行|\b(?:what|which) (?:rank|place|position)\b|\b(?:how|where) (?:does|do|did) (?:it|they) rank\b`)
 	timeWords   = []string{"when ", "what year", "which year", "what yr", "which yr", "what date", "how long ago", "什么时候", "哪一年", "哪年", "何时", "哪一天"}
 	numberWords = []string{"how much", "how many", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
 	// personWords ask for the person behind something: "who founded
