@@ -55,7 +55,8 @@ type readPassage struct {
 
 type readSentence struct {
 	text  string
-	terms retrieval.TermSet
+	read  retrieval.Sentence
+	terms retrieval.TermSet // read.Terms
 	kinds kindSet
 	// presents marks a sentence that says what a part of the series
 	// presents; lead is its first word past an opening phrase, where its
@@ -90,9 +91,11 @@ func readPassages(ix *retrieval.Index) map[string]*readPassage {
 func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
 	r := &readPassage{heading: ix.Terms(p.Section)}
 	for _, s := range corpus.Sentences(p.Text) {
+		read := ix.Sentence(s)
 		rs := readSentence{
 			text:     s,
-			terms:    ix.Terms(s),
+			read:     read,
+			terms:    read.Terms,
 			kinds:    kindsOf(s),
 			presents: presentsTheSeries.MatchString(s),
 			lead:     leadWord(s),

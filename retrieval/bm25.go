@@ -19,6 +19,8 @@ type bm25 struct {
 	avgLen   float64
 	// names are the terms the corpus writes as names (vocabulary.names).
 	names map[string]bool
+	// commonCap is the most a common English word weighs (commonShare).
+	commonCap float64
 }
 
 type posting struct {
@@ -53,6 +55,7 @@ func newBM25(docs [][]string) *bm25 {
 	if len(docs) > 0 {
 		x.avgLen = total / float64(len(docs))
 	}
+	x.commonCap = idf(float64(len(docs)), commonShare*float64(len(docs)))
 	return x
 }
 
@@ -206,28 +209,17 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 	var m Match
 	seen := make(map[string]bool, len(question))
 	maxIDF := idf(float64(len(x.docLen)), 0)
-	// A Chinese word the corpus never uses names what the question is
-	// about only when it names nothing the corpus does: 腾讯 of 腾讯的营收,
-	// not 上线 of 钉钉是哪年上线的.
-	hanNames := true
-	for _, t := range question {
-		if t.content && x.names[t.text] && len(x.postings[t.text]) > 0 && !unicode.IsDigit(rune(t.text[0])) {
-			hanNames = false
-			break
-		}
-	}
 	for _, t := range question {
 		if !t.content || seen[t.text] {
 			continue
 		}
 		seen[t.text] = true
-		t.hanWord = t.hanWord && hanNames
 		var w float64
 		switch {
 		case len(x.postings[t.text]) > 0:
 			w = x.idf(t.text)
 			if t.common {
-				w = min(w, idf(float64(len(x.docLen)), commonShare*float64(len(x.docLen))))
+				w = min(w, x.commonCap)
 			}
 		case t.han && !t.hanWord:
 			w = maxIDF / 8

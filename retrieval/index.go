@@ -426,6 +426,9 @@ func (ix *Index) Match(question, text string) Match {
 type Matcher struct {
 	ix    *Index
 	terms []term
+	// rare and asked split the question's terms for InPassing: its rare
+	// names, and the rest.
+	rare, asked map[string]bool
 }
 
 // Matcher prepares question for Match. Chinese names the corpus gives in
@@ -433,7 +436,23 @@ type Matcher struct {
 // words as those words.
 func (ix *Index) Matcher(question string) Matcher {
 	_, terms := ix.read(ix.aliases.translate(question))
-	return Matcher{ix: ix, terms: terms}
+	m := Matcher{ix: ix, terms: terms}
+	n := float64(len(ix.lex.docLen))
+	for _, t := range terms {
+		df := len(ix.lex.postings[t.text])
+		if df > 0 && (t.proper || ix.vocab.names[t.text]) && float64(df) <= rareNameShare*n && !unicode.IsDigit([]rune(t.text)[0]) {
+			if m.rare == nil {
+				m.rare = map[string]bool{}
+			}
+			m.rare[t.text] = true
+		} else {
+			if m.asked == nil {
+				m.asked = map[string]bool{}
+			}
+			m.asked[t.text] = true
+		}
+	}
+	return m
 }
 
 // read corrects the typos of question against the corpus and returns it
@@ -445,6 +464,17 @@ func (ix *Index) read(question string) (string, []term) {
 		terms[i].typo = typos[terms[i].text]
 		terms[i].common = terms[i].surface != "" && english.IsCommon(terms[i].surface)
 		terms[i].foreign = len(ix.lex.postings[terms[i].text]) == 0 && foreignWord(terms[i])
+	}
+	// A Chinese word the corpus never uses names what the question is
+	// about only when it names nothing the corpus does: 腾讯 of 腾讯的营收,
+	// not 上线 of 钉钉是哪年上线的.
+	for _, t := range terms {
+		if ix.lex.names[t.text] && len(ix.lex.postings[t.text]) > 0 && !unicode.IsDigit([]rune(t.text)[0]) {
+			for i := range terms {
+				terms[i].hanWord = false
+			}
+			break
+		}
 	}
 	return question, terms
 }
@@ -472,39 +502,19 @@ const (
 // March 2021, trailing only iQIYI … and Bilibili", nor "how many users does
 // WeChat have" by a sentence on DingTalk that ends "alongside Tencent's
 // WeChat for Business".
-func (m Matcher) InPassing(text string) bool {
-	n := float64(len(m.ix.lex.docLen))
-	rare := map[string]bool{}
-	asked := map[string]bool{}
-	for _, t := range m.terms {
-		df := len(m.ix.lex.postings[t.text])
-		if df > 0 && (t.proper || m.ix.vocab.names[t.text]) && float64(df) <= rareNameShare*n && !unicode.IsDigit([]rune(t.text)[0]) {
-			rare[t.text] = true
-		} else {
-			asked[t.text] = true
-		}
-	}
-	if len(rare) == 0 {
+func (m Matcher) InPassing(s Sentence) bool {
+	if len(m.rare) == 0 {
 		return false
 	}
-	seq := contentOf(contentTerms(text))
-	// An opening phrase ("On the basis of monthly active users, Youku
-	// was …") puts the subject after its comma.
-	opening := -1
-	if head, _, ok := strings.Cut(text, ","); ok && opensPhrase(head) {
-		if n := len(contentTerms(head)); n <= maxOpening {
-			opening = n
-		}
-	}
 	var at, others []int
-	for i, t := range seq {
+	for i, t := range s.seq {
 		switch {
-		case rare[t]:
-			if i < leadTerms || opening >= 0 && i >= opening && i < opening+leadTerms {
+		case m.rare[t]:
+			if i < leadTerms || s.opening >= 0 && i >= s.opening && i < s.opening+leadTerms {
 				return false
 			}
 			at = append(at, i)
-		case asked[t]:
+		case m.asked[t]:
 			others = append(others, i)
 		}
 	}
@@ -519,6 +529,31 @@ func (m Matcher) InPassing(text string) bool {
 		}
 	}
 	return true
+}
+
+// Sentence is a sentence read for matching questions against: what it says
+// (Terms, as Terms gives them), in order, and where an opening phrase ("On
+// the basis of monthly active users, Youku was …") ends.
+type Sentence struct {
+	Terms   TermSet
+	seq     []string
+	opening int // content terms before the opening phrase's comma, or -1
+}
+
+// Sentence reads text for Matcher.InPassing and MatchTerms, analysing it
+// once.
+func (ix *Index) Sentence(text string) Sentence {
+	s := Sentence{seq: contentOf(contentTerms(text)), opening: -1}
+	s.Terms = make(TermSet, len(s.seq))
+	for _, t := range s.seq {
+		s.Terms[t] = true
+	}
+	if head, _, ok := strings.Cut(text, ","); ok && opensPhrase(head) {
+		if n := len(contentTerms(head)); n <= maxOpening {
+			s.opening = n
+		}
+	}
+	return s
 }
 
 // opensPhrase reports whether text begins as an opening phrase does, on a

@@ -172,7 +172,7 @@ func TestInPassing(t *testing.T) {
 		{"where is trendyol", "Trendyol is Alibaba's e-commerce platform serving Turkey.", false},
 	}
 	for _, tt := range tests {
-		if got := ix.Matcher(tt.q).InPassing(tt.text); got != tt.want {
+		if got := ix.Matcher(tt.q).InPassing(ix.Sentence(tt.text)); got != tt.want {
 			t.Errorf("InPassing(%q, %.40q…) = %v, want %v", tt.q, tt.text, got, tt.want)
 		}
 	}
