@@ -102,10 +102,10 @@ func searchable(text string) string {
 	}, t)
 	t = strings.Join(strings.Fields(t), " ")
 	t = stretched.ReplaceAllStringFunc(t, unstretch)
-	t = handle.ReplaceAllString(t, "")
 	asked := strings.Contains(t, "?")
 	for {
 		before := t
+		t = handle.ReplaceAllString(t, "")
 		t = strings.TrimSpace(opener.ReplaceAllString(t, ""))
 		t = strings.TrimSpace(closer.ReplaceAllString(t, ""))
 		if t == before {

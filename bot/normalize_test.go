@@ -1,6 +1,9 @@
 package bot
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestSearchable(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -49,4 +52,28 @@ func TestSmallTalk(t *testing.T) {
 			t.Errorf("smallTalk(%q) = %v, want %v", q, got, want)
 		}
 	}
+}
+
+// FuzzSearchable reads any message as a question: what it keeps is valid
+// text with no Discord markup left in it, and reading it again changes
+// nothing.
+func FuzzSearchable(f *testing.F) {
+	for _, s := range []string{
+		"", "hey bot, what is youku?? asking for a friend", "<@123> <@&4> <#5> <:x:6> @everyone whaaat is dingtalk lmaooo",
+		"sooo when was Taobao launched???", "Part III, XXX, www.alibaba.com", "hiii", "thank u!", "\xff\xfe", "😀👍🏽", "a\u200db",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		got := searchable(msg)
+		if utf8.ValidString(msg) && !utf8.ValidString(got) {
+			t.Fatalf("searchable(%q) = %q, not valid UTF-8", msg, got)
+		}
+		if discordSyntax.MatchString(got) {
+			t.Fatalf("searchable(%q) = %q keeps Discord markup", msg, got)
+		}
+		if again := searchable(got); again != got {
+			t.Fatalf("searchable(%q) = %q, but searchable of that is %q", msg, got, again)
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"seriesbot/corpus"
 )
@@ -274,5 +275,39 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 		checkUnit(t, "vector", embedOne(t, e, text))
+	})
+}
+
+// FuzzReadQuestion reads any text as a question of the embedded series:
+// its Chinese and pinyin names translated, its typos corrected, what it
+// asks about and its names in passing measured. None of it may fail, and
+// what is read is text a question could hold.
+func FuzzReadQuestion(f *testing.F) {
+	for _, s := range []string{
+		"", "aliyun revenue", "gaode-ditu used to be called what", "淘宝是什么时候推出的", "腾讯2021年的营收是多少",
+		"whats alibaba's market cap", "does alibaba pay a dividend?", "bilibili revenue 2021", "a li yun 阿里云 alibaba",
+		"\xff\xfe 阿", "a a a a", "'s 's", "On the basis of, x", "cost as a percentage",
+	} {
+		f.Add(s)
+	}
+	ix := defaultIndex(f)
+	sentence := ix.Sentence("On the basis of monthly active users, Youku was the third biggest long-form online video platform in China as of March 2021, trailing only iQIYI, which Baidu founded, and Bilibili.")
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, read := range []string{ix.aliases.translate(q), ix.aliases.expand(q)} {
+			if utf8.ValidString(q) && !utf8.ValidString(read) {
+				t.Fatalf("reading %q made invalid UTF-8: %q", q, read)
+			}
+		}
+		m := ix.Matcher(q)
+		for _, w := range m.Unsaid() {
+			if w == "" {
+				t.Fatalf("Unsaid(%q) holds an empty word", q)
+			}
+		}
+		m.InPassing(sentence)
+		m.InPassing(ix.Sentence(q))
+		if c := m.Match("Alibaba Cloud earned RMB60 billion of revenue.").Coverage; c < 0 || c > 1 {
+			t.Fatalf("Match(%q).Coverage = %v", q, c)
+		}
 	})
 }

@@ -21,7 +21,7 @@ var defaultIx struct {
 // defaultIndex is the index of the embedded default corpus with the local
 // embedder, built once per test binary: an Index is immutable, so tests
 // can share it.
-func defaultIndex(t *testing.T) *Index {
+func defaultIndex(t testing.TB) *Index {
 	t.Helper()
 	defaultIx.once.Do(func() {
 		defaultIx.ix, defaultIx.err = Build(context.Background(), corpus.Default().Passages(0), nil)
