@@ -85,7 +85,7 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 // conversation was about: it is read after the latest earlier question
 // that stands alone that way, or after the one before it when none does.
 //
-// A follow-up that opens on "and" or "what about" and names something new
+// A follow-up that opens as one ("and", "what about") and names something new
 // ("what about Turkey?" after "which platform does Alibaba run in
 // Southeast Asia?") asks the earlier question of that instead: the
 // earlier question's names are left out of the merge.
