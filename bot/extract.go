@@ -92,14 +92,18 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question, own str
 	// A question about the series itself ("a good summary of Part 2")
 	// asks for what the series says, whatever its words.
 	if !asksAboutTheSeries.MatchString(own) {
-		unsaid = ix.Matcher(kind.unmarked(own)).Unsaid()
+		mine := q
+		if own != question {
+			mine = ix.Matcher(kind.unmarked(own))
+		}
+		unsaid = mine.Unsaid()
 	}
 	cands, near := a.candidates(lib, ix, q, question, kind, hits)
 	if len(cands) > 0 && len(unsaid) == 0 {
 		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {
 			return text, sources, false, nil
 		}
-		if text, sources, ok := a.explain(lib, ix, question, hits, cands); ok {
+		if text, sources, ok := a.explain(lib, q, question, hits, cands); ok {
 			return text, sources, false, nil
 		}
 		text, sources = a.quote(cands, hits, a.maxSentences())
@@ -133,7 +137,7 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 		read := lib.passage(h.Passage)
 		for j, s := range read.sentences {
 			// The heading is context the sentence leaves implicit.
-			m := q.MatchTerms(s.terms, read.heading)
+			m := q.MatchTerms(s.read.Terms, read.heading)
 			// One word of a longer question is a coincidence, not an
 			// answer: "Tencent's revenue in 2021" against a sentence that
 			// only names Tencent. Words the series never uses cannot be
@@ -182,6 +186,11 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 	return cands, near
 }
 
+// bestOf is the candidate that scores highest.
+func bestOf(cands []candidate) candidate {
+	return slices.MaxFunc(cands, func(x, y candidate) int { return cmp.Compare(x.score, y.score) })
+}
+
 type candidate struct {
 	hit, sentence int // the sentence-th sentence of the hit-th hit
 	text          string
@@ -202,7 +211,7 @@ func (a *Answerer) list(lib *Snapshot, ix *retrieval.Index, question string, hit
 	if !asksWhich.MatchString(question) {
 		return "", nil, false
 	}
-	best := slices.MaxFunc(cands, func(x, y candidate) int { return cmp.Compare(x.score, y.score) })
+	best := bestOf(cands)
 	asked := names(ix, question)
 	if namesOther(names(ix, best.text), asked) {
 		return "", nil, false
@@ -234,17 +243,17 @@ var (
 // revenue"), and the sentence after it in its passage goes on about the
 // question ("… held back because cost of revenue climbed from 38% to
 // 59%"): the two, cited. It reports false otherwise.
-func (a *Answerer) explain(lib *Snapshot, ix *retrieval.Index, question string, hits []retrieval.Hit, cands []candidate) (string, []Source, bool) {
+func (a *Answerer) explain(lib *Snapshot, q retrieval.Matcher, question string, hits []retrieval.Hit, cands []candidate) (string, []Source, bool) {
 	if !asksWhy.MatchString(question) {
 		return "", nil, false
 	}
-	best := slices.MaxFunc(cands, func(x, y candidate) int { return cmp.Compare(x.score, y.score) })
+	best := bestOf(cands)
 	read := lib.passage(hits[best.hit].Passage)
 	if gaveReason.MatchString(best.text) || best.sentence+1 >= len(read.sentences) {
 		return "", nil, false
 	}
 	next := read.sentences[best.sentence+1]
-	if ix.Matcher(question).MatchTerms(next.terms, nil).Matched == 0 {
+	if q.MatchTerms(next.read.Terms, nil).Matched == 0 {
 		return "", nil, false
 	}
 	return cite(best.text, 1) + " " + cite(next.text, 1), []Source{sourceOf(hits[best.hit], best.hit+1)}, true

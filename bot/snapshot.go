@@ -56,7 +56,6 @@ type readPassage struct {
 type readSentence struct {
 	text  string
 	read  retrieval.Sentence
-	terms retrieval.TermSet // read.Terms
 	kinds kindSet
 	// presents marks a sentence that says what a part of the series
 	// presents; lead is its first word past an opening phrase, where its
@@ -95,7 +94,6 @@ func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
 		rs := readSentence{
 			text:     s,
 			read:     read,
-			terms:    read.Terms,
 			kinds:    kindsOf(s),
 			presents: presentsTheSeries.MatchString(s),
 			lead:     leadWord(s),
