@@ -8,6 +8,8 @@ package english
 import (
 	_ "embed"
 	"strings"
+
+	sortedlines "seriesbot/retrieval/internal/lines"
 )
 
 // words are SCOWL's lower-case words, sorted, one a line (gen.go).
@@ -41,25 +43,11 @@ func IsCommon(w string) bool {
 }
 
 // in reports whether w is a line of lines, sorted lines each ending in a
-// newline, by binary search on the text itself: nothing is built, so a
-// process pays nothing to start with the lists.
+// newline.
 func in(lines, w string) bool {
 	if w == "" || strings.IndexByte(w, '\n') >= 0 {
 		return false
 	}
-	lo, hi := 0, len(lines) // both at the start of a line
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		start := lo + strings.LastIndexByte(lines[lo:mid], '\n') + 1
-		end := start + strings.IndexByte(lines[start:], '\n')
-		switch line := lines[start:end]; {
-		case line == w:
-			return true
-		case line < w:
-			lo = end + 1
-		default:
-			hi = start
-		}
-	}
-	return false
+	_, ok := sortedlines.Find(lines, w, sortedlines.Whole)
+	return ok
 }

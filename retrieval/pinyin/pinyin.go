@@ -9,7 +9,8 @@ package pinyin
 
 import (
 	_ "embed"
-	"strings"
+
+	"seriesbot/retrieval/internal/lines"
 )
 
 // table holds one line a character, "XXXXX syllable\n", the character's
@@ -32,7 +33,7 @@ func Syllables(s string) ([]string, bool) {
 	return out, true
 }
 
-// of looks r up by binary search on the table's fixed-width keys.
+// of looks r up by the table's fixed-width keys.
 func of(r rune) (string, bool) {
 	if r < 0 || r > 0xFFFFF {
 		return "", false
@@ -45,20 +46,9 @@ func of(r rune) (string, bool) {
 	}
 	k[5] = ' '
 	key := string(k[:])
-	lo, hi := 0, len(table) // both at the start of a line
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		start := lo + strings.LastIndexByte(table[lo:mid], '\n') + 1
-		end := start + strings.IndexByte(table[start:], '\n')
-		line := table[start:end]
-		switch k := line[:len(key)]; {
-		case k == key:
-			return line[len(key):], true
-		case k < key:
-			lo = end + 1
-		default:
-			hi = start
-		}
+	line, ok := lines.Find(table, key, func(line string) string { return line[:len(key)] })
+	if !ok {
+		return "", false
 	}
-	return "", false
+	return line[len(key):], true
 }
