@@ -83,6 +83,8 @@ func TestAnswerGrounded(t *testing.T) {
 		{"When did Alibaba acquire Youku?", []string{"Youku", "2016"}, part2URL},
 		{"What was Alibaba's revenue compound annual growth rate from 2017 to 2021?", []string{"31.4%"},
 			"https://www.investorinsights.asia/post/alibaba-part-3-a-financial-overview-of-alibaba-group"},
+		// Named only in passing in the series, and asked about alone.
+		{"what was ucweb", []string{"browser maker"}, part2URL},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

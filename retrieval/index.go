@@ -501,9 +501,11 @@ const (
 // revenue in 2021" is not answered by "Youku was the third biggest … as of
 // March 2021, trailing only iQIYI … and Bilibili", nor "how many users does
 // WeChat have" by a sentence on DingTalk that ends "alongside Tencent's
-// WeChat for Business".
+// WeChat for Business". A question that asks nothing but its names ("what
+// was UCWeb?") is answered by a mention in passing: it is what the series
+// says of them.
 func (m Matcher) InPassing(s Sentence) bool {
-	if len(m.rare) == 0 {
+	if len(m.rare) == 0 || len(m.asked) == 0 {
 		return false
 	}
 	var at, others []int

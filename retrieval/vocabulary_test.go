@@ -170,6 +170,10 @@ func TestInPassing(t *testing.T) {
 		{"what is alibaba cloud", youku, false}, // no rare name asked
 		{"how many users does wechat have", "DingTalk ranks among China's two leading platforms of this kind, alongside Tencent's WeChat for Business.", true},
 		{"where is trendyol", "Trendyol is Alibaba's e-commerce platform serving Turkey.", false},
+		// Nothing but the name asked: the passing mention is all the
+		// series says of it, and what it says.
+		{"what was ucweb", "Lingxi Games grew out of a string of gaming acquisitions Alibaba made from 2014 onward, among them UCWeb, back then a widely used browser maker and internet company.", false},
+		{"what is bilibili", youku, false},
 	}
 	for _, tt := range tests {
 		if got := ix.Matcher(tt.q).InPassing(ix.Sentence(tt.text)); got != tt.want {
