@@ -157,6 +157,12 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		return Answer{}, err
 	}
 	kind := kindOf(q.search)
+	// A question of another time ("and before that?") asks what the one
+	// before it asked.
+	e, shifted := eraOf(q)
+	if shifted {
+		kind = kindOf(text)
+	}
 	ix, hits, err := a.search(ctx, lib, text, kind, q)
 	if err != nil {
 		return Answer{}, err
@@ -167,10 +173,16 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	ans := Answer{Question: q.text, Sources: []Source{}}
 	var closest bool
 	var unsaid []string
-	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, text, q.search, kind, hits)
+	var keep func(string) bool
+	if shifted {
+		keep = e.sameAs(ix, text, q.History[len(q.History)-1].Answer)
+	}
+	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, text, q.search, kind, hits, keep)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	if !ans.Grounded {
 		switch {
+		case shifted && !closest:
+			ans.Text, ans.Sources = e.nothing(), []Source{}
 		case len(unsaid) > 0 && !closest:
 			ans.Text, ans.Sources = notMentioned(lib.Corpus, q.Part, unsaid), []Source{}
 		case !closest:

@@ -105,7 +105,7 @@ func (a *Answerer) sideFacts(ctx context.Context, lib *Snapshot, q Question, sid
 		if err != nil {
 			return [2]sideFact{}, false, err
 		}
-		c, _ := a.candidates(lib, ix, ix.Matcher(name), name, kindAmount, h)
+		c, _ := a.candidates(lib, ix, ix.Matcher(name), name, kindAmount, h, nil)
 		if len(c) == 0 {
 			return [2]sideFact{}, false, nil
 		}

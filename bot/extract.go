@@ -83,11 +83,14 @@ var (
 // “dividend” of "does Alibaba pay a dividend?"): no sentence can say it,
 // however much of the rest of the question it shares.
 //
+// keep, when set, says which sentences may be quoted at all: those of the
+// time a follow-up asks about (era.holds).
+//
 // own is the question as its asker typed it (searchable), without the
 // conversation a follow-up is read with: what it asks about is its own, not
 // the earlier question's ("is Alibaba a monopoly?" then "and when was Taobao
 // launched?").
-func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question, own string, kind answerKind, hits []retrieval.Hit) (text string, sources []Source, closest bool, unsaid []string) {
+func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question, own string, kind answerKind, hits []retrieval.Hit, keep func(sentence string) bool) (text string, sources []Source, closest bool, unsaid []string) {
 	q := ix.Matcher(kind.unmarked(question))
 	// A question about the series itself ("a good summary of Part 2")
 	// asks for what the series says, whatever its words.
@@ -98,7 +101,7 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question, own str
 		}
 		unsaid = mine.Unsaid()
 	}
-	cands, near := a.candidates(lib, ix, q, question, kind, hits)
+	cands, near := a.candidates(lib, ix, q, question, kind, hits, keep)
 	if len(cands) > 0 && len(unsaid) == 0 {
 		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {
 			return text, sources, false, nil
@@ -124,7 +127,7 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question, own str
 // candidates scores the sentences of hits that could answer question:
 // cands hold the kind of answer asked for, near cover the question without
 // holding it.
-func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit) (cands, near []candidate) {
+func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(string) bool) (cands, near []candidate) {
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
 	for i, h := range hits {
@@ -136,6 +139,9 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 		}
 		read := lib.passage(h.Passage)
 		for j, s := range read.sentences {
+			if keep != nil && !keep(s.text) {
+				continue
+			}
 			// The heading is context the sentence leaves implicit.
 			m := q.MatchTerms(s.read.Terms, read.heading)
 			// One word of a longer question is a coincidence, not an

@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestEraOf(t *testing.T) {
+	cloud := []Turn{{Question: "How much revenue did Alibaba Cloud make?", Answer: "In fiscal 2021, Alibaba Cloud earned RMB60 billion [1]. It was third in 2020 [2]."}}
+	noYear := []Turn{{Question: "What is DingTalk?", Answer: "DingTalk is a collaborative digital workplace [1]."}}
+	tests := []struct {
+		q       string
+		history []Turn
+		ok      bool
+		want    era
+	}{
+		{"and before that?", cloud, true, era{before: true, year: 2020}},
+		{"what about after that", cloud, true, era{before: false, year: 2021}},
+		{"And earlier?", cloud, true, era{before: true, year: 2020}},
+		{"prior to that?", cloud, true, era{before: true, year: 2020}},
+		{"hey bot and the year before?", cloud, true, era{before: true, year: 2020}},
+		{"and later", cloud, true, era{before: false, year: 2021}},
+		{"and before that?", noYear, false, era{}},          // nothing to be before
+		{"and before that?", nil, false, era{}},             // no conversation
+		{"before 2017?", cloud, false, era{}},               // a time of its own
+		{"what was it called before?", cloud, false, era{}}, // a question of its own
+	}
+	for _, tt := range tests {
+		q := question(t, tt.q)
+		q.History = tt.history
+		got, ok := eraOf(q)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("eraOf(%q) = %+v, %v; want %+v, %v", tt.q, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestFollowUpOfAnotherTime: "and before that?" asks the earlier question
+// of an earlier time. It is answered with what the series says of the same
+// thing from then, or told plainly that the series says nothing of it; it
+// is never the earlier answer again.
+func TestFollowUpOfAnotherTime(t *testing.T) {
+	a := defaultAnswerer(t)
+	tests := []struct {
+		history    []string
+		q          string
+		want       string // in the answer
+		grounded   bool
+		notQuoting string // a sentence the answer must not quote
+	}{
+		// The series gives Alibaba Cloud no revenue before fiscal 2021;
+		// the closest earlier fact about it is its rank in 2020, not
+		// Alibaba's cost of revenue in 2017.
+		{[]string{"How much revenue did Alibaba Cloud make?"}, "and before that?", "in 2020", false, "RMB60 billion"},
+		{[]string{"what share of revenue was cost of revenue in 2021"}, "what about before that?", "The series says nothing about that from before 2017.", false, "59%"},
+		{[]string{"when did alibaba buy youku"}, "and after that?", "The series says nothing about that from after 2016.", false, "2016 ["},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			var turns []Turn
+			for _, h := range tt.history {
+				q := question(t, h)
+				q.History = turns
+				ans, err := a.Answer(context.Background(), q, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				turns = append(turns, Turn{Question: h, Answer: ans.Text})
+			}
+			q := question(t, tt.q)
+			q.History = turns
+			ans, err := a.Answer(context.Background(), q, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(ans.Text, tt.want) || ans.Grounded != tt.grounded || strings.Contains(ans.Text, tt.notQuoting) {
+				t.Errorf("answer = %+v; want %q in it, grounded %v, without %q", ans, tt.want, tt.grounded, tt.notQuoting)
+			}
+			if !ans.Grounded && strings.HasPrefix(ans.Text, "The series says nothing") && len(ans.Sources) != 0 {
+				t.Errorf("nothing to say, yet sources: %+v", ans.Sources)
+			}
+			checkCitations(t, ans)
+		})
+	}
+}
