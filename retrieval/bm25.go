@@ -170,13 +170,13 @@ func (m Match) Foreign() bool { return m.Unknown > m.Known && m.KnownNames == 0 
 // foreignWord reports whether t, a word the corpus never uses, is a name
 // typed in lower case, which says the question is about something the
 // series does not cover: a word that is no word of English ("pinduoduo",
-// "meituan"), or a name English capitalises at least as often as not
-// ("amazon", "aws": english.IsName). Shorter words that are no English
-// are left out: read as names, all the unknown words of three or four
-// letters refused more off-topic questions, but cost more answers to
+// "meituan"), or one English capitalises at least as often as not
+// ("amazon", "aws", "jd": english.IsName). Shorter words that are no
+// English are left out: read as names, all the unknown words of three or
+// four letters refused more off-topic questions, but cost more answers to
 // on-topic ones on the question sets written apart from the code
-// (BENCHMARKS.md), chat shorthand ("smh", "tbf") and abbreviations ("ai",
-// "hq") being no English word either.
+// (BENCHMARKS.md), chat shorthand ("smh", "tbf") being no English word
+// either; English capitalises none of it.
 func foreignWord(t term) bool {
 	if t.han || t.typo || !isASCIIWord(t.surface) {
 		return false

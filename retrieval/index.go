@@ -582,7 +582,7 @@ func (m Matcher) Unsaid() []string {
 			continue
 		}
 		// Names are Match's to weigh, but not what an owner has that
-		// English writes as a name (the AWS of "Alibaba's aws"): that is
+		// English writes capitalised (the CEO of "Alibaba's ceo"): that is
 		// what is asked about, however it is typed. What follows an
 		// article is as often how something is asked ("a good summary",
 		// "a quick question") as what: a common word there is not what is

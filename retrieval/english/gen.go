@@ -7,9 +7,9 @@
 // are left out on purpose. It writes common.txt the same way from SCOWL's
 // size-10 lists, its most common words (Debian's scowl package installs
 // them in /usr/share/dict/scowl), and names.txt from SCOWL's lists of
-// capitalised words and proper names up to size maxNameSize: each
+// capitalised words (names, abbreviations) up to size maxNameSize: each
 // lower-cased, when English writes it capitalised at least as commonly as
-// it writes it in lower case ("amazon", "aws"; not "apple").
+// it writes it in lower case ("amazon", "aws", "ceo"; not "apple").
 //
 //	go run gen.go [/usr/share/dict/words [/usr/share/dict/scowl]]
 package main
@@ -54,12 +54,6 @@ func main() {
 // and its size (10, the most common words, to 95).
 var scowlList = regexp.MustCompile(`^(?:english|american)-(words|upper|proper-names|abbreviations)\.(\d+)$`)
 
-// nameLists are the kinds of SCOWL list names are taken from. Its
-// abbreviations are left out: as often as a name (JD) they are a thing
-// (AI, TV, IPO, HQ), which a question may ask about in the series' other
-// words.
-var nameLists = map[string]bool{"upper": true, "proper-names": true}
-
 // names writes the lower-cased capitalised words of the SCOWL lists in dir
 // that English writes capitalised at least as commonly as in lower case.
 func names(dst, dir string) error {
@@ -89,14 +83,11 @@ func names(dst, dir string) error {
 			// the others; "etc" and "app" are abbreviations English writes
 			// in lower case.
 			sizes := capital
-			switch {
-			case m[1] == "words" || l == w:
+			if m[1] == "words" || l == w {
 				if l != w {
 					continue
 				}
 				sizes = lower
-			case !nameLists[m[1]]:
-				continue
 			}
 			if s, ok := sizes[l]; !ok || size < s {
 				sizes[l] = size
