@@ -167,21 +167,16 @@ type Match struct {
 // it is worded: "ok so what is DingTalk, my boss mentioned it".
 func (m Match) Foreign() bool { return m.Unknown > m.Known && m.KnownNames == 0 }
 
-// foreignWord reports whether t, a word the corpus never uses, is a name
-// typed in lower case, which says the question is about something the
-// series does not cover: a word that is no word of English ("pinduoduo",
-// "meituan"), or one English capitalises at least as often as not
-// ("amazon", "aws", "jd": english.IsName). Shorter words that are no
-// English are left out: read as names, all the unknown words of three or
-// four letters refused more off-topic questions, but cost more answers to
-// on-topic ones on the question sets written apart from the code
-// (BENCHMARKS.md), chat shorthand ("smh", "tbf") being no English word
-// either; English capitalises none of it.
+// foreignWord reports whether t, a word the corpus never uses, is no word
+// of English either: a name typed in lower case ("pinduoduo", "meituan"),
+// which says the question is about something the series does not cover.
+// Shorter words are left out: read as names, the abbreviations of three
+// or four letters ("aws", "ipo") refused more off-topic questions, but
+// cost more answers to on-topic ones on the question sets written apart
+// from the code (BENCHMARKS.md), chat shorthand being as often no English
+// word either.
 func foreignWord(t term) bool {
-	if t.han || t.typo || !isASCIIWord(t.surface) {
-		return false
-	}
-	return len(t.surface) >= minForeignLen && !english.IsWord(t.surface) || english.IsName(t.surface)
+	return len(t.surface) >= minForeignLen && !t.han && !t.typo && isASCIIWord(t.surface) && !english.IsWord(t.surface)
 }
 
 // minForeignLen is the length from which a word that is neither the

@@ -581,13 +581,10 @@ func (m Matcher) Unsaid() []string {
 		if !t.owned || t.han || t.surface == "" || unicode.IsDigit([]rune(t.surface)[0]) || len(m.ix.lex.postings[t.text]) > 0 {
 			continue
 		}
-		// Names are Match's to weigh, but not what an owner has that
-		// English writes capitalised (the CEO of "Alibaba's ceo"): that is
-		// what is asked about, however it is typed. What follows an
-		// article is as often how something is asked ("a good summary",
-		// "a quick question") as what: a common word there is not what is
-		// asked.
-		if (t.proper || t.capital || t.foreign) && !english.IsName(t.surface) || t.possessor || t.article && t.common {
+		// Names are Match's to weigh; and what follows an article is as
+		// often how something is asked ("a good summary", "a quick
+		// question") as what: a common word there is not what is asked.
+		if t.proper || t.capital || t.possessor || t.foreign || t.article && t.common {
 			continue
 		}
 		if !slices.Contains(out, t.surface) {

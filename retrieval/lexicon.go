@@ -29,9 +29,6 @@ var stopWords = setOf(
 	"bruh", "bro", "smth", "sth", "noob", "rn", "idk", "ngl", "fr", "lmk", "tho", "kinda", "sorta",
 	"wat", "wut", "wot", "smh", "tbf", "afaik", "iirc", "fwiw", "imho", "omg", "wtf", "idc", "ikr", "nvm",
 	"ppl", "bc", "cuz", "coz", "abt", "rly", "srsly", "hmm", "pls", "yall", "gimme", "lemme",
-	// and the shorthand of writing itself, which English capitalises as
-	// often as not ("FYI"), so that it is not read as a name
-	"etc", "fyi", "asap", "ie", "eg", "aka",
 	"stuff", "thing", "things", "guys", "anyone", "someone", "somebody", "basically", "literally", "exactly", "give", "say", "said", "series", "article", "part",
 )
 

@@ -75,12 +75,11 @@ func TestNamesFromTheCorpus(t *testing.T) {
 		}
 	}
 	// A word neither the corpus nor English uses is a name, however it is
-	// typed, and so is one English capitalises ("aws", "jd"); a word of
-	// English the corpus never uses is not, nor is short chat shorthand.
+	// typed; a word of English the corpus never uses is not, nor is short
+	// chat shorthand.
 	for q, names := range map[string]int{"what is youku": 1, "what was pinduoduo's revenue": 1, "how much did jd.com earn": 1, "how big is the cloud segment": 0,
 		"how much revenue did pinduoduo make": 1, "meituan revenue yoy": 1, "does alibaba pay a dividend": 1, "what is youku smh": 1,
-		"what was aws revenue": 1, "what is youku tbf": 1, "jd revenue": 1, "amazon revenue": 1,
-		"how big is the cloud segment fyi": 0, "how big is an apple": 0} {
+		"what was aws revenue": 0, "what is youku tbf": 1, "jd revenue": 0} {
 		if m := ix.Match(q, "Youku is a video platform."); m.Names != names {
 			t.Errorf("Match(%q).Names = %d, want %d", q, m.Names, names)
 		}
@@ -147,9 +146,6 @@ func TestUnsaid(t *testing.T) {
 		{"dividend of alibaba", nil},                               // nothing owned
 		{"what is alibaba's kuaishou revenue", nil},                // a name is Match's to weigh
 		{"does alibaba pay a good dividend", []string{"dividend"}}, // "good" is how it is asked
-		// What English capitalises is what is asked, however it is typed.
-		{"who is alibaba's ceo", []string{"ceo"}},
-		{"who is Alibaba's CEO", []string{"ceo"}},
 	}
 	for _, tt := range tests {
 		if got := ix.Matcher(tt.q).Unsaid(); !slices.Equal(got, tt.want) {

@@ -22,20 +22,6 @@ var words string
 //go:embed common.txt
 var common string
 
-// names are the words SCOWL lists capitalised (names, abbreviations) as
-// commonly as in lower case or more, lower-cased, in the same form.
-//
-//go:embed names.txt
-var names string
-
-// IsName reports whether w, lower-cased, is a word English writes
-// capitalised at least as commonly as in lower case: a name or an
-// abbreviation ("amazon", "aws", "ceo"), even when it is a word too. A
-// question that types a name in lower case is still about what it names.
-func IsName(w string) bool {
-	return in(names, strings.ToLower(w))
-}
-
 // IsWord reports whether w, lower-cased, is a word English writes in
 // lower case: "dividend", "called", "cheapest" are; "tencent", "ceo",
 // "clodu" and "lol" are not (a name, an abbreviation English capitalises,

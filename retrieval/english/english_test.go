@@ -41,25 +41,11 @@ func TestIsCommon(t *testing.T) {
 	}
 }
 
-func TestIsName(t *testing.T) {
-	for w, want := range map[string]bool{
-		"amazon": true, "Google": true, // names before words
-		"aws": true, "ceo": true, "ipo": true, // abbreviations
-		"apple": false, "jack": false, "revenue": false, // words before names
-		"tencent": false, // not in the lists
-		"":        false,
-	} {
-		if got := IsName(w); got != want {
-			t.Errorf("IsName(%q) = %v, want %v", w, got, want)
-		}
-	}
-}
-
 func TestListsAreSorted(t *testing.T) {
 	for _, tt := range []struct {
 		file, text string
 		min        int
-	}{{"words.txt", words, 60000}, {"common.txt", common, 3500}, {"names.txt", names, 9000}} {
+	}{{"words.txt", words, 60000}, {"common.txt", common, 3500}} {
 		if !strings.HasSuffix(tt.text, "\n") {
 			t.Fatalf("%s does not end in a newline: run gen.go again", tt.file)
 		}
