@@ -202,7 +202,7 @@ func (a *analyzer) flushWord() {
 		}
 		return
 	}
-	s := canonical(stem(w))
+	s := termOf(w)
 	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0, article: a.owned > 0 && a.article})
 	a.owned = max(0, a.owned-1)
 	if a.prev != "" {
@@ -243,6 +243,11 @@ func (a *analyzer) flushHan() {
 // so questions and passages are stemmed alike. Short words, and words
 // written with anything but a to z (names in other scripts, figures), are
 // left as they are.
+// termOf is the term a lower-case word is read as: its stem, or the stem
+// the corpus uses for it (canonical), of the place it names when it is a
+// proper adjective (place).
+func termOf(w string) string { return canonical(stem(place(w))) }
+
 func stem(w string) string {
 	if len(w) <= 3 || !isASCIIWord(w) {
 		return w

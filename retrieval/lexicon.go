@@ -57,8 +57,7 @@ var synonyms = map[string]string{
 	// who does business
 	"firm": "business", "enterpris": "business", "compani": "business", "merchant": "business",
 	"shop": "commerc", "stor": "commerc", "storefront": "commerc",
-	// places and their adjectives
-	"chines": "china", "asian": "asia", "turkish": "turkei", "american": "america", "indian": "india",
+	// places (their adjectives are read as them: english.ProperNouns)
 	"europ": "europe", "southeast": "southeast", "domestic": "china",
 	// change over time
 	"uneven": "smooth", "bumpi": "smooth", "volatil": "smooth", "erratic": "smooth", "fluctuat": "smooth",

@@ -36,7 +36,7 @@ func contentHash(text string) string {
 // embedder's vectors are made of those terms, so vectors stored by a
 // program that analysed differently (another stemmer) must not be reused
 // against questions analysed by this one.
-const analyzerVersion = "snowball-en-7"
+const analyzerVersion = "snowball-en-8"
 
 // corpusFingerprint identifies the corpus the local embedder is fitted on,
 // and how its texts were analysed: its term weights, and so every vector,

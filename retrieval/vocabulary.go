@@ -132,7 +132,7 @@ const minRelative = 6
 // "percent"), which the stemmer, undoing inflections only, does not see.
 func relative(w string, known func(term string) bool) string {
 	for n := len(w) - 1; n >= minRelative; n-- {
-		if p := w[:n]; derivational[w[n:]] && known(canonical(stem(p))) {
+		if p := w[:n]; derivational[w[n:]] && known(termOf(p)) {
 			return p
 		}
 	}
@@ -157,7 +157,7 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 		if stopWords[lw] || strings.IndexFunc(lw, unicode.IsDigit) >= 0 || !isASCIIWord(lw) {
 			return w
 		}
-		if _, ok := v.stems[lw]; ok || known(canonical(stem(lw))) {
+		if _, ok := v.stems[lw]; ok || known(termOf(lw)) {
 			return w
 		}
 		c := relative(lw, known)
@@ -172,8 +172,21 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 		if fuzzy == nil {
 			fuzzy = map[string]bool{}
 		}
-		fuzzy[canonical(stem(c))] = true
+		fuzzy[termOf(c)] = true
 		return c
 	})
 	return out, fuzzy
+}
+
+// place is the place a proper adjective names, when it names one in a
+// word ("turkish": turkey, "chinese": china), and w otherwise: "serving
+// Turkey" answers "the Turkish site", and "Chinese wholesalers" a question
+// about China.
+func place(w string) string {
+	for _, n := range english.ProperNouns(w) {
+		if !strings.Contains(n, " ") {
+			return n
+		}
+	}
+	return w
 }

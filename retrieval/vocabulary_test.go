@@ -181,3 +181,28 @@ func TestInPassing(t *testing.T) {
 		}
 	}
 }
+
+// TestProperAdjectivesAreThePlaces: "the Turkish site" asks about what
+// serves Turkey, and "South Asian" about South Asia: the adjective is read
+// as its place, the same in the corpus and in a question, and is no typo.
+func TestProperAdjectivesAreThePlaces(t *testing.T) {
+	for _, tt := range []struct{ adjective, place string }{
+		{"Turkish", "turkey"}, {"asian", "asia"}, {"Chinese", "china"}, {"Indian", "india"},
+		{"British", "british"}, // Great Britain: not one word
+		{"financial", "financial"},
+	} {
+		if got, want := contentOf(contentTerms(tt.adjective)), []string{termOf(tt.place)}; !slices.Equal(got, want) {
+			t.Errorf("%s is read as %q, want %q", tt.adjective, got, want)
+		}
+	}
+	ix := defaultIndex(t)
+	_, terms := ix.read("Which Alibaba shopping site operates in the South Asian market?")
+	for _, tt := range terms {
+		if tt.typo {
+			t.Errorf("%q read as a typo", tt.surface)
+		}
+	}
+	if m := ix.Match("which site serves turkish shoppers", "Trendyol is Alibaba's e-commerce platform serving Turkey."); m.Matched < 2 {
+		t.Errorf("Match = %+v, want Turkey matched", m)
+	}
+}

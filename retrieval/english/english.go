@@ -2,7 +2,8 @@
 // else. A question word the corpus never uses is either one of them (a
 // paraphrase: "owned", "bought") or not (a name the series never gives,
 // "pinduoduo", or a typo, "clodu"); the word list of SCOWL, a maintained
-// spelling dictionary, tells which.
+// spelling dictionary, tells which. WordNet tells what its proper
+// adjectives name ("Turkish": Turkey).
 package english
 
 import (
@@ -21,6 +22,31 @@ var words string
 //
 //go:embed common.txt
 var common string
+
+// proper holds WordNet's adjectives of proper nouns, lower-cased, each
+// with the nouns it pertains to, tab-separated, sorted (genproper.go).
+//
+//go:embed proper.txt
+var proper string
+
+// ProperNouns returns the proper nouns adjective, lower-cased, pertains to
+// ("turkish": turkey; "indian": american indian, india), lower-cased, or
+// none. A question that asks about "the Turkish site" asks about what
+// serves Turkey.
+func ProperNouns(adjective string) []string {
+	a := strings.ToLower(adjective)
+	if a == "" || strings.ContainsAny(a, "\t\n") {
+		return nil
+	}
+	line, ok := sortedlines.Find(proper, a, func(line string) string {
+		k, _, _ := strings.Cut(line, "\t")
+		return k
+	})
+	if !ok {
+		return nil
+	}
+	return strings.Split(line, "\t")[1:]
+}
 
 // IsWord reports whether w, lower-cased, is a word English writes in
 // lower case: "dividend", "called", "cheapest" are; "tencent", "ceo",

@@ -75,3 +75,44 @@ func BenchmarkIsWord(b *testing.B) {
 		IsWord("dividend")
 	}
 }
+
+func TestProperNouns(t *testing.T) {
+	for _, tt := range []struct {
+		adjective string
+		want      []string
+	}{
+		{"turkish", []string{"turkey"}},
+		{"Chinese", []string{"china"}},
+		{"asian", []string{"asia"}},
+		{"indian", []string{"american indian", "india"}},
+		{"financial", nil}, // no proper noun
+		{"turkey", nil},
+		{"", nil},
+		{"turkish\tturkey", nil},
+	} {
+		if got := ProperNouns(tt.adjective); !slices.Equal(got, tt.want) {
+			t.Errorf("ProperNouns(%q) = %q, want %q", tt.adjective, got, tt.want)
+		}
+	}
+}
+
+func TestProperTableIsSorted(t *testing.T) {
+	if !strings.HasSuffix(proper, "\n") {
+		t.Fatal("proper.txt does not end in a newline: run genproper.go again")
+	}
+	l := strings.Split(strings.TrimSuffix(proper, "\n"), "\n")
+	if len(l) < 500 {
+		t.Fatalf("proper.txt has %d adjectives; genproper.go writes over 500", len(l))
+	}
+	prev := ""
+	for i, line := range l {
+		fields := strings.Split(line, "\t")
+		if len(fields) < 2 || fields[0] <= prev {
+			t.Fatalf("proper.txt line %d (%q) is not an adjective after %q with its nouns: run genproper.go again", i+1, line, prev)
+		}
+		if got := ProperNouns(fields[0]); !slices.Equal(got, fields[1:]) {
+			t.Fatalf("ProperNouns(%q) = %q, want %q (line %d)", fields[0], got, fields[1:], i+1)
+		}
+		prev = fields[0]
+	}
+}
