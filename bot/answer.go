@@ -7,10 +7,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -163,7 +165,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	if shifted {
 		kind = kindOf(text)
 	}
-	ix, hits, err := a.search(ctx, lib, text, kind, q)
+	ix, m, hits, err := a.ranked(ctx, lib, text, kind, q)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -177,7 +179,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	if shifted {
 		keep = e.sameAs(ix, text, q.History[len(q.History)-1].Answer)
 	}
-	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, text, q.search, kind, hits, keep)
+	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, m, text, q.search, kind, hits, keep)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	if !ans.Grounded {
 		switch {
@@ -229,7 +231,7 @@ func (a *Answerer) Search(ctx context.Context, q Question) ([]retrieval.Hit, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	_, hits, err := a.search(ctx, lib, text, kindOf(q.search), q)
+	_, _, hits, err := a.ranked(ctx, lib, text, kindOf(q.search), q)
 	return hits, err
 }
 
@@ -251,6 +253,44 @@ func (a *Answerer) search(ctx context.Context, lib *Snapshot, text string, kind 
 		return nil, nil, fmt.Errorf("search: %w", err)
 	}
 	return lib.Index, hits, nil
+}
+
+// ranked searches for text as search does, and orders the hits by the
+// sentence of each that best covers it (bySentence), read with m, the
+// question's Matcher for extract, which it returns.
+func (a *Answerer) ranked(ctx context.Context, lib *Snapshot, text string, kind answerKind, q Question) (*retrieval.Index, retrieval.Matcher, []retrieval.Hit, error) {
+	ix, hits, err := a.search(ctx, lib, text, kind, q)
+	if err != nil {
+		return nil, retrieval.Matcher{}, nil, err
+	}
+	m := ix.Matcher(kind.unmarked(text))
+	// A comparison is answered from a passage for each side, which no
+	// one sentence covers.
+	if _, _, _, ok := comparisonSides(text); !ok {
+		hits = bySentence(lib, m, hits)
+	}
+	return ix, m, hits, nil
+}
+
+// bySentence orders hits by the sentence of each that best covers the
+// question m reads, scored as extract scores sentences: the passage that
+// holds the answer comes first, for the quotes and for a model's prompt,
+// even when its other sentences make it a weaker match as a whole.
+func bySentence(lib *Snapshot, m retrieval.Matcher, hits []retrieval.Hit) []retrieval.Hit {
+	score := make(map[string]float64, len(hits))
+	for i, h := range hits {
+		read := lib.passage(h.Passage)
+		best := 0.0
+		for _, s := range read.sentences {
+			if c := m.MatchTerms(s.read.Terms, read.heading).Coverage; c > best {
+				best = c
+			}
+		}
+		score[h.Passage.ID] = best + passageWeight*h.Coverage + rankWeight/float64(i+1)
+	}
+	out := slices.Clone(hits)
+	slices.SortStableFunc(out, func(x, y retrieval.Hit) int { return cmp.Compare(score[y.Passage.ID], score[x.Passage.ID]) })
+	return out
 }
 
 // plausible reports whether some hit could bear on the question, which is

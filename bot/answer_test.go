@@ -648,3 +648,24 @@ func TestThanksInAThread(t *testing.T) {
 		t.Errorf("answer = %+v", ans)
 	}
 }
+
+// TestTheAnsweringPassageComesFirst: of the passages found, the one
+// holding the sentence that answers comes first, even when another
+// matches the question better as a whole: it is the first source, and the
+// first passage a model reads.
+func TestTheAnsweringPassageComesFirst(t *testing.T) {
+	a := defaultAnswerer(t)
+	for _, tt := range []struct{ q, want string }{
+		{"What was Alibaba's GMV on its China retail marketplaces in fiscal 2021?", "7.5 trillion"},
+		{"where does trendyol operate", "Turkey"},
+		{"2021年营业成本占收入的比例是多少", "59%"},
+	} {
+		hits, err := a.Search(context.Background(), question(t, tt.q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || !strings.Contains(hits[0].Passage.Text, tt.want) {
+			t.Errorf("%q: first passage %.80q…, want the one saying %q", tt.q, hits[0].Passage.Text, tt.want)
+		}
+	}
+}

@@ -15,6 +15,8 @@ var (
 	comparative = regexp.MustCompile(`(?i)\b(?:bigger|larger|smaller|higher|lower|greater|more|less|better|worse|faster|slower|older|newer|earlier|later)\b`)
 	// versus separates the sides; "than" only after a comparative.
 	versus = regexp.MustCompile(`(?i)\s+(?:or|vs\.?|versus|than)\s+`)
+	// separatorWords are what versus cannot match without.
+	separatorWords = []string{" or ", " vs", " than "}
 	// sideEnd ends a side: punctuation.
 	sideEnd = regexp.MustCompile(`[,;:?!.]`)
 	// askingWords open a question before what it is about.
@@ -24,6 +26,10 @@ var (
 // comparisonSides returns the two things question compares and the rest of
 // it (what they are compared on), or ok false when it compares nothing.
 func comparisonSides(question string) (a, b, rest string, ok bool) {
+	// What versus needs, looked for before the expressions' cost.
+	if !containsAny(strings.ToLower(question), separatorWords) {
+		return "", "", "", false
+	}
 	cmpLoc := comparative.FindStringIndex(question)
 	if cmpLoc == nil {
 		return "", "", "", false

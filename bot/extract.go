@@ -69,9 +69,10 @@ var (
 	asksAboutTheSeries = regexp.MustCompile(`(?i)\bpart \d+\b|\bseries\b|\barticles?\b`)
 )
 
-// extract picks the sentences of hits that best answer question and cites
-// each. It returns no sources when no sentence covers enough of the
-// question: the decision is taken per sentence, not per passage, because a
+// extract picks the sentences of hits that best answer question, which q
+// reads (ix.Matcher of kind.unmarked(question)), and cites each. It
+// returns no sources when no sentence covers enough of the question: the
+// decision is taken per sentence, not per passage, because a
 // passage can hold every word of "Tencent's revenue in 2021" in three
 // different sentences without saying anything about Tencent's revenue.
 //
@@ -90,8 +91,7 @@ var (
 // conversation a follow-up is read with: what it asks about is its own, not
 // the earlier question's ("is Alibaba a monopoly?" then "and when was Taobao
 // launched?").
-func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, question, own string, kind answerKind, hits []retrieval.Hit, keep func(sentence string) bool) (text string, sources []Source, closest bool, unsaid []string) {
-	q := ix.Matcher(kind.unmarked(question))
+func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question, own string, kind answerKind, hits []retrieval.Hit, keep func(sentence string) bool) (text string, sources []Source, closest bool, unsaid []string) {
 	// A question about the series itself ("a good summary of Part 2")
 	// asks for what the series says, whatever its words.
 	if !asksAboutTheSeries.MatchString(own) {
