@@ -669,3 +669,39 @@ func TestTheAnsweringPassageComesFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestFormerNames: asked what something was called before, the answer is
+// the sentence giving its earlier name, not one saying what it is; when
+// the series gives none, it says so and quotes what it does say.
+func TestFormerNames(t *testing.T) {
+	for q, want := range map[string]answerKind{
+		"what was it called before":          kindFormerName,
+		"gaode ditu used to go by what name": kindFormerName,
+		"what was amap's old name":           kindFormerName,
+		"what is amap called":                kindAny,
+		"what name does the series use":      kindAny,
+	} {
+		if got := kindOf(q); got != want {
+			t.Errorf("kindOf(%q) = %v, want %v", q, got, want)
+		}
+	}
+	a := defaultAnswerer(t)
+	for _, tt := range []struct {
+		q, want  string
+		grounded bool
+	}{
+		{"gaode ditu used to go by what name", "AutoNavi", true},
+		{"what was amap's old name", "AutoNavi", true},
+		{"what was alibaba pictures called before alibaba took it over", "ChinaVision Media", true},
+		{"what was taobao called before", "The series gives no earlier name for that. The closest it states: ", false},
+	} {
+		ans, err := a.Answer(context.Background(), question(t, tt.q), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Grounded != tt.grounded || !strings.Contains(ans.Text, tt.want) {
+			t.Errorf("%q: answer = %+v, want %q, grounded %v", tt.q, ans, tt.want, tt.grounded)
+		}
+		checkCitations(t, ans)
+	}
+}

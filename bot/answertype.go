@@ -22,6 +22,10 @@ const (
 	// kindRank is a place in an order ("the third biggest"): what 排第几
 	// and "what rank" ask for, and what a count does not give.
 	kindRank
+	// kindFormerName is what something was called before ("what was Amap
+	// called before?"): a sentence that says what it is called now does
+	// not give it.
+	kindFormerName
 )
 
 var (
@@ -42,7 +46,10 @@ var (
 	// A count or an amount: a figure that is not just a year, a
 	// percentage, or a number word. "How many users…?" is not answered by
 	// "in March 2021".
-	hasNumber = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
+	// formerAsked asks for an earlier name; hasFormerName gives one.
+	formerAsked   = regexp.MustCompile(`(?i)\b(?:(?:former|old|previous|original|earlier) name|used to (?:be )?(?:called|named|known as)|used to go by|(?:called|named|known as|go by|went by) (?:before|previously|originally|at first|earlier)|(?:previously|formerly|originally) (?:called|named|known as))\b`)
+	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
+	hasNumber     = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
 
 // kindSet holds the kinds of answer a text can give, one bit each.
@@ -51,7 +58,7 @@ type kindSet uint8
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -69,6 +76,9 @@ func kindOf(question string) answerKind {
 	q := strings.ToLower(question) + " "
 	if rankAsked.MatchString(q) {
 		return kindRank
+	}
+	if formerAsked.MatchString(q) {
+		return kindFormerName
 	}
 	for _, w := range timeWords {
 		if strings.Contains(q, w) {
@@ -107,6 +117,8 @@ func (k answerKind) fits(sentence string) bool {
 		return digit && hasAmount.MatchString(sentence)
 	case kindRank:
 		return (digit || containsAny(strings.ToLower(sentence), rankClues)) && hasRank.MatchString(sentence)
+	case kindFormerName:
+		return containsAny(strings.ToLower(sentence), formerClues) && hasFormerName.MatchString(sentence)
 	}
 	return true
 }
@@ -118,6 +130,7 @@ var (
 	months      = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 	numberNames = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
 	rankClues   = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
+	formerClues = []string{"known", "used to", "name", "formerly", "previously", "originally"}
 	personClues = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
 )
 
@@ -138,11 +151,18 @@ var timeAsked = regexp.MustCompile(`(?i)\b(?:in\s+|on\s+)?(?:what|which)\s+(?:ye
 // kind k ("what year did Taobao go live" is about Taobao going live), so
 // that a sentence is not asked to share them.
 func (k answerKind) unmarked(question string) string {
-	if k == kindTime {
+	switch k {
+	case kindTime:
 		return timeAsked.ReplaceAllString(question, " ")
+	case kindFormerName:
+		return nameAsked.ReplaceAllString(formerAsked.ReplaceAllString(question, " "), " ")
 	}
 	return question
 }
+
+// nameAsked is what is left of how a question asks for an earlier name
+// once formerAsked is taken out ("… go by what name").
+var nameAsked = regexp.MustCompile(`(?i)\b(?:what|which) name\b|\bname\b`)
 
 // notGiven says plainly that the series does not give the kind of answer
 // asked for.
@@ -156,6 +176,8 @@ func (k answerKind) notGiven() string {
 		return "The series gives no rank for that."
 	case kindPerson:
 		return "The series does not say who."
+	case kindFormerName:
+		return "The series gives no earlier name for that."
 	}
 	return "The series does not say."
 }
