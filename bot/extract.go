@@ -106,6 +106,9 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {
 			return text, sources, false, nil
 		}
+		if asksWhy.MatchString(own) {
+			cands = explaining(ix, q, cands)
+		}
 		if text, sources, ok := a.explain(lib, q, question, hits, cands); ok {
 			return text, sources, false, nil
 		}
@@ -240,7 +243,7 @@ func (a *Answerer) list(lib *Snapshot, ix *retrieval.Index, question string, hit
 // sentence that gives one.
 var (
 	asksWhy    = regexp.MustCompile(`(?i)\bwhy\b|\bhow come\b|\bwhat (?:caused|causes|made|makes|drove|drives)\b|为什么|为何`)
-	gaveReason = regexp.MustCompile(`(?i)\b(?:because|since|due to|owing to|thanks to|as a result|so that|in order to|to serve|by solving)\b`)
+	gaveReason = regexp.MustCompile(`(?i)\b(?:because|since|due to|owing to|thanks to|as a result|so that|in order to|to serve|by solving|down to|driven by|caused by|attribut(?:es|ed) (?:it |this )?to|blames?)\b`)
 )
 
 // explain answers a question asking why ("why have Alibaba's profits been
@@ -263,6 +266,35 @@ func (a *Answerer) explain(lib *Snapshot, q retrieval.Matcher, question string, 
 		return "", nil, false
 	}
 	return cite(best.text, 1) + " " + cite(next.text, 1), []Source{sourceOf(hits[best.hit], best.hit+1)}, true
+}
+
+// explaining narrows cands, for a question asking why, to the sentences
+// that give a reason for what is asked about (more of the question stands
+// before the words that give the reason than after them: "management puts
+// the higher cost of revenue down to logistics"), when some do; and drops
+// those that name it as the reason for something else ("operating income was held back because cost
+// of revenue climbed" does not say why cost of revenue climbed). It keeps
+// cands when that would leave none.
+func explaining(ix *retrieval.Index, q retrieval.Matcher, cands []candidate) []candidate {
+	var reasons, others []candidate
+	for _, c := range cands {
+		loc := gaveReason.FindStringIndex(c.text)
+		if loc == nil {
+			others = append(others, c)
+			continue
+		}
+		// What is explained is what the question is more about.
+		if q.MatchTerms(ix.Terms(c.text[:loc[0]]), nil).Coverage >= q.MatchTerms(ix.Terms(c.text[loc[1]:]), nil).Coverage {
+			reasons = append(reasons, c)
+		}
+	}
+	switch {
+	case len(reasons) > 0:
+		return reasons
+	case len(others) > 0:
+		return others
+	}
+	return cands
 }
 
 // names are the names text gives, lower-cased.
