@@ -616,27 +616,35 @@ func TestFollowUpChains(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			var turns []Turn
-			for _, h := range tt.history {
-				q := question(t, h)
-				q.History = turns
-				ans, err := a.Answer(context.Background(), q, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				turns = append(turns, Turn{Question: h, Answer: ans.Text})
-			}
-			q := question(t, tt.q)
-			q.History = turns
-			ans, err := a.Answer(context.Background(), q, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			ans := askAfter(t, a, tt.history, tt.q)
 			if !ans.Grounded || !strings.Contains(ans.Text, tt.want) {
 				t.Errorf("answer = %q, want %q", ans.Text, tt.want)
 			}
 		})
 	}
+}
+
+// askAfter asks q in a conversation that asked history first, each
+// question answered in turn, and returns q's answer.
+func askAfter(t *testing.T, a *Answerer, history []string, q string) Answer {
+	t.Helper()
+	var turns []Turn
+	for _, h := range history {
+		hq := question(t, h)
+		hq.History = turns
+		ans, err := a.Answer(context.Background(), hq, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		turns = append(turns, Turn{Question: h, Answer: ans.Text})
+	}
+	fq := question(t, q)
+	fq.History = turns
+	ans, err := a.Answer(context.Background(), fq, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ans
 }
 
 // TestThanksInAThread: thanks after an answer is thanks, not the earlier

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -58,22 +57,7 @@ func TestFollowUpOfAnotherTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			var turns []Turn
-			for _, h := range tt.history {
-				q := question(t, h)
-				q.History = turns
-				ans, err := a.Answer(context.Background(), q, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				turns = append(turns, Turn{Question: h, Answer: ans.Text})
-			}
-			q := question(t, tt.q)
-			q.History = turns
-			ans, err := a.Answer(context.Background(), q, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			ans := askAfter(t, a, tt.history, tt.q)
 			if !strings.Contains(ans.Text, tt.want) || ans.Grounded != tt.grounded || strings.Contains(ans.Text, tt.notQuoting) {
 				t.Errorf("answer = %+v; want %q in it, grounded %v, without %q", ans, tt.want, tt.grounded, tt.notQuoting)
 			}
