@@ -593,3 +593,48 @@ func TestAnswersWithTheOpenAIEmbedder(t *testing.T) {
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestLLMFollowUpOfAnotherTime: with a model, "and before that?" is
+// condensed from the conversation and the model answers it; when the model
+// fails, the quotes that stand in for its answer are of the earlier time,
+// not the last answer again.
+func TestLLMFollowUpOfAnotherTime(t *testing.T) {
+	history := []bot.Turn{{Question: revenueQuestion, Answer: "In fiscal 2021, Alibaba Cloud earned RMB60 billion of revenue from 4 million customers [1]."}}
+	t.Run("the model answers", func(t *testing.T) {
+		const standalone = "How did Alibaba Cloud rank before fiscal 2021?"
+		s := openaitest.New(t, openaitest.WithReply(func(req openai.ChatCompletionRequest) string {
+			if strings.Contains(req.Messages[0].Content, "standalone question") {
+				return standalone
+			}
+			return citing("third-largest")(req)
+		}))
+		a, _ := llmAnswerer(t, s.ClientConfig())
+		q := bot.Ask(t, "and before that?")
+		q.History = history
+		ans, err := a.Answer(testCtx(t), q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs := s.ChatRequests()
+		if len(reqs) != 2 || !strings.Contains(reqs[1].Messages[1].Content, "<question>\n"+standalone+"\n</question>") {
+			t.Fatalf("%d chat requests, the last %+v; want the condensed question answered", len(reqs), reqs)
+		}
+		if !ans.Grounded || !strings.Contains(ans.Text, "third-largest") {
+			t.Errorf("answer = %+v, want the model's", ans)
+		}
+	})
+	t.Run("the model fails", func(t *testing.T) {
+		s := openaitest.New(t)
+		s.FailNext(openaitest.MalformedJSON{})
+		a, _ := llmAnswerer(t, s.ClientConfig())
+		q := bot.Ask(t, "and before that?")
+		q.History = history
+		ans, err := a.Answer(testCtx(t), q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Note == "" || strings.Contains(ans.Text, "RMB60 billion") || !strings.Contains(ans.Text, "2020") {
+			t.Errorf("answer = %+v, want quotes from before fiscal 2021 with a note", ans)
+		}
+	})
+}
