@@ -162,8 +162,11 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	// A question of another time ("and before that?") asks what the one
 	// before it asked.
 	e, shifted := eraOf(q)
-	if shifted {
+	switch {
+	case shifted && e.followUp:
 		kind = kindOf(text)
+	case shifted:
+		text = strings.Replace(text, e.asked, " ", 1)
 	}
 	ix, m, hits, err := a.ranked(ctx, lib, text, kind, q)
 	if err != nil {
@@ -176,14 +179,24 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	var closest bool
 	var unsaid []string
 	var keep func(string) bool
-	if shifted {
+	switch {
+	case shifted && e.followUp:
 		keep = e.sameAs(ix, text, q.History[len(q.History)-1].Answer)
+	case shifted:
+		keep = e.holds
 	}
 	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, m, text, q.search, kind, hits, keep)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
+	// The series may say what is asked, only of other years: it is told
+	// so, which is not "it does not cover that".
+	otherYears := false
+	if shifted && len(ans.Sources) == 0 {
+		_, any, _, _ := a.extract(lib, ix, m, text, q.search, kind, hits, nil)
+		otherYears = len(any) > 0
+	}
 	if !ans.Grounded {
 		switch {
-		case shifted && !closest:
+		case otherYears:
 			ans.Text, ans.Sources = e.nothing(), []Source{}
 		case len(unsaid) > 0 && !closest:
 			ans.Text, ans.Sources = notMentioned(lib.Corpus, q.Part, unsaid), []Source{}

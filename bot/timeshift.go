@@ -17,19 +17,47 @@ import (
 // General English, kept short.
 var asksOtherTime = regexp.MustCompile(`(?i)^(?:(?:and|also|what about|how about)\b[\s,]*)?(?:(?:in )?the (?:years?|time|period) )?(before|earlier|prior(?: to)?|after|later|since)(?: (?:that|then|this|it|those))?(?: (?:years?|time))?\??$`)
 
+// inYears is a question that names its own time: "what did Alibaba buy
+// before 2015?", "since 2014", "until 2016". Its answer is of those years,
+// however many others the series gives the same words for.
+var inYears = regexp.MustCompile(`(?i)\b(before|prior to|after|since|until|till|up to)\s+((?:19|20)\d\d)\b`)
+
 // yearIn finds the years of a text.
 var yearIn = regexp.MustCompile(`\b(?:19|20)\d\d\b`)
 
-// era is the time a follow-up asks about: before (or after) year.
+// era is the time a question asks about: before (or after) year, not
+// counting it; followUp marks the time of a follow-up ("and before
+// that?"), set by the answer before it.
 type era struct {
-	before bool
-	year   int
+	before   bool
+	year     int
+	followUp bool
+	// said is how the answer puts the era ("from before 2017"), and asked
+	// how the question did, when it named its years ("before 2017"): it
+	// is no word a sentence must share.
+	said, asked string
 }
 
-// eraOf reads q as a question of another time than the answer before it:
-// ok when it asks so and that answer gave a year, the earliest of them for
-// "before", the latest for "after".
+// eraOf reads the time q asks about: the years it names ("before 2015"),
+// or, for a follow-up asking of another time than the answer before it,
+// the years of that answer, the earliest for "before", the latest for
+// "after". ok is false when it asks no time.
 func eraOf(q Question) (e era, ok bool) {
+	if m := inYears.FindStringSubmatch(q.search); m != nil {
+		y, _ := strconv.Atoi(m[2])
+		switch w := strings.ToLower(m[1]); w {
+		case "before", "prior to":
+			e = era{before: true, year: y, said: "from before " + m[2]}
+		case "after":
+			e = era{year: y, said: "from after " + m[2]}
+		case "since":
+			e = era{year: y - 1, said: "from " + m[2] + " on"}
+		default: // until, till, up to
+			e = era{before: true, year: y + 1, said: "up to " + m[2]}
+		}
+		e.asked = m[0]
+		return e, true
+	}
 	m := asksOtherTime.FindStringSubmatch(q.search)
 	if m == nil || len(q.History) == 0 {
 		return era{}, false
@@ -40,11 +68,15 @@ func eraOf(q Question) (e era, ok bool) {
 	}
 	w := strings.ToLower(m[1])
 	e.before = w == "before" || w == "earlier" || strings.HasPrefix(w, "prior")
-	e.year = years[0]
+	e.year, e.followUp = years[0], true
 	for _, y := range years {
 		if e.before && y < e.year || !e.before && y > e.year {
 			e.year = y
 		}
+	}
+	e.said = fmt.Sprintf("from after %d", e.year)
+	if e.before {
+		e.said = fmt.Sprintf("from before %d", e.year)
 	}
 	return e, true
 }
@@ -88,10 +120,7 @@ func (e era) holds(sentence string) bool {
 
 // nothing says that the series has nothing of the era to add.
 func (e era) nothing() string {
-	if e.before {
-		return fmt.Sprintf("The series says nothing about that from before %d.", e.year)
-	}
-	return fmt.Sprintf("The series says nothing about that from after %d.", e.year)
+	return "The series says nothing about that " + e.said + "."
 }
 
 func yearsOf(text string) []int {

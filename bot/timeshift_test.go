@@ -20,15 +20,23 @@ func TestEraOf(t *testing.T) {
 		{"prior to that?", cloud, true, era{before: true, year: 2020}},
 		{"hey bot and the year before?", cloud, true, era{before: true, year: 2020}},
 		{"and later", cloud, true, era{before: false, year: 2021}},
-		{"and before that?", noYear, false, era{}},          // nothing to be before
-		{"and before that?", nil, false, era{}},             // no conversation
-		{"before 2017?", cloud, false, era{}},               // a time of its own
-		{"what was it called before?", cloud, false, era{}}, // a question of its own
+		{"and before that?", noYear, false, era{}},                   // nothing to be before
+		{"and before that?", nil, false, era{}},                      // no conversation
+		{"before 2017?", cloud, true, era{before: true, year: 2017}}, // a time of its own
+		{"what was it called before?", cloud, false, era{}},          // a question of its own
+		// A question naming its years asks of them, with or without a
+		// conversation.
+		{"what did alibaba buy before 2015?", nil, true, era{before: true, year: 2015}},
+		{"and after 2019", cloud, true, era{year: 2019}},
+		{"what happened since 2016", nil, true, era{year: 2015}},
+		{"revenue up to 2018", nil, true, era{before: true, year: 2019}},
 	}
 	for _, tt := range tests {
 		q := question(t, tt.q)
 		q.History = tt.history
 		got, ok := eraOf(q)
+		got.said, got.asked = "", ""
+		tt.want.followUp = tt.ok && tt.history != nil && !strings.ContainsAny(tt.q, "0123456789")
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("eraOf(%q) = %+v, %v; want %+v, %v", tt.q, got, ok, tt.want, tt.ok)
 		}
@@ -66,5 +74,28 @@ func TestFollowUpOfAnotherTime(t *testing.T) {
 			}
 			checkCitations(t, ans)
 		})
+	}
+}
+
+// TestQuestionsOfTheirYears: a question naming its years ("before 2015")
+// is answered from those years only; when the series says what is asked
+// only of others it is told so, and a question the series does not cover
+// at all is refused as any other.
+func TestQuestionsOfTheirYears(t *testing.T) {
+	a := defaultAnswerer(t)
+	for _, tt := range []struct {
+		q, want, not string
+		grounded     bool
+	}{
+		{"what did alibaba buy after 2015", "2016", "2014", true},
+		{"what did alibaba acquire before 2015", "2014", "2016", true},
+		{"when was taobao launched before 2000", "The series says nothing about that from before 2000.", "[1]", false},
+		{"what was tencent's revenue after 2019", "The series does not cover that.", "says nothing", false},
+	} {
+		ans := askAfter(t, a, nil, tt.q)
+		if ans.Grounded != tt.grounded || !strings.Contains(ans.Text, tt.want) || strings.Contains(ans.Text, tt.not) {
+			t.Errorf("%q: answer = %+v; want %q in it and not %q, grounded %v", tt.q, ans, tt.want, tt.not, tt.grounded)
+		}
+		checkCitations(t, ans)
 	}
 }
