@@ -162,13 +162,17 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	// A question of another time ("and before that?") asks what the one
 	// before it asked.
 	e, shifted := eraOf(q)
+	// sought is what the passages and sentences are matched against: the
+	// question, without the years it names, which are no word to share
+	// ("what did Alibaba buy before 2015?"). A model is asked text.
+	sought := text
 	switch {
 	case shifted && e.followUp:
 		kind = kindOf(text)
 	case shifted:
-		text = strings.Replace(text, e.asked, " ", 1)
+		sought = strings.Replace(text, e.asked, " ", 1)
 	}
-	ix, m, hits, err := a.ranked(ctx, lib, text, kind, q)
+	ix, m, hits, err := a.ranked(ctx, lib, sought, kind, q)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -185,13 +189,13 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	case shifted:
 		keep = e.holds
 	}
-	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, m, text, q.search, kind, hits, keep)
+	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, m, sought, q.search, kind, hits, keep)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	// The series may say what is asked, only of other years: it is told
 	// so, which is not "it does not cover that".
 	otherYears := false
 	if shifted && len(ans.Sources) == 0 {
-		_, any, _, _ := a.extract(lib, ix, m, text, q.search, kind, hits, nil)
+		_, any, _, _ := a.extract(lib, ix, m, sought, q.search, kind, hits, nil)
 		otherYears = len(any) > 0
 	}
 	if !ans.Grounded {
@@ -208,7 +212,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		// cloud arm pull in") against the passages. It is asked when the
 		// passages are close enough to be worth reading, and says itself
 		// when they do not answer.
-		if a.LLM == nil || !plausible(ix, text, hits) {
+		if a.LLM == nil || !plausible(ix, sought, hits) {
 			return ans, nil
 		}
 	}

@@ -638,3 +638,26 @@ func TestLLMFollowUpOfAnotherTime(t *testing.T) {
 		}
 	})
 }
+
+// TestLLMIsAskedTheYearsAQuestionNames: the years a question names are
+// left out of what passages are matched against, never out of what the
+// model is asked.
+func TestLLMIsAskedTheYearsAQuestionNames(t *testing.T) {
+	const q = "What did Alibaba buy before 2015?"
+	s := openaitest.New(t, openaitest.WithReply(citing("2014")))
+	a, _ := llmAnswerer(t, s.ClientConfig())
+	ans, err := a.Answer(testCtx(t), bot.Ask(t, q), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := s.ChatRequests()
+	if len(reqs) != 1 || !strings.Contains(reqs[0].Messages[1].Content, "<question>\n"+q+"\n</question>") {
+		t.Fatalf("%d chat requests, want the question asked as it was: %+v", len(reqs), reqs)
+	}
+	if !strings.Contains(reqs[0].Messages[1].Content, "2014") {
+		t.Error("no passage of 2014 was sent")
+	}
+	if !ans.Grounded {
+		t.Errorf("answer = %+v", ans)
+	}
+}
