@@ -161,7 +161,7 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 			if m.Coverage < a.minCoverage() || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			if q.InPassing(s.read) {
+			if q.InPassing(s.read) || q.Lacks(s.read.Terms, read.heading) {
 				continue
 			}
 			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}

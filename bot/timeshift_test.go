@@ -91,6 +91,9 @@ func TestQuestionsOfTheirYears(t *testing.T) {
 		{"what did alibaba acquire before 2015", "2014", "2016", true},
 		{"when was taobao launched before 2000", "The series says nothing about that from before 2000.", "[1]", false},
 		{"what was tencent's revenue after 2019", "The series does not cover that.", "says nothing", false},
+		// Alibaba's cost of revenue in 2017 is of those years, but not
+		// about Alibaba Cloud.
+		{"how much revenue did alibaba cloud make before 2020", "Alibaba Cloud", "cost of revenue", false},
 	} {
 		ans := askAfter(t, a, nil, tt.q)
 		if ans.Grounded != tt.grounded || !strings.Contains(ans.Text, tt.want) || strings.Contains(ans.Text, tt.not) {

@@ -180,3 +180,15 @@ func (a aliases) translate(question string) string {
 	}
 	return question
 }
+
+// english returns the English names the corpus gives Chinese ones for,
+// each once.
+func (a aliases) english() []string {
+	var out []string
+	for _, han := range a.han {
+		if n := a.name[han]; !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

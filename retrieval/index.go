@@ -64,6 +64,8 @@ type Index struct {
 	db      *chromem.DB
 	aliases aliases
 	vocab   vocabulary
+	// entities are the corpus's names of several words (learnEntities).
+	entities []entity
 }
 
 // indexedText is what both indexes see of a passage: its section heading
@@ -157,6 +159,7 @@ func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt
 		}
 	}
 	ix.lex = newBM25(lexDocs)
+	ix.entities = ix.learnEntities()
 	ix.lex.names = ix.vocab.names
 
 	vecs, stats, err := embedPassages(ctx, ix, texts, local, analyzed, opt)
@@ -429,14 +432,18 @@ type Matcher struct {
 	// rare and asked split the question's terms for InPassing: its rare
 	// names, and the rest.
 	rare, asked map[string]bool
+	// named holds, for each name of several words the question gives
+	// ("Alibaba Cloud"), the words that tell it from the corpus's other
+	// names (Lacks).
+	named [][]string
 }
 
 // Matcher prepares question for Match. Chinese names the corpus gives in
 // English too are read as the English names, and typos of the corpus's
 // words as those words.
 func (ix *Index) Matcher(question string) Matcher {
-	_, terms := ix.read(ix.aliases.translate(question))
-	m := Matcher{ix: ix, terms: terms}
+	read, terms := ix.read(ix.aliases.translate(question))
+	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(read)}
 	n := float64(len(ix.lex.docLen))
 	for _, t := range terms {
 		df := len(ix.lex.postings[t.text])
@@ -477,6 +484,81 @@ func (ix *Index) read(question string) (string, []term) {
 		}
 	}
 	return question, terms
+}
+
+// entity is a name of several words the corpus gives: the word pairs a
+// question names it by, and the words that tell it from the others.
+type entity struct {
+	pairs, telling []string
+}
+
+// learnEntities finds the names of several words the corpus gives (an
+// English name it gives a Chinese one for: "Alibaba Cloud (阿里云)") and
+// the words of each that tell it from the others: not a word of half the
+// passages or more ("Alibaba"), nor an ending ("Group").
+func (ix *Index) learnEntities() []entity {
+	n := float64(len(ix.lex.docLen))
+	var out []entity
+	for _, name := range ix.aliases.english() {
+		words := contentOf(analyze(name))
+		if len(words) < 2 {
+			continue
+		}
+		var e entity
+		for i := 1; i < len(words); i++ {
+			e.pairs = append(e.pairs, words[i-1]+" "+words[i])
+		}
+		for _, w := range words {
+			if !nameSuffixes[w] && float64(len(ix.lex.postings[w])) < distinctShare*n {
+				e.telling = append(e.telling, w)
+			}
+		}
+		if len(e.telling) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// namesIn returns the telling words of each entity question names.
+func (ix *Index) namesIn(question string) [][]string {
+	if len(ix.entities) == 0 {
+		return nil
+	}
+	pairs := map[string]bool{}
+	for _, t := range analyze(question) {
+		if !t.content {
+			pairs[t.text] = true
+		}
+	}
+	var out [][]string
+	for _, e := range ix.entities {
+		if !slices.ContainsFunc(e.pairs, func(p string) bool { return !pairs[p] }) {
+			out = append(out, e.telling)
+		}
+	}
+	return out
+}
+
+// distinctShare is the share of the passages from which a word of a name
+// no longer tells it from the corpus's other names: "Alibaba" of "Alibaba
+// Cloud", "Alibaba Pictures" and "Alibaba Group".
+const distinctShare = 0.5
+
+// Lacks reports whether text, read in context (a sentence under its
+// heading), leaves out a name of several words the question gives, having
+// none of the words that tell it from the others: "Alibaba's operating
+// income was held back" is not about Alibaba Cloud, however much else of
+// "Alibaba Cloud's revenue before 2020" it shares.
+func (m Matcher) Lacks(text, context TermSet) bool {
+	for _, words := range m.named {
+		for _, w := range words {
+			if !text[w] && !context[w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rareNameShare is the largest share of the corpus's passages a name may

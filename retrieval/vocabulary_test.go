@@ -206,3 +206,27 @@ func TestProperAdjectivesAreThePlaces(t *testing.T) {
 		t.Errorf("Match = %+v, want Turkey matched", m)
 	}
 }
+
+// TestLacks: a sentence leaves out a name of several words the question
+// gives when it has none of the words that tell that name from the
+// corpus's others ("Cloud" of "Alibaba Cloud", not "Alibaba"); a question
+// naming no such name lacks nothing.
+func TestLacks(t *testing.T) {
+	ix := defaultIndex(t)
+	costs := "Alibaba's operating income was held back because cost of revenue climbed from 38% of revenue in 2017 to 59% in 2021."
+	for _, tt := range []struct {
+		q, text, heading string
+		want             bool
+	}{
+		{"how much revenue did alibaba cloud make before 2020", costs, "", true},
+		{"how much revenue did Alibaba Cloud make", "In 2021, cloud computing accounted for 8% of Alibaba's total revenue.", "", false},
+		{"how much revenue did alibaba cloud make", "It earned RMB60 billion in fiscal 2021.", "Alibaba Cloud", false}, // named by its heading
+		{"what did ant group start as", "Alipay was set up to serve Alibaba's online shopping business.", "", true},
+		{"what did alibaba group start as", costs, "", false}, // "Group" is an ending, "Alibaba" in every passage
+		{"how much revenue did alibaba make", costs, "", false},
+	} {
+		if got := ix.Matcher(tt.q).Lacks(ix.Terms(tt.text), ix.Terms(tt.heading)); got != tt.want {
+			t.Errorf("Lacks(%q, %.40q…) = %v, want %v", tt.q, tt.text, got, tt.want)
+		}
+	}
+}
