@@ -624,6 +624,16 @@ func TestFollowUpChains(t *testing.T) {
 	}
 }
 
+// TestFollowUpNamingItsSubject: a follow-up that names something new
+// ("what about DingTalk?") is what "it" means from then on.
+func TestFollowUpNamingItsSubject(t *testing.T) {
+	a := defaultAnswerer(t)
+	ans := askAfter(t, a, []string{"tell me about alibaba cloud", "how many customers?", "what about dingtalk"}, "when was it launched")
+	if !ans.Grounded || !strings.Contains(ans.Text, "2015") || strings.Contains(ans.Text, "2009") {
+		t.Errorf("answer = %q, want DingTalk's launch (2015), not Alibaba Cloud's (2009)", ans.Text)
+	}
+}
+
 // askAfter asks q in a conversation that asked history first, each
 // question answered in turn, and returns q's answer.
 func askAfter(t *testing.T, a *Answerer, history []string, q string) Answer {

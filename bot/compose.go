@@ -83,7 +83,9 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 // read as it is. One that names nothing ("and how many customers?") or
 // points back ("how does it rank in China?") is about what the
 // conversation was about: it is read after the latest earlier question
-// that stands alone that way, or after the one before it when none does.
+// that stands alone that way, or that named what it asked about as a
+// follow-up ("what about DingTalk?", read with the conversation before
+// it), or after the one before it when none does.
 //
 // A follow-up that opens as one ("and", "what about") and names something new
 // ("what about Turkey?" after "which platform does Alibaba run in
@@ -96,12 +98,20 @@ func withSubject(ix *retrieval.Index, question string, turns []prompts.Turn) str
 	own := ix.Subjects(question)
 	swap := len(own) > 0 && !pronoun.MatchString(question)
 	for i := len(turns) - 1; i >= 0; i-- {
-		if earlier := searchable(turns[i].Question); standsAlone(ix, earlier) {
-			if swap {
-				earlier = without(earlier, ix.Subjects(earlier), own)
-			}
-			return earlier + " " + question
+		earlier := searchable(turns[i].Question)
+		switch {
+		case standsAlone(ix, earlier):
+		case len(ix.Subjects(earlier)) > 0:
+			// A follow-up that named its subject ("what about DingTalk?")
+			// is what "it" now means, read with the conversation before it.
+			earlier = withSubject(ix, earlier, turns[:i])
+		default:
+			continue
 		}
+		if swap {
+			earlier = without(earlier, ix.Subjects(earlier), own)
+		}
+		return earlier + " " + question
 	}
 	return searchable(turns[len(turns)-1].Question) + " " + question
 }
