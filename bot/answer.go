@@ -149,8 +149,12 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	if smallTalk(q.search) {
 		return Answer{Question: q.text, Text: smallTalkReply(q.text, a.series(lib)), Sources: []Source{}, SmallTalk: true}, nil
 	}
-	if a.LLM == nil && len(q.History) == 0 {
-		if ans, ok, err := a.compare(ctx, lib, q); err != nil || ok {
+	if a.LLM == nil {
+		compare := a.compare
+		if len(q.History) > 0 {
+			compare = a.compareMore
+		}
+		if ans, ok, err := compare(ctx, lib, q); err != nil || ok {
 			return ans, err
 		}
 	}

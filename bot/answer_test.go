@@ -727,3 +727,23 @@ func TestFormerNames(t *testing.T) {
 		checkCitations(t, ans)
 	}
 }
+
+// TestComparisonFollowUps: after a comparison, "and X?" brings one more
+// side in, answered with X's figure, however many sides came before it.
+func TestComparisonFollowUps(t *testing.T) {
+	a := defaultAnswerer(t)
+	cmp := "which is bigger, cloud or digital media?"
+	for _, tt := range []struct {
+		history []string
+		q, want string
+	}{
+		{[]string{cmp}, "and innovation initiatives?", "1% of Alibaba's revenue"},
+		{[]string{cmp, "and innovation initiatives?"}, "what about ant group", "Ant Group"},
+	} {
+		ans := askAfter(t, a, tt.history, tt.q)
+		if !ans.Grounded || !strings.Contains(ans.Text, tt.want) || strings.Contains(ans.Text, "Part 2 of the series") || len(ans.Sources) != 1 {
+			t.Errorf("%q: answer = %+v, want its figure (%q), cited", tt.q, ans, tt.want)
+		}
+		checkCitations(t, ans)
+	}
+}

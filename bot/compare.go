@@ -91,6 +91,58 @@ func (a *Answerer) compare(ctx context.Context, lib *Snapshot, q Question) (Answ
 	return ans, true, nil
 }
 
+// compareMore answers offline a follow-up that brings one more side into
+// the comparison before it ("which is bigger, cloud or digital media?"
+// then "and innovation initiatives?") with that side's figure, on what the
+// two were compared. It reports false when q is no such follow-up or the
+// side has no figure: it is then answered as any follow-up.
+func (a *Answerer) compareMore(ctx context.Context, lib *Snapshot, q Question) (Answer, bool, error) {
+	side, ok := oneMoreSide(q.search)
+	if !ok {
+		return Answer{}, false, nil
+	}
+	// The comparison is the latest earlier question that is one, past the
+	// follow-ups that brought in more sides ("and Ant Group?").
+	var rest string
+	compared := false
+	for i := len(q.History) - 1; i >= 0 && !compared; i-- {
+		earlier := searchable(q.History[i].Question)
+		if _, _, rest, compared = comparisonSides(earlier); compared {
+			break
+		}
+		if _, ok := oneMoreSide(earlier); !ok {
+			break
+		}
+	}
+	if !compared {
+		return Answer{}, false, nil
+	}
+	ix, h, err := a.search(ctx, lib, side+" "+rest, kindAmount, q)
+	if err != nil {
+		return Answer{}, false, err
+	}
+	c, _ := a.candidates(lib, ix, ix.Matcher(side), side, kindAmount, h, nil)
+	if len(c) == 0 {
+		return Answer{}, false, nil
+	}
+	best := bestOf(c)
+	return Answer{Question: q.text, Grounded: true, Text: cite(best.text, 1), Sources: []Source{sourceOf(h[best.hit], best.hit+1)}}, true, nil
+}
+
+// oneMoreSide returns what a follow-up that only names something ("and
+// innovation initiatives?", "what about Ant Group") names, or false.
+func oneMoreSide(question string) (string, bool) {
+	loc := followUp.FindStringIndex(question)
+	if loc == nil {
+		return "", false
+	}
+	side := strings.TrimRight(strings.TrimSpace(question[loc[1]:]), "?")
+	if side == "" || whole.MatchString(side) || pronoun.MatchString(side) {
+		return "", false
+	}
+	return side, true
+}
+
 // sideFact is the sentence that gives one side's figure, among the hits
 // of that side's search.
 type sideFact struct {
