@@ -186,7 +186,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	ans := Answer{Question: q.text, Sources: []Source{}}
 	var closest bool
 	var unsaid []string
-	var keep func(string) bool
+	var keep func(readSentence) bool
 	switch {
 	case shifted && e.followUp:
 		keep = e.sameAs(ix, text, q.History[len(q.History)-1].Answer)

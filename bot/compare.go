@@ -105,12 +105,10 @@ func (a *Answerer) compareMore(ctx context.Context, lib *Snapshot, q Question) (
 	// follow-ups that brought in more sides ("and Ant Group?").
 	var rest string
 	compared := false
-	for i := len(q.History) - 1; i >= 0 && !compared; i-- {
+	for i := len(q.History) - 1; i >= 0; i-- {
 		earlier := searchable(q.History[i].Question)
-		if _, _, rest, compared = comparisonSides(earlier); compared {
-			break
-		}
-		if _, ok := oneMoreSide(earlier); !ok {
+		_, _, rest, compared = comparisonSides(earlier)
+		if _, more := oneMoreSide(earlier); compared || !more {
 			break
 		}
 	}

@@ -91,7 +91,7 @@ var (
 // conversation a follow-up is read with: what it asks about is its own, not
 // the earlier question's ("is Alibaba a monopoly?" then "and when was Taobao
 // launched?").
-func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question, own string, kind answerKind, hits []retrieval.Hit, keep func(sentence string) bool) (text string, sources []Source, closest bool, unsaid []string) {
+func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question, own string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool) (text string, sources []Source, closest bool, unsaid []string) {
 	// A question about the series itself ("a good summary of Part 2")
 	// asks for what the series says, whatever its words.
 	if !asksAboutTheSeries.MatchString(own) {
@@ -130,7 +130,7 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 // candidates scores the sentences of hits that could answer question:
 // cands hold the kind of answer asked for, near cover the question without
 // holding it.
-func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(string) bool) (cands, near []candidate) {
+func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool) (cands, near []candidate) {
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
 	for i, h := range hits {
@@ -142,7 +142,7 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 		}
 		read := lib.passage(h.Passage)
 		for j, s := range read.sentences {
-			if keep != nil && !keep(s.text) {
+			if keep != nil && !keep(s) {
 				continue
 			}
 			// The heading is context the sentence leaves implicit.

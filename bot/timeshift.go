@@ -32,11 +32,15 @@ type era struct {
 	before   bool
 	year     int
 	followUp bool
-	// said is how the answer puts the era ("from before 2017"), and asked
-	// how the question did, when it named its years ("before 2017"): it
-	// is no word a sentence must share.
+	// said is how the answer puts an era the question named otherwise
+	// than before or after a year ("from 2014 on"), and asked how the
+	// question named it ("since 2014"): it is no word a sentence must
+	// share.
 	said, asked string
 }
+
+// within reports whether year y lies in the era.
+func (e era) within(y int) bool { return e.before && y < e.year || !e.before && y > e.year }
 
 // eraOf reads the time q asks about: the years it names ("before 2015"),
 // or, for a follow-up asking of another time than the answer before it,
@@ -47,9 +51,9 @@ func eraOf(q Question) (e era, ok bool) {
 		y, _ := strconv.Atoi(m[2])
 		switch w := strings.ToLower(m[1]); w {
 		case "before", "prior to":
-			e = era{before: true, year: y, said: "from before " + m[2]}
+			e = era{before: true, year: y}
 		case "after":
-			e = era{year: y, said: "from after " + m[2]}
+			e = era{year: y}
 		case "since":
 			e = era{year: y - 1, said: "from " + m[2] + " on"}
 		default: // until, till, up to
@@ -70,13 +74,9 @@ func eraOf(q Question) (e era, ok bool) {
 	e.before = w == "before" || w == "earlier" || strings.HasPrefix(w, "prior")
 	e.year, e.followUp = years[0], true
 	for _, y := range years {
-		if e.before && y < e.year || !e.before && y > e.year {
+		if e.within(y) {
 			e.year = y
 		}
-	}
-	e.said = fmt.Sprintf("from after %d", e.year)
-	if e.before {
-		e.said = fmt.Sprintf("from before %d", e.year)
 	}
 	return e, true
 }
@@ -86,7 +86,7 @@ func eraOf(q Question) (e era, ok bool) {
 // it shares with question). "And before that?" after Alibaba Cloud's
 // revenue in 2021 asks for Alibaba Cloud's revenue, not any earlier
 // figure of Alibaba's.
-func (e era) sameAs(ix *retrieval.Index, question, answer string) func(sentence string) bool {
+func (e era) sameAs(ix *retrieval.Index, question, answer string) func(readSentence) bool {
 	asked := ix.Terms(question)
 	var about []string
 	for t := range ix.Terms(answer) {
@@ -94,13 +94,12 @@ func (e era) sameAs(ix *retrieval.Index, question, answer string) func(sentence 
 			about = append(about, t)
 		}
 	}
-	return func(sentence string) bool {
-		if !e.holds(sentence) {
+	return func(s readSentence) bool {
+		if !e.holds(s) {
 			return false
 		}
-		says := ix.Terms(sentence)
 		for _, t := range about {
-			if !says[t] {
+			if !s.read.Terms[t] {
 				return false
 			}
 		}
@@ -108,10 +107,10 @@ func (e era) sameAs(ix *retrieval.Index, question, answer string) func(sentence 
 	}
 }
 
-// holds reports whether sentence speaks of a year of the era.
-func (e era) holds(sentence string) bool {
-	for _, y := range yearsOf(sentence) {
-		if e.before && y < e.year || !e.before && y > e.year {
+// holds reports whether s speaks of a year of the era.
+func (e era) holds(s readSentence) bool {
+	for _, y := range yearsOf(s.text) {
+		if e.within(y) {
 			return true
 		}
 	}
@@ -120,7 +119,14 @@ func (e era) holds(sentence string) bool {
 
 // nothing says that the series has nothing of the era to add.
 func (e era) nothing() string {
-	return "The series says nothing about that " + e.said + "."
+	said := e.said
+	if said == "" {
+		said = fmt.Sprintf("from after %d", e.year)
+		if e.before {
+			said = fmt.Sprintf("from before %d", e.year)
+		}
+	}
+	return "The series says nothing about that " + said + "."
 }
 
 func yearsOf(text string) []int {

@@ -443,7 +443,7 @@ type Matcher struct {
 // words as those words.
 func (ix *Index) Matcher(question string) Matcher {
 	read, terms := ix.read(ix.aliases.translate(question))
-	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(read)}
+	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(read, terms)}
 	n := float64(len(ix.lex.docLen))
 	for _, t := range terms {
 		df := len(ix.lex.postings[t.text])
@@ -489,7 +489,7 @@ func (ix *Index) read(question string) (string, []term) {
 // entity is a name of several words the corpus gives: the word pairs a
 // question names it by, and the words that tell it from the others.
 type entity struct {
-	pairs, telling []string
+	words, pairs, telling []string
 }
 
 // learnEntities finds the names of several words the corpus gives (an
@@ -504,7 +504,7 @@ func (ix *Index) learnEntities() []entity {
 		if len(words) < 2 {
 			continue
 		}
-		var e entity
+		e := entity{words: words}
 		for i := 1; i < len(words); i++ {
 			e.pairs = append(e.pairs, words[i-1]+" "+words[i])
 		}
@@ -520,19 +520,30 @@ func (ix *Index) learnEntities() []entity {
 	return out
 }
 
-// namesIn returns the telling words of each entity question names.
-func (ix *Index) namesIn(question string) [][]string {
-	if len(ix.entities) == 0 {
-		return nil
-	}
-	pairs := map[string]bool{}
-	for _, t := range analyze(question) {
-		if !t.content {
-			pairs[t.text] = true
-		}
-	}
+// namesIn returns the telling words of each entity question, read as
+// terms, names. It reads the question's word pairs only when it has every
+// word of one.
+func (ix *Index) namesIn(question string, terms []term) [][]string {
+	var has, pairs map[string]bool
 	var out [][]string
 	for _, e := range ix.entities {
+		if has == nil {
+			has = make(map[string]bool, len(terms))
+			for _, t := range terms {
+				has[t.text] = true
+			}
+		}
+		if slices.ContainsFunc(e.words, func(w string) bool { return !has[w] }) {
+			continue
+		}
+		if pairs == nil {
+			pairs = map[string]bool{}
+			for _, t := range analyze(question) {
+				if !t.content {
+					pairs[t.text] = true
+				}
+			}
+		}
 		if !slices.ContainsFunc(e.pairs, func(p string) bool { return !pairs[p] }) {
 			out = append(out, e.telling)
 		}
