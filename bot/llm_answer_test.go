@@ -529,12 +529,7 @@ func TestLLMFailingFollowUp(t *testing.T) {
 	s := openaitest.New(t)
 	s.FailNext(openaitest.MalformedJSON{})
 	a, _ := llmAnswerer(t, s.ClientConfig())
-	q := bot.Ask(t, "When was it launched?")
-	q.History = []bot.Turn{{Question: "What is DingTalk?"}}
-	ans, err := a.Answer(testCtx(t), q, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ans := askFollowUp(t, a, "When was it launched?", []bot.Turn{{Question: "What is DingTalk?"}})
 	if !strings.Contains(ans.Note, "malformed") || !strings.Contains(ans.Text, "2015") {
 		t.Errorf("answer = %+v", ans)
 	}
@@ -609,12 +604,7 @@ func TestLLMFollowUpOfAnotherTime(t *testing.T) {
 			return citing("third-largest")(req)
 		}))
 		a, _ := llmAnswerer(t, s.ClientConfig())
-		q := bot.Ask(t, "and before that?")
-		q.History = history
-		ans, err := a.Answer(testCtx(t), q, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ans := askFollowUp(t, a, "and before that?", history)
 		reqs := s.ChatRequests()
 		if len(reqs) != 2 || !strings.Contains(reqs[1].Messages[1].Content, "<question>\n"+standalone+"\n</question>") {
 			t.Fatalf("%d chat requests, the last %+v; want the condensed question answered", len(reqs), reqs)
@@ -627,12 +617,7 @@ func TestLLMFollowUpOfAnotherTime(t *testing.T) {
 		s := openaitest.New(t)
 		s.FailNext(openaitest.MalformedJSON{})
 		a, _ := llmAnswerer(t, s.ClientConfig())
-		q := bot.Ask(t, "and before that?")
-		q.History = history
-		ans, err := a.Answer(testCtx(t), q, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ans := askFollowUp(t, a, "and before that?", history)
 		if ans.Note == "" || strings.Contains(ans.Text, "RMB60 billion") || !strings.Contains(ans.Text, "2020") {
 			t.Errorf("answer = %+v, want quotes from before fiscal 2021 with a note", ans)
 		}
@@ -660,4 +645,16 @@ func TestLLMIsAskedTheYearsAQuestionNames(t *testing.T) {
 	if !ans.Grounded {
 		t.Errorf("answer = %+v", ans)
 	}
+}
+
+// askFollowUp asks text of a after the conversation history.
+func askFollowUp(t *testing.T, a *bot.Answerer, text string, history []bot.Turn) bot.Answer {
+	t.Helper()
+	q := bot.Ask(t, text)
+	q.History = history
+	ans, err := a.Answer(testCtx(t), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ans
 }
