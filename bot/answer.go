@@ -173,7 +173,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	switch {
 	case shifted && e.followUp:
 		kind = kindOf(text)
-	case shifted:
+	case shifted && e.asked != "":
 		sought = strings.Replace(text, e.asked, " ", 1)
 	}
 	ix, m, hits, err := a.ranked(ctx, lib, sought, kind, q)
@@ -197,15 +197,23 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	// The series may say what is asked, only of other years: it is told
 	// so, which is not "it does not cover that".
-	otherYears := false
+	// A question that named its years is shown what the series says of
+	// others, as the closest it states; a follow-up has been shown it.
+	var otherYears string
+	var otherSources []Source
 	if shifted && len(ans.Sources) == 0 {
-		_, any, _, _ := a.extract(lib, ix, m, sought, q.search, kind, hits, nil)
-		otherYears = len(any) > 0
+		if _, any, near, _ := a.extract(lib, ix, m, sought, q.search, kind, hits, nil); len(any) > 0 {
+			otherYears, otherSources = e.nothing(), []Source{}
+			if cands, _ := a.candidates(lib, ix, m, sought, kind, hits, nil); !e.followUp && !near && len(cands) > 0 {
+				quoted, sources := a.quote(cands, hits, 1)
+				otherYears, otherSources = otherYears+" The closest it states: "+quoted, sources
+			}
+		}
 	}
 	if !ans.Grounded {
 		switch {
-		case otherYears:
-			ans.Text, ans.Sources = e.nothing(), []Source{}
+		case otherYears != "":
+			ans.Text, ans.Sources = otherYears, otherSources
 		case len(unsaid) > 0 && !closest:
 			ans.Text, ans.Sources = notMentioned(lib.Corpus, q.Part, unsaid), []Source{}
 		case !closest:

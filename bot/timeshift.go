@@ -22,6 +22,11 @@ var asksOtherTime = regexp.MustCompile(`(?i)^(?:(?:and|also|what about|how about
 // however many others the series gives the same words for.
 var inYears = regexp.MustCompile(`(?i)\b(before|prior to|after|since|until|till|up to)\s+((?:19|20)\d\d)\b`)
 
+// inYear is a question that names the one year it asks of: "what was the
+// operating margin in 2022?", "cloud revenue for fiscal 2021". Its answer
+// states that year; a figure of other years is not one.
+var inYear = regexp.MustCompile(`(?i)\b(in|during|for)\s+(?:(?:the\s+)?fiscal\s+(?:year\s+)?|fy\s?)?((?:19|20)\d\d)\b`)
+
 // yearIn finds the years of a text.
 var yearIn = regexp.MustCompile(`\b(?:19|20)\d\d\b`)
 
@@ -31,6 +36,7 @@ var yearIn = regexp.MustCompile(`\b(?:19|20)\d\d\b`)
 type era struct {
 	before   bool
 	year     int
+	exact    bool // the year itself, not before or after it
 	followUp bool
 	// said is how the answer puts an era the question named otherwise
 	// than before or after a year ("from 2014 on"), and asked how the
@@ -40,7 +46,15 @@ type era struct {
 }
 
 // within reports whether year y lies in the era.
-func (e era) within(y int) bool { return e.before && y < e.year || !e.before && y > e.year }
+func (e era) within(y int) bool {
+	switch {
+	case e.exact:
+		return y == e.year
+	case e.before:
+		return y < e.year
+	}
+	return y > e.year
+}
 
 // eraOf reads the time q asks about: the years it names ("before 2015"),
 // or, for a follow-up asking of another time than the answer before it,
@@ -61,6 +75,10 @@ func eraOf(q Question) (e era, ok bool) {
 		}
 		e.asked = m[0]
 		return e, true
+	}
+	if m := inYear.FindStringSubmatch(q.search); m != nil {
+		y, _ := strconv.Atoi(m[2])
+		return era{exact: true, year: y, said: "for " + m[2]}, true
 	}
 	m := asksOtherTime.FindStringSubmatch(q.search)
 	if m == nil || len(q.History) == 0 {

@@ -30,6 +30,9 @@ func TestEraOf(t *testing.T) {
 		{"and after 2019", cloud, true, era{year: 2019}},
 		{"what happened since 2016", nil, true, era{year: 2015}},
 		{"revenue up to 2018", nil, true, era{before: true, year: 2019}},
+		{"cloud revenue in 2021", nil, true, era{exact: true, year: 2021}},
+		{"cloud revenue for fiscal year 2020?", nil, true, era{exact: true, year: 2020}},
+		{"revenue from 2017 to 2021", nil, false, era{}}, // a span, of which every year answers
 	}
 	for _, tt := range tests {
 		q := question(t, tt.q)
@@ -78,8 +81,9 @@ func TestFollowUpOfAnotherTime(t *testing.T) {
 }
 
 // TestQuestionsOfTheirYears: a question naming its years ("before 2015")
-// is answered from those years only; when the series says what is asked
-// only of others it is told so, and a question the series does not cover
+// or one year ("in 2021") is answered from those years only; when the
+// series says what is asked only of others it is told so, and given the
+// closest fact of those, and a question the series does not cover
 // at all is refused as any other.
 func TestQuestionsOfTheirYears(t *testing.T) {
 	a := defaultAnswerer(t)
@@ -89,7 +93,13 @@ func TestQuestionsOfTheirYears(t *testing.T) {
 	}{
 		{"what did alibaba buy after 2015", "2016", "2014", true},
 		{"what did alibaba acquire before 2015", "2014", "2016", true},
-		{"when was taobao launched before 2000", "The series says nothing about that from before 2000.", "[1]", false},
+		// Told so, with what the series does say, cited: no bare refusal.
+		{"when was taobao launched before 2000", "The series says nothing about that from before 2000. The closest it states: Taobao", "the parts", false},
+		// One year, not before or after it: a figure of other years is
+		// not the answer, however many words it shares.
+		{"what was alibaba cloud's revenue in 2021", "RMB60 billion", "says nothing", true},
+		{"what was alibaba cloud's revenue in 2019", "The series says nothing about that for 2019. The closest it states: In fiscal 2021, Alibaba Cloud earned RMB60 billion", "It covers", false},
+		{"how many consumers did ant group serve in fiscal 2020", "The series says nothing about that for 2020. The closest it states: Ant Group served more than one billion consumers", "It covers", false},
 		{"what was tencent's revenue after 2019", "The series does not cover that.", "says nothing", false},
 		// Alibaba's cost of revenue in 2017 is of those years, but not
 		// about Alibaba Cloud.
