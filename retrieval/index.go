@@ -596,7 +596,10 @@ const (
 // WeChat have" by a sentence on DingTalk that ends "alongside Tencent's
 // WeChat for Business". A question that asks nothing but its names ("what
 // was UCWeb?") is answered by a mention in passing: it is what the series
-// says of them.
+// says of them. Nor is a mention followed by what the name is, set off by
+// a comma, one in passing: "what company was UCWeb?" is answered by
+// "…among them UCWeb, back then a widely used browser maker and internet
+// company".
 func (m Matcher) InPassing(s Sentence) bool {
 	if len(m.rare) == 0 || len(m.asked) == 0 {
 		return false
@@ -622,6 +625,11 @@ func (m Matcher) InPassing(s Sentence) bool {
 				return false
 			}
 		}
+		for _, t := range s.apposed(i) {
+			if m.asked[t] {
+				return false
+			}
+		}
 	}
 	return true
 }
@@ -633,12 +641,35 @@ type Sentence struct {
 	Terms   TermSet
 	seq     []string
 	opening int // content terms before the opening phrase's comma, or -1
+	// clauses holds where each part of the sentence between commas ends,
+	// in content terms.
+	clauses []int
+}
+
+// apposed returns the terms of the clause after the one term i ends, if it
+// ends one: there a sentence says what the name before the comma is
+// ("among them UCWeb, back then a widely used browser maker and internet
+// company").
+func (s Sentence) apposed(i int) []string {
+	for k, end := range s.clauses {
+		if end == i+1 && k+1 < len(s.clauses) {
+			return s.seq[end:s.clauses[k+1]]
+		}
+		if end > i {
+			break
+		}
+	}
+	return nil
 }
 
 // Sentence reads text for Matcher.InPassing and MatchTerms, analysing it
 // once.
 func (ix *Index) Sentence(text string) Sentence {
-	s := Sentence{seq: contentOf(contentTerms(text)), opening: -1}
+	s := Sentence{opening: -1}
+	for _, clause := range strings.Split(text, ", ") {
+		s.seq = append(s.seq, contentOf(contentTerms(clause))...)
+		s.clauses = append(s.clauses, len(s.seq))
+	}
 	s.Terms = make(TermSet, len(s.seq))
 	for _, t := range s.seq {
 		s.Terms[t] = true

@@ -174,6 +174,10 @@ func TestInPassing(t *testing.T) {
 		// series says of it, and what it says.
 		{"what was ucweb", "Lingxi Games grew out of a string of gaming acquisitions Alibaba made from 2014 onward, among them UCWeb, back then a widely used browser maker and internet company.", false},
 		{"what is bilibili", youku, false},
+		// What follows the name, set off by a comma, says what it is.
+		{"what company was ucweb", "Lingxi Games grew out of a string of gaming acquisitions Alibaba made from 2014 onward, among them UCWeb, back then a widely used browser maker and internet company.", false},
+		// Its clause says who backs it, not its users.
+		{"how many users does Bilibili have", "In China, Youku was the third biggest platform, trailing Bilibili, which Tencent backs, on the monthly count of active users.", true},
 	}
 	for _, tt := range tests {
 		if got := ix.Matcher(tt.q).InPassing(ix.Sentence(tt.text)); got != tt.want {
