@@ -632,6 +632,14 @@ func TestFollowUpNamingItsSubject(t *testing.T) {
 	if !ans.Grounded || !strings.Contains(ans.Text, "2015") || strings.Contains(ans.Text, "2009") {
 		t.Errorf("answer = %q, want DingTalk's launch (2015), not Alibaba Cloud's (2009)", ans.Text)
 	}
+	// A conversation that opens on such a follow-up has nothing before
+	// it: "it" is what it named.
+	for _, opening := range []string{"what about dingtalk?", "and dingtalk?", "what about its customers, dingtalk's"} {
+		ans := askAfter(t, a, []string{opening}, "when was it launched")
+		if !ans.Grounded || !strings.Contains(ans.Text, "2015") {
+			t.Errorf("after %q: answer = %q, want DingTalk's launch (2015)", opening, ans.Text)
+		}
+	}
 }
 
 // askAfter asks q in a conversation that asked history first, each

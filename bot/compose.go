@@ -92,7 +92,10 @@ func (a *Answerer) searchText(ctx context.Context, lib *Snapshot, q Question) (t
 // Southeast Asia?") asks the earlier question of that instead: the
 // earlier question's names are left out of the merge.
 func withSubject(ix *retrieval.Index, question string, turns []prompts.Turn) string {
-	if standsAlone(ix, question) {
+	// The first question of a conversation has nothing before it to be
+	// read with, however much it reads like a follow-up ("what about
+	// DingTalk?" to open a thread).
+	if len(turns) == 0 || standsAlone(ix, question) {
 		return question
 	}
 	own := ix.Subjects(question)
