@@ -196,13 +196,13 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, m, sought, q.search, kind, hits, keep)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	// The series may say what is asked, only of other years: it is told
-	// so, which is not "it does not cover that".
-	// A question that named its years is shown what the series says of
-	// others, as the closest it states; a follow-up has been shown it.
+	// so, which is not "it does not cover that". A question that named its
+	// years is shown the closest fact of the others, one sentence; a
+	// follow-up ("and before that?") was shown them by the answer before it.
 	var otherYears string
 	var otherSources []Source
 	if shifted && len(ans.Sources) == 0 {
-		if _, any, near, _ := a.extract(lib, ix, m, sought, q.search, kind, hits, nil); len(any) > 0 {
+		if _, found, near, _ := a.extract(lib, ix, m, sought, q.search, kind, hits, nil); len(found) > 0 {
 			otherYears, otherSources = e.nothing(), []Source{}
 			if cands, _ := a.candidates(lib, ix, m, sought, kind, hits, nil); !e.followUp && !near && len(cands) > 0 {
 				quoted, sources := a.quote(cands, hits, 1)
