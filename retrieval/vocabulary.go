@@ -122,6 +122,55 @@ func (v vocabulary) near(w string) string {
 	return best
 }
 
+// clipped returns the corpus word w is a contraction of, as English
+// shortens a word to its first letter and consonants, ending as it ends
+// ("mgmt": management, "intl": international, "mkt": market, "grp":
+// group), the most frequent when several are; or "". A contraction keeps
+// at least three consonants: "aws" or "ceo" is an acronym, of words the
+// series may never use, not a word of it shortened.
+func (v vocabulary) clipped(w string) string {
+	n := len(w)
+	if n < 3 || n > maxClipped || !isASCIIWord(w) || strings.ContainsAny(w[1:], "aeiouy") {
+		return ""
+	}
+	if consonants := n - strings.Count("aeiouy", w[:1]); consonants < 3 {
+		return ""
+	}
+	best := ""
+	for l, words := range v.byLength {
+		if l < n+minClipped {
+			continue
+		}
+		for _, c := range words { // most frequent first
+			if c[0] == w[0] && c[len(c)-1] == w[n-1] && isSubsequence(w, c) {
+				if best == "" || v.count[c] > v.count[best] {
+					best = c
+				}
+				break
+			}
+		}
+	}
+	return best
+}
+
+// maxClipped is the longest contraction clipped reads, and minClipped how
+// many letters it must leave out.
+const (
+	maxClipped = 5
+	minClipped = 2
+)
+
+// isSubsequence reports whether the letters of w appear in c in order.
+func isSubsequence(w, c string) bool {
+	i := 0
+	for j := 0; j < len(c) && i < len(w); j++ {
+		if c[j] == w[i] {
+			i++
+		}
+	}
+	return i == len(w)
+}
+
 // minRelative is the shortest word of the corpus that a longer word
 // beginning with it is read as (relative).
 const minRelative = 6
@@ -165,6 +214,9 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 		// word it is an edit away from: "call" is not "mall".
 		if c == "" && !english.IsWord(lw) {
 			c = v.near(lw)
+			if c == "" {
+				c = v.clipped(lw)
+			}
 		}
 		if c == "" {
 			return w

@@ -25,6 +25,11 @@ func TestTyposReadAsTheCorpusWords(t *testing.T) {
 		// A derivation of a corpus word is read as it.
 		{"cost as a percentage", "cost as a percent"},
 		{"investigate the customary", "investigate the customary"}, // other words, not derived ones
+		// Contractions to a word's first letter and consonants.
+		{"mgmt", "management"}, {"intl sites", "international sites"}, {"ant grp", "ant group"},
+		{"gmv in trn", "gmv in trillion"}, {"mkt", "market"},
+		// Acronyms are not contractions of the series' words.
+		{"aws revenue", "aws revenue"}, {"ceo pay", "ceo pay"}, {"vpn", "vpn"},
 	}
 	for _, tt := range tests {
 		if got, _ := ix.vocab.correct(tt.in, known); got != tt.want {
