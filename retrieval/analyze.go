@@ -98,6 +98,13 @@ func analyze(text string) []term {
 			// something is an entity ("pinduoduo's revenue"), however it
 			// is written.
 			possessive := i+1 < len(runes) && (runes[i+1] == 's' || runes[i+1] == 'S') && (i+2 >= len(runes) || !unicode.IsLetter(runes[i+2]))
+			// After a stop word the 's is "is" or "has" ("what's",
+			// "who's", "it's"): nothing owns what follows.
+			if possessive && stopWords[strings.ToLower(string(a.word))] {
+				a.flushWord()
+				i++
+				continue
+			}
 			a.flushWord()
 			if possessive {
 				if n := len(a.out); n > 0 && a.out[n-1].content && a.out[n-1].surface != "" {
