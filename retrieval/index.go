@@ -604,11 +604,24 @@ func (m Matcher) InPassing(s Sentence) bool {
 	if len(m.rare) == 0 || len(m.asked) == 0 {
 		return false
 	}
+	lead := func(i int) bool { return i < leadTerms || s.opening >= 0 && i >= s.opening && i < s.opening+leadTerms }
+	// A sentence whose subject is a name the question gives, of several
+	// words, is about it, whatever else it names: "Alibaba Pictures trades
+	// … under the code HKEX: 1060" answers "Alibaba Pictures' ticker on
+	// HKEX".
+	for _, words := range m.named {
+		if !slices.ContainsFunc(words, func(w string) bool {
+			i := slices.Index(s.seq, w)
+			return i < 0 || !lead(i)
+		}) {
+			return false
+		}
+	}
 	var at, others []int
 	for i, t := range s.seq {
 		switch {
 		case m.rare[t]:
-			if i < leadTerms || s.opening >= 0 && i >= s.opening && i < s.opening+leadTerms {
+			if lead(i) {
 				return false
 			}
 			at = append(at, i)

@@ -182,6 +182,9 @@ func TestInPassing(t *testing.T) {
 		// series says of it, and what it says.
 		{"what was ucweb", "Lingxi Games grew out of a string of gaming acquisitions Alibaba made from 2014 onward, among them UCWeb, back then a widely used browser maker and internet company.", false},
 		{"what is bilibili", youku, false},
+		// The subject is a name of several words the question gives.
+		{"what's the alibaba pictures ticker on hkex", "Alibaba Pictures trades on the Hong Kong stock market under the code HKEX: 1060.", false},
+		{"what's the alibaba pictures ticker on hkex", "Media companies, Alibaba Pictures among them, raise money from investors across Asia, and some trade on HKEX.", true},
 		// What follows the name, set off by a comma, says what it is.
 		{"what company was ucweb", "Lingxi Games grew out of a string of gaming acquisitions Alibaba made from 2014 onward, among them UCWeb, back then a widely used browser maker and internet company.", false},
 		// Its clause says who backs it, not its users.
