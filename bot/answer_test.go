@@ -755,3 +755,24 @@ func TestComparisonFollowUps(t *testing.T) {
 		checkCitations(t, ans)
 	}
 }
+
+// TestSentenceGivingAllTheNames: a sentence that gives every name of the
+// question, a rare one among them, answers a question that words the rest
+// otherwise, when no sentence that covers the question gives them all; a
+// question asking for a figure still needs its figure's words.
+func TestSentenceGivingAllTheNames(t *testing.T) {
+	a := defaultAnswerer(t)
+	for _, tt := range []struct {
+		q, want  string
+		grounded bool
+	}{
+		{"which online marketplace does alibaba run for turkish shoppers", "Trendyol", true},
+		{"how many daily users does dingtalk have", "The series does not cover that.", false},
+	} {
+		ans := askAfter(t, a, nil, tt.q)
+		if ans.Grounded != tt.grounded || !strings.HasPrefix(ans.Text, tt.want) {
+			t.Errorf("%q: answer = %q (grounded %v), want it to open with %q, grounded %v", tt.q, ans.Text, ans.Grounded, tt.want, tt.grounded)
+		}
+		checkCitations(t, ans)
+	}
+}

@@ -102,6 +102,18 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 		unsaid = mine.Unsaid()
 	}
 	cands, near := a.candidates(lib, ix, q, question, kind, hits, keep)
+	// A question asking for no figure or date about something the series
+	// names by a rare name may be answered by a sentence that gives all
+	// its names, however it words the rest: "Trendyol is Alibaba's
+	// e-commerce platform serving Turkey" for "what's Alibaba's Turkish
+	// online shopping site called". Such sentences are looked for only
+	// when no sentence covering the question gives all its names, so that
+	// they never crowd out one that does.
+	if kind == kindAny && q.HasRareNames() && !slices.ContainsFunc(cands, func(c candidate) bool { return c.named }) {
+		if more, _ := a.candidatesAt(lib, ix, q, question, kind, hits, keep, true); slices.ContainsFunc(more, func(c candidate) bool { return c.named }) {
+			cands = more
+		}
+	}
 	if len(cands) > 0 && len(unsaid) == 0 {
 		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {
 			return text, sources, false, nil
@@ -131,6 +143,13 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 // cands hold the kind of answer asked for, near cover the question without
 // holding it.
 func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool) (cands, near []candidate) {
+	return a.candidatesAt(lib, ix, q, question, kind, hits, keep, false)
+}
+
+// candidatesAt is candidates, with the coverage a sentence giving all the
+// question's names, a rare one among them, must reach lowered when named
+// is set (namedCoverage).
+func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool, named bool) (cands, near []candidate) {
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
 	for i, h := range hits {
@@ -158,13 +177,18 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 			// the question and be about one of its names: "How many
 			// customers does Alibaba Cloud serve?" is not answered by how
 			// many consumers Ant Group serves.
-			if m.Coverage < a.minCoverage() || m.Names > 0 && m.NamesMatched == 0 {
+			allNamed := m.Names > 0 && m.NamesMatched == m.Names && !s.presents && q.NamesRare(s.read.Terms, read.heading)
+			least := a.minCoverage()
+			if named && allNamed {
+				least *= namedCoverage
+			}
+			if m.Coverage < least || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
 			if q.InPassing(s.read) || q.Lacks(s.read.Terms, read.heading) {
 				continue
 			}
-			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1)}
+			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1), named: allNamed}
 			// A sentence about the series itself ("Part 1 of the series
 			// introduces…") says what is covered, not what is so: it
 			// answers only a question about the series.
@@ -195,6 +219,11 @@ func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Ma
 	return cands, near
 }
 
+// namedCoverage is the share of the usual coverage a sentence naming all
+// the question's names must reach, when no sentence reaches that
+// (candidatesAt).
+const namedCoverage = 0.75
+
 // bestOf is the candidate that scores highest.
 func bestOf(cands []candidate) candidate {
 	return slices.MaxFunc(cands, func(x, y candidate) int { return cmp.Compare(x.score, y.score) })
@@ -204,6 +233,9 @@ type candidate struct {
 	hit, sentence int // the sentence-th sentence of the hit-th hit
 	text          string
 	score         float64
+	// named marks a sentence that gives every name of the question, a
+	// rare one among them, and is not about the series itself.
+	named bool
 }
 
 // asksWhich matches a question that asks for things by name: which ones,

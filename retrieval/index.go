@@ -572,6 +572,20 @@ func (m Matcher) Lacks(text, context TermSet) bool {
 	return false
 }
 
+// HasRareNames reports whether the question gives a rare name: one of few
+// passages, as InPassing reads them.
+func (m Matcher) HasRareNames() bool { return len(m.rare) > 0 }
+
+// NamesRare reports whether text holds a rare name of the question.
+func (m Matcher) NamesRare(text, context TermSet) bool {
+	for w := range m.rare {
+		if text[w] || context[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // rareNameShare is the largest share of the corpus's passages a name may
 // occur in and still tell passages apart (Matcher.InPassing): "Alibaba"
 // is in every passage of the series, "Bilibili" in one.
