@@ -288,7 +288,7 @@ func (a *Answerer) search(ctx context.Context, lib *Snapshot, text string, kind 
 // sentence of each that best covers it (bySentence), read with m, the
 // question's Matcher for extract, which it returns.
 func (a *Answerer) ranked(ctx context.Context, lib *Snapshot, text string, kind answerKind, q Question) (*retrieval.Index, retrieval.Matcher, []retrieval.Hit, error) {
-	ix, hits, err := a.search(ctx, lib, text, kind, q)
+	ix, hits, err := a.search(ctx, lib, kind.unmarked(text), kind, q)
 	if err != nil {
 		return nil, retrieval.Matcher{}, nil, err
 	}

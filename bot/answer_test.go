@@ -776,3 +776,21 @@ func TestSentenceGivingAllTheNames(t *testing.T) {
 		checkCitations(t, ans)
 	}
 }
+
+// TestChineseWhenQuestions: 哪一年 asks for a year, as "what year" does; a
+// sentence is not asked to share the word "year" (年), so Alibaba's fiscal
+// year closing on 31 March does not answer when it was founded.
+func TestChineseWhenQuestions(t *testing.T) {
+	a := defaultAnswerer(t)
+	for _, tt := range []struct{ q, want, not string }{
+		{"阿里巴巴最早是在哪一年创办的？", "1999", "31 March"},
+		{"淘宝是什么时候推出的", "2003", "31 March"},
+		{"In what year was Alibaba founded?", "1999", "31 March"},
+	} {
+		ans := askAfter(t, a, nil, tt.q)
+		if !ans.Grounded || !strings.Contains(ans.Text, tt.want) || strings.Contains(ans.Text, tt.not) {
+			t.Errorf("%q: answer = %q, want %q in it and not %q", tt.q, ans.Text, tt.want, tt.not)
+		}
+		checkCitations(t, ans)
+	}
+}

@@ -145,7 +145,7 @@ func containsAny(s string, subs []string) bool {
 
 // timeAsked is how a question asks for a date: the answer holds a year,
 // not the word "year".
-var timeAsked = regexp.MustCompile(`(?i)\b(?:in\s+|on\s+)?(?:what|which)\s+(?:year|yr|date|month|day)\b`)
+var timeAsked = regexp.MustCompile(`(?i)\b(?:in\s+|on\s+)?(?:what|which)\s+(?:year|yr|date|month|day)\b|在?(?:哪一年|哪年|哪一天|哪天|什么时候|何时)`)
 
 // unmarked is question without the words that only ask for an answer of
 // kind k ("what year did Taobao go live" is about Taobao going live), so
