@@ -794,3 +794,22 @@ func TestChineseWhenQuestions(t *testing.T) {
 		checkCitations(t, ans)
 	}
 }
+
+// TestSearchPutsTheNamedFirst: a passage naming what the question names
+// comes before those naming none of it, however the kind of answer asked
+// for lifts them: "who founded iQIYI?" is about iQIYI, not about who
+// founded Alibaba. A year beside the name says nothing of what is asked:
+// Baidu's revenue is not answered by iQIYI's rank as of March 2021.
+func TestSearchPutsTheNamedFirst(t *testing.T) {
+	a := defaultAnswerer(t)
+	hits, err := a.Search(context.Background(), question(t, "who founded iqiyi?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || !strings.Contains(hits[0].Passage.Text, "iQIYI") {
+		t.Errorf("hits for who founded iqiyi: %v, want the passage naming iQIYI first", hits)
+	}
+	if ans := askAfter(t, a, nil, "baidu revenue fy21?"); ans.Grounded {
+		t.Errorf("baidu revenue fy21: answer = %q, want it not grounded", ans.Text)
+	}
+}

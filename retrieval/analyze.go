@@ -190,6 +190,22 @@ type analyzer struct {
 // "Alibaba's net income" has two, and a longer run is rarely one thing.
 const maxOwned = 2
 
+// innerCapital reports whether a word has a capital after its first letter
+// and a lower-case letter somewhere: "iQIYI", "DingTalk", "IaaS", not
+// "GMV", which a heading or a shout writes as any word.
+func innerCapital(word []rune) bool {
+	upper, lower := false, false
+	for i, r := range word {
+		switch {
+		case unicode.IsUpper(r) && i > 0:
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		}
+	}
+	return upper && lower
+}
+
 func (a *analyzer) flushWord() {
 	if len(a.word) == 0 {
 		a.class = 0
@@ -199,7 +215,9 @@ func (a *analyzer) flushWord() {
 	w := strings.ToLower(string(a.word))
 	// Numbers count as names: a year or figure the series never gives
 	// ("2030") is as telling as a company it never names.
-	proper := unicode.IsDigit(first) || unicode.IsUpper(first) && !a.sentenceStart && !nameSuffixes[w]
+	// A capital inside a word makes a name wherever it stands ("iQIYI",
+	// "DingTalk"), first in a sentence or not.
+	proper := unicode.IsDigit(first) || (unicode.IsUpper(first) && !a.sentenceStart || innerCapital(a.word)) && !nameSuffixes[w]
 	a.word, a.class, a.sentenceStart = a.word[:0], 0, false
 	if stopWords[w] {
 		a.prev = ""

@@ -305,6 +305,7 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 		doc   int
 		score float64
 		sim   float64
+		named bool
 	}
 	acc := make(map[int]*fused, len(dense)+len(lex))
 	get := func(d int) *fused {
@@ -351,9 +352,21 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 		if opt.Prefer != nil && opt.Prefer(ix.passages[f.doc]) {
 			f.score += preferBoost
 		}
+		if m := ix.lex.match(qTerms, ix.terms[f.doc], nil); m.Names > 0 && m.NamesMatched > 0 {
+			f.named = true
+		}
 		all = append(all, f)
 	}
+	// A passage that names something the question names comes before every
+	// passage that names none of it: "who founded iQIYI?" is about iQIYI,
+	// however many passages tell who founded something else.
 	slices.SortFunc(all, func(a, b *fused) int {
+		if a.named != b.named {
+			if a.named {
+				return -1
+			}
+			return 1
+		}
 		if a.score != b.score {
 			if a.score > b.score {
 				return -1
@@ -639,7 +652,10 @@ func (m Matcher) InPassing(s Sentence) bool {
 				return false
 			}
 			at = append(at, i)
-		case m.asked[t]:
+		case m.asked[t] && !unicode.IsDigit(rune(t[0])):
+			// A year beside a name says when, not what is asked of it:
+			// "… as of March 2021, trailing only iQIYI, which Baidu
+			// founded" says nothing of Baidu's revenue in 2021.
 			others = append(others, i)
 		}
 	}

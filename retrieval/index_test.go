@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -98,6 +99,17 @@ func TestSearchFindsTheAnswer(t *testing.T) {
 			}
 			t.Errorf("Search(%q): no passage containing %q in the first %d hits %q", tt.question, tt.text, tt.within, hitIDs(hits))
 		})
+	}
+}
+
+// TestInnerCapitalsMakeNames: a word the corpus writes with a capital
+// inside it ("iQIYI") is a name, however a question writes it.
+func TestInnerCapitalsMakeNames(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, q := range []string{"who founded iqiyi", "who founded iQIYI"} {
+		if got := ix.Subjects(q); !slices.Equal(got, []string{"iqiyi"}) {
+			t.Errorf("Subjects(%q) = %q, want [iqiyi]", q, got)
+		}
 	}
 }
 
