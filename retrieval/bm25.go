@@ -197,6 +197,15 @@ const typoWeight = 0.8
 // (its section heading) counts for.
 const contextWeight = 0.5
 
+// isName reports whether t names something: capitalised inside the
+// question, or capitalised at its start (or an owner, a Chinese word, a
+// word of no English) and unknown to the corpus, so no ordinary word; or a
+// word the corpus writes as a name. Figures are not names here.
+func (x *bm25) isName(t term) bool {
+	known := len(x.postings[t.text]) > 0
+	return (t.proper || (t.capital || t.possessor || t.hanWord || t.foreign) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
+}
+
 // match measures how much of question doc contains. A term the corpus
 // never uses weighs twice the rarest term when it is a name or a number
 // ("Tencent", "pinduoduo's", "2030"), a quarter of it when it is an
@@ -233,7 +242,7 @@ func (x *bm25) match(question []term, doc, context map[string]bool) Match {
 		// A name: capitalised inside the question, or capitalised at its
 		// start and unknown to the corpus (so not an ordinary word).
 		known := len(x.postings[t.text]) > 0
-		name := (t.proper || (t.capital || t.possessor || t.hanWord || t.foreign) && !known || x.names[t.text]) && !unicode.IsDigit(rune(t.text[0]))
+		name := x.isName(t)
 		if name {
 			m.Names++
 			if known {

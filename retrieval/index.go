@@ -347,14 +347,18 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 	for r, s := range lex {
 		get(s.doc).score += 1 / float64(rrfK+r+1)
 	}
+	var names []string
+	for _, t := range qTerms {
+		if t.content && ix.lex.isName(t) {
+			names = append(names, t.text)
+		}
+	}
 	all := make([]*fused, 0, len(acc))
 	for _, f := range acc {
 		if opt.Prefer != nil && opt.Prefer(ix.passages[f.doc]) {
 			f.score += preferBoost
 		}
-		if m := ix.lex.match(qTerms, ix.terms[f.doc], nil); m.Names > 0 && m.NamesMatched > 0 {
-			f.named = true
-		}
+		f.named = slices.ContainsFunc(names, func(n string) bool { return ix.terms[f.doc][n] })
 		all = append(all, f)
 	}
 	// A passage that names something the question names comes before every
