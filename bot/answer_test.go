@@ -813,3 +813,16 @@ func TestSearchPutsTheNamedFirst(t *testing.T) {
 		t.Errorf("baidu revenue fy21: answer = %q, want it not grounded", ans.Text)
 	}
 }
+
+// TestWhoDidIt: "…trailing only iQIYI, which Baidu founded, and Bilibili"
+// says who founded iQIYI, not Bilibili: the relative clause describes the
+// name before it.
+func TestWhoDidIt(t *testing.T) {
+	a := defaultAnswerer(t)
+	if ans := askAfter(t, a, nil, "who started iqiyi"); !strings.Contains(ans.Text, "which Baidu founded") {
+		t.Errorf("who started iqiyi: answer = %q, want the sentence saying Baidu founded it", ans.Text)
+	}
+	if ans := askAfter(t, a, nil, "who founded bilibili"); strings.Contains(ans.Text, "Baidu") {
+		t.Errorf("who founded bilibili: answer = %q, want nothing of who founded iQIYI", ans.Text)
+	}
+}

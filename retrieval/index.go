@@ -608,8 +608,12 @@ func (m Matcher) NamesRare(text, context TermSet) bool {
 // is in every passage of the series, "Bilibili" in one.
 const rareNameShare = 0.2
 
+// relativePronouns open a clause that describes the name before it.
+var relativePronouns = setOf("which", "who", "whom", "whose", "that", "where")
+
 // nearWords is how many words apart (not counting stop words) a name and
-// what is asked about it may stand in a sentence that names it in passing.
+// what is asked about it may stand in a sentence that does not name it in
+// passing.
 const nearWords = 4
 
 // leadTerms is how many words open a sentence, where its subject stands,
@@ -668,7 +672,7 @@ func (m Matcher) InPassing(s Sentence) bool {
 	}
 	for _, i := range at {
 		for _, j := range others {
-			if j-i <= nearWords && i-j <= nearWords {
+			if j-i <= nearWords && i-j <= nearWords && !s.describesAnother(i, j) {
 				return false
 			}
 		}
@@ -689,8 +693,30 @@ type Sentence struct {
 	seq     []string
 	opening int // content terms before the opening phrase's comma, or -1
 	// clauses holds where each part of the sentence between commas ends,
-	// in content terms.
-	clauses []int
+	// in content terms, and relative which of them open on a relative
+	// pronoun.
+	clauses  []int
+	relative []bool
+}
+
+// clauseOf returns which part of the sentence between commas term i is in.
+func (s Sentence) clauseOf(i int) int {
+	for k, end := range s.clauses {
+		if i < end {
+			return k
+		}
+	}
+	return len(s.clauses)
+}
+
+// describesAnother reports whether term j stands in a relative clause
+// ("…, which Baidu founded,") that term i is not in: such a clause says
+// something of the name before it, not of i ("… trailing only iQIYI,
+// which Baidu founded, and Bilibili" says nothing of who founded
+// Bilibili).
+func (s Sentence) describesAnother(i, j int) bool {
+	k := s.clauseOf(j)
+	return k < len(s.relative) && s.relative[k] && s.clauseOf(i) != k
 }
 
 // apposed returns the terms of the clause after the one term i ends, if it
@@ -716,6 +742,8 @@ func (ix *Index) Sentence(text string) Sentence {
 	for _, clause := range strings.Split(text, ", ") {
 		s.seq = append(s.seq, contentOf(contentTerms(clause))...)
 		s.clauses = append(s.clauses, len(s.seq))
+		first, _, _ := strings.Cut(clause, " ")
+		s.relative = append(s.relative, relativePronouns[strings.ToLower(first)])
 	}
 	s.Terms = make(TermSet, len(s.seq))
 	for _, t := range s.seq {

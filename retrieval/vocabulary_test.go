@@ -175,6 +175,7 @@ func TestInPassing(t *testing.T) {
 		{"bilibili revenue 2021", youku, true},
 		{"how does youku rank", youku, false},   // after the opening phrase: the subject
 		{"who founded iqiyi", youku, false},     // what is asked stands beside it
+		{"who founded bilibili", youku, true},   // "which Baidu founded" is of iQIYI
 		{"what is alibaba cloud", youku, false}, // no rare name asked
 		{"how many users does wechat have", "DingTalk ranks among China's two leading platforms of this kind, alongside Tencent's WeChat for Business.", true},
 		{"where is trendyol", "Trendyol is Alibaba's e-commerce platform serving Turkey.", false},
