@@ -101,18 +101,16 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 		}
 		unsaid = mine.Unsaid()
 	}
-	cands, near := a.candidates(lib, ix, q, question, kind, hits, keep)
+	cands, near, named := a.candidatesAt(lib, ix, q, question, kind, hits, keep)
 	// A question asking for no figure or date about something the series
 	// names by a rare name may be answered by a sentence that gives all
 	// its names, however it words the rest: "Trendyol is Alibaba's
 	// e-commerce platform serving Turkey" for "what's Alibaba's Turkish
-	// online shopping site called". Such sentences are looked for only
-	// when no sentence covering the question gives all its names, so that
-	// they never crowd out one that does.
-	if kind == kindAny && q.HasRareNames() && !slices.ContainsFunc(cands, func(c candidate) bool { return c.named }) {
-		if more, _ := a.candidatesAt(lib, ix, q, question, kind, hits, keep, true); slices.ContainsFunc(more, func(c candidate) bool { return c.named }) {
-			cands = more
-		}
+	// online shopping site called". Such sentences are taken only when no
+	// sentence covering the question gives all its names, so that they
+	// never crowd out one that does.
+	if len(named) > 0 && !slices.ContainsFunc(cands, func(c candidate) bool { return c.named }) {
+		cands = append(cands, named...)
 	}
 	if len(cands) > 0 && len(unsaid) == 0 {
 		if text, sources, ok := a.list(lib, ix, question, hits, cands); ok {
@@ -143,13 +141,15 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 // cands hold the kind of answer asked for, near cover the question without
 // holding it.
 func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool) (cands, near []candidate) {
-	return a.candidatesAt(lib, ix, q, question, kind, hits, keep, false)
+	cands, near, _ = a.candidatesAt(lib, ix, q, question, kind, hits, keep)
+	return cands, near
 }
 
-// candidatesAt is candidates, with the coverage a sentence giving all the
-// question's names, a rare one among them, must reach lowered when named
-// is set (namedCoverage).
-func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool, named bool) (cands, near []candidate) {
+// candidatesAt is candidates, and named: for a question asking for no
+// figure or date (kindAny) that gives a rare name, the sentences that give
+// all its names and reach only namedCoverage of the coverage asked.
+func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool) (cands, near, named []candidate) {
+	relax := kind == kindAny && q.HasRareNames()
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
 	for i, h := range hits {
@@ -177,12 +177,9 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			// the question and be about one of its names: "How many
 			// customers does Alibaba Cloud serve?" is not answered by how
 			// many consumers Ant Group serves.
-			allNamed := m.Names > 0 && m.NamesMatched == m.Names && !s.presents && q.NamesRare(s.read.Terms, read.heading)
-			least := a.minCoverage()
-			if named && allNamed {
-				least *= namedCoverage
-			}
-			if m.Coverage < least || m.Names > 0 && m.NamesMatched == 0 {
+			allNamed := relax && m.Names > 0 && m.NamesMatched == m.Names && !s.presents && q.NamesRare(s.read.Terms, read.heading)
+			below := m.Coverage < a.minCoverage()
+			if below && !(allNamed && m.Coverage >= namedCoverage*a.minCoverage()) || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
 			if q.InPassing(s.read) || q.Lacks(s.read.Terms, read.heading) {
@@ -213,15 +210,19 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 				near = append(near, c)
 				continue
 			}
+			if below {
+				named = append(named, c)
+				continue
+			}
 			cands = append(cands, c)
 		}
 	}
-	return cands, near
+	return cands, near, named
 }
 
 // namedCoverage is the share of the usual coverage a sentence naming all
-// the question's names must reach, when no sentence reaches that
-// (candidatesAt).
+// the question's names must reach, when no sentence covering the question
+// names them all (candidatesAt).
 const namedCoverage = 0.75
 
 // bestOf is the candidate that scores highest.
