@@ -143,7 +143,9 @@ func (v vocabulary) clipped(w string) string {
 		}
 		for _, c := range words { // most frequent first
 			if c[0] == w[0] && c[len(c)-1] == w[n-1] && isSubsequence(w, c) {
-				if best == "" || v.count[c] > v.count[best] {
+				// byLength is a map: ties are broken by the word, so that the
+				// same question is always read the same way.
+				if best == "" || v.count[c] > v.count[best] || v.count[c] == v.count[best] && (len(c) < len(best) || len(c) == len(best) && c < best) {
 					best = c
 				}
 				break
