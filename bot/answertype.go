@@ -26,6 +26,11 @@ const (
 	// called before?"): a sentence that says what it is called now does
 	// not give it.
 	kindFormerName
+	// kindRival is what stands beside something in its market ("who is
+	// DingTalk's main rival?"): the series says so by naming the two side
+	// by side ("…alongside Tencent's WeChat for Business"), not by the
+	// word "rival", which no sentence needs to share.
+	kindRival
 )
 
 var (
@@ -47,7 +52,13 @@ var (
 	// percentage, or a number word. "How many users…?" is not answered by
 	// "in March 2021".
 	// formerAsked asks for an earlier name; hasFormerName gives one.
-	formerAsked   = regexp.MustCompile(`(?i)\b(?:(?:former|old|previous|original|earlier) name|used to (?:be )?(?:called|named|known as)|used to go by|(?:called|named|known as|go by|went by) (?:before|previously|originally|at first|earlier)|(?:previously|formerly|originally) (?:called|named|known as))\b`)
+	formerAsked = regexp.MustCompile(`(?i)\b(?:(?:former|old|previous|original|earlier) name|used to (?:be )?(?:called|named|known as)|used to go by|(?:called|named|known as|go by|went by) (?:before|previously|originally|at first|earlier)|(?:previously|formerly|originally) (?:called|named|known as))\b`)
+	// rivalAsked asks for a rival, with the word that picks the one meant
+	// ("main", "biggest"), which says which, not what.
+	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|竞争对手|对手|竞品`)
+	// hasRival sets something beside another of its kind: side by side,
+	// ahead or behind, or one of the few that lead.
+	hasRival      = regexp.MustCompile(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)
 	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
 	hasNumber     = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
@@ -58,7 +69,7 @@ type kindSet uint8
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -72,6 +83,9 @@ func (s kindSet) has(k answerKind) bool { return k == kindAny || s&(1<<k) != 0 }
 func kindOf(question string) answerKind {
 	if personWords.MatchString(question) {
 		return kindPerson
+	}
+	if rivalAsked.MatchString(question) {
+		return kindRival
 	}
 	q := strings.ToLower(question) + " "
 	if rankAsked.MatchString(q) {
@@ -119,6 +133,8 @@ func (k answerKind) fits(sentence string) bool {
 		return (digit || containsAny(strings.ToLower(sentence), rankClues)) && hasRank.MatchString(sentence)
 	case kindFormerName:
 		return containsAny(strings.ToLower(sentence), formerClues) && hasFormerName.MatchString(sentence)
+	case kindRival:
+		return containsAny(strings.ToLower(sentence), rivalClues) && hasRival.MatchString(sentence)
 	}
 	return true
 }
@@ -131,6 +147,7 @@ var (
 	numberNames = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
 	rankClues   = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
 	formerClues = []string{"known", "used to", "name", "formerly", "previously", "originally"}
+	rivalClues  = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
 	personClues = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
 )
 
@@ -156,6 +173,8 @@ func (k answerKind) unmarked(question string) string {
 		return timeAsked.ReplaceAllString(question, " ")
 	case kindFormerName:
 		return nameAsked.ReplaceAllString(formerAsked.ReplaceAllString(question, " "), " ")
+	case kindRival:
+		return rivalAsked.ReplaceAllString(question, " ")
 	}
 	return question
 }
@@ -178,6 +197,8 @@ func (k answerKind) notGiven() string {
 		return "The series does not say who."
 	case kindFormerName:
 		return "The series gives no earlier name for that."
+	case kindRival:
+		return "The series names no rival for that."
 	}
 	return "The series does not say."
 }
