@@ -219,6 +219,9 @@ func (a *analyzer) flushWord() {
 	// "DingTalk"), first in a sentence or not.
 	proper := unicode.IsDigit(first) || (unicode.IsUpper(first) && !a.sentenceStart || innerCapital(a.word)) && !nameSuffixes[w]
 	a.word, a.class, a.sentenceStart = a.word[:0], 0, false
+	if selectors[w] && !proper {
+		return // what it picks is still what an owner has: "Alibaba's main business"
+	}
 	if stopWords[w] {
 		a.prev = ""
 		a.owned = 0

@@ -32,6 +32,11 @@ var stopWords = setOf(
 	"stuff", "thing", "things", "guys", "anyone", "someone", "somebody", "basically", "literally", "exactly", "give", "say", "said", "series", "article", "part",
 )
 
+// selectors pick one of several things ("Alibaba's main business"): they
+// say which is asked about, not what, so a series that never writes them
+// may still answer.
+var selectors = setOf("main", "major", "primary", "principal", "chief", "key", "central", "predominant", "dominant", "foremost")
+
 // nameSuffixes end company names without telling them apart: "Alibaba
 // Group" and "Alibaba" are the same name.
 var nameSuffixes = setOf("group", "inc", "co", "corp", "corporation", "ltd", "limited", "holdings", "plc", "company")

@@ -154,6 +154,8 @@ func TestUnsaid(t *testing.T) {
 		// The 's of "what's" and "it's" is "is": nothing is owned.
 		{"what's mgmt blaming the higher costs on", nil},
 		{"what’s alibaba’s market cap", []string{"cap"}},
+		{"what is alibaba's main business", nil}, // "main" says which, not what
+		{"what is alibaba's main dividend", []string{"dividend"}},
 	}
 	for _, tt := range tests {
 		if got := ix.Matcher(tt.q).Unsaid(); !slices.Equal(got, tt.want) {
