@@ -397,7 +397,8 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"淘宝是什么时候推出的", "2003"}, // the series writes Taobao, never 淘宝
 		{"钉钉是哪年上线的", "2015"},
 		{"what kind of biz did alibab start out as", "wholesale"},
-		{"what are ant group's main products", "insurance"}, // "main" picks, the series need not say it
+		{"what are ant group's main products", "insurance"},                            // "main" picks, the series need not say it
+		{"which alibaba platform covers south asia? pakistan bangladesh etc", "Daraz"}, // places it does not name are in regions it does
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

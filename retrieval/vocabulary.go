@@ -215,7 +215,10 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 		// A word of English is what it says, not a typo of the corpus
 		// word it is an edit away from: "call" is not "mall".
 		if c == "" && !english.IsWord(lw) {
-			c = v.near(lw)
+			c = v.region(lw, known)
+			if c == "" {
+				c = v.near(lw)
+			}
 			if c == "" {
 				c = v.clipped(lw)
 			}
@@ -226,10 +229,35 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 		if fuzzy == nil {
 			fuzzy = map[string]bool{}
 		}
-		fuzzy[termOf(c)] = true
+		for _, cw := range strings.Fields(c) {
+			fuzzy[termOf(cw)] = true
+		}
 		return c
 	})
 	return out, fuzzy
+}
+
+// region is the nearest place the corpus names that w, a place it does not
+// name, lies in ("pakistan": asia; "vietnam": southeast asia), or "". A
+// region must be a name of the corpus, not a common word that is also one
+// ("south"), so that a place is read only as a region the series writes
+// about.
+func (v vocabulary) region(w string, known func(term string) bool) string {
+	for _, r := range english.Regions(place(w)) {
+		named, all := false, true
+		for _, rw := range strings.Fields(r) {
+			t := termOf(rw)
+			if !known(t) {
+				all = false
+				break
+			}
+			named = named || v.names[t] && !english.IsCommon(rw)
+		}
+		if all && named {
+			return r
+		}
+	}
+	return ""
 }
 
 // place is the place a proper adjective names, when it names one in a

@@ -34,11 +34,32 @@ var proper string
 // none. A question that asks about "the Turkish site" asks about what
 // serves Turkey.
 func ProperNouns(adjective string) []string {
-	a := strings.ToLower(adjective)
-	if a == "" || strings.ContainsAny(a, "\t\n") {
+	return lookup(proper, adjective)
+}
+
+// places holds the places WordNet names in one word, lower-cased, each
+// with the places it lies in, nearest first, tab-separated, sorted
+// (genproper.go).
+//
+//go:embed places.txt
+var places string
+
+// Regions returns the places place lies in, nearest first, lower-cased
+// ("pakistan": asia, eurasia; "vietnam": indochina, indochinese peninsula,
+// southeast asia, asia, eurasia), or none. A question about shopping in
+// Pakistan is one about South Asia for a series that names only regions.
+func Regions(place string) []string {
+	return lookup(places, place)
+}
+
+// lookup returns the fields after key of the line of table that starts
+// with it.
+func lookup(table, key string) []string {
+	k := strings.ToLower(key)
+	if k == "" || strings.ContainsAny(k, "\t\n") {
 		return nil
 	}
-	line, ok := sortedlines.Find(proper, a, func(line string) string {
+	line, ok := sortedlines.Find(table, k, func(line string) string {
 		k, _, _ := strings.Cut(line, "\t")
 		return k
 	})

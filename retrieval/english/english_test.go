@@ -96,23 +96,51 @@ func TestProperNouns(t *testing.T) {
 	}
 }
 
-func TestProperTableIsSorted(t *testing.T) {
-	if !strings.HasSuffix(proper, "\n") {
-		t.Fatal("proper.txt does not end in a newline: run genproper.go again")
-	}
-	l := strings.Split(strings.TrimSuffix(proper, "\n"), "\n")
-	if len(l) < 500 {
-		t.Fatalf("proper.txt has %d adjectives; genproper.go writes over 500", len(l))
-	}
-	prev := ""
-	for i, line := range l {
-		fields := strings.Split(line, "\t")
-		if len(fields) < 2 || fields[0] <= prev {
-			t.Fatalf("proper.txt line %d (%q) is not an adjective after %q with its nouns: run genproper.go again", i+1, line, prev)
+func TestRegions(t *testing.T) {
+	for _, tt := range []struct {
+		place string
+		want  string // the nearest region
+	}{
+		{"pakistan", "asia"},
+		{"Vietnam", "indochina"},
+		{"indonesia", "southeast asia"},
+		{"istanbul", "turkey"},
+		{"alibaba", ""},
+		{"", ""},
+	} {
+		got := Regions(tt.place)
+		if tt.want == "" && len(got) > 0 || tt.want != "" && (len(got) == 0 || got[0] != tt.want) {
+			t.Errorf("Regions(%q) = %q, want %q first", tt.place, got, tt.want)
 		}
-		if got := ProperNouns(fields[0]); !slices.Equal(got, fields[1:]) {
-			t.Fatalf("ProperNouns(%q) = %q, want %q (line %d)", fields[0], got, fields[1:], i+1)
+	}
+}
+
+func TestTablesAreSorted(t *testing.T) {
+	for _, tt := range []struct {
+		name, table string
+		lookup      func(string) []string
+		min         int
+	}{
+		{"proper.txt", proper, ProperNouns, 500},
+		{"places.txt", places, Regions, 1500},
+	} {
+		if !strings.HasSuffix(tt.table, "\n") {
+			t.Fatalf("%s does not end in a newline: run genproper.go again", tt.name)
 		}
-		prev = fields[0]
+		l := strings.Split(strings.TrimSuffix(tt.table, "\n"), "\n")
+		if len(l) < tt.min {
+			t.Fatalf("%s has %d lines; genproper.go writes over %d", tt.name, len(l), tt.min)
+		}
+		prev := ""
+		for i, line := range l {
+			fields := strings.Split(line, "\t")
+			if len(fields) < 2 || fields[0] <= prev {
+				t.Fatalf("%s line %d (%q) is not a key after %q with its values: run genproper.go again", tt.name, i+1, line, prev)
+			}
+			if got := tt.lookup(fields[0]); !slices.Equal(got, fields[1:]) {
+				t.Fatalf("%s: lookup(%q) = %q, want %q (line %d)", tt.name, fields[0], got, fields[1:], i+1)
+			}
+			prev = fields[0]
+		}
 	}
 }

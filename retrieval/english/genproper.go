@@ -1,10 +1,16 @@
 //go:build ignore
 
-// genproper writes proper.txt from WordNet (Debian's wordnet-base package
-// installs it in /usr/share/wordnet): each adjective English writes with a
-// capital and the proper nouns WordNet says it pertains to ("Turkish":
-// Turkey; "Indian": India, American Indian), lower-cased, one adjective a
-// line, its nouns after it, separated by tabs, sorted by adjective.
+// genproper writes proper.txt and places.txt from WordNet (Debian's
+// wordnet-base package installs it in /usr/share/wordnet).
+//
+// proper.txt holds each adjective English writes with a capital and the
+// proper nouns WordNet says it pertains to ("Turkish": Turkey; "Indian":
+// India, American Indian), lower-cased, one adjective a line, its nouns
+// after it, separated by tabs, sorted by adjective.
+//
+// places.txt holds each place WordNet names in one word and the places it
+// lies in, nearest first ("pakistan": asia; "istanbul": turkey, asia,
+// europe), lower-cased, in the same form.
 //
 //	go run genproper.go [/usr/share/wordnet]
 package main
@@ -12,6 +18,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,12 +36,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "genproper:", err)
 		os.Exit(1)
 	}
+	if err := runPlaces("places.txt", dir); err != nil {
+		fmt.Fprintln(os.Stderr, "genproper:", err)
+		os.Exit(1)
+	}
 }
 
 // synset is a line of a WordNet data file: its words and its pointers.
 type synset struct {
 	words []string
 	ptrs  []pointer
+	// lex is the lexicographer file the synset comes from: "15" is
+	// noun.location.
+	lex string
 }
 
 type pointer struct {
@@ -65,7 +79,7 @@ func readData(path string) (map[string]synset, error) {
 		if err != nil || len(f) < 5+2*int(n) {
 			return nil, fmt.Errorf("%s: bad line %.40q", path, line)
 		}
-		var s synset
+		s := synset{lex: f[1]}
 		for i := range int(n) {
 			w, _, _ := strings.Cut(f[4+2*i], "(") // "Turkish(a)": a marker
 			s.words = append(s.words, w)
@@ -109,7 +123,11 @@ func run(dst, dir string) error {
 		return err
 	}
 	nouns := map[string][]string{}
-	for _, s := range adj {
+	// In the order of the file, so that an adjective's nouns come in the
+	// same order on every run.
+	offsets := slices.Sorted(maps.Keys(adj))
+	for _, off := range offsets {
+		s := adj[off]
 		for _, p := range s.ptrs {
 			// "\" points an adjective at the noun it pertains to.
 			if p.symbol != `\` || p.pos != "n" {
@@ -137,6 +155,96 @@ func run(dst, dir string) error {
 	for a, ns := range nouns {
 		lines = append(lines, a+"\t"+strings.Join(ns, "\t"))
 	}
+	return write(dst, lines)
+}
+
+// maxDepth bounds how many places up a place's regions are followed:
+// beyond it they are continents' parts of the world.
+const maxDepth = 4
+
+func runPlaces(dst, dir string) error {
+	noun, err := readData(filepath.Join(dir, "data.noun"))
+	if err != nil {
+		return err
+	}
+	senses, err := readIndex(filepath.Join(dir, "index.noun"))
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, sense := range senses {
+		var regions []string
+		for _, off := range sense.offsets {
+			s := noun[off]
+			if s.lex != "15" || !slices.ContainsFunc(s.words, func(w string) bool { return strings.EqualFold(w, sense.lemma) && capitalised(w) }) {
+				continue
+			}
+			// "#p": the place this one is part of, breadth first so that
+			// the nearest come first.
+			level := []string{off}
+			for range maxDepth {
+				var next []string
+				for _, o := range level {
+					for _, p := range noun[o].ptrs {
+						if p.symbol != "#p" || p.pos != "n" {
+							continue
+						}
+						next = append(next, p.offset)
+						for _, w := range noun[p.offset].words {
+							r := strings.ReplaceAll(strings.ToLower(w), "_", " ")
+							if capitalised(w) && r != sense.lemma && !slices.Contains(regions, r) {
+								regions = append(regions, r)
+							}
+						}
+					}
+				}
+				level = next
+			}
+		}
+		if len(regions) > 0 {
+			lines = append(lines, sense.lemma+"\t"+strings.Join(regions, "\t"))
+		}
+	}
+	return write(dst, lines)
+}
+
+// sense is a line of index.noun: a lemma and its synsets, the most
+// frequent sense first.
+type sense struct {
+	lemma   string
+	offsets []string
+}
+
+// readIndex reads the lemmas of one word from a WordNet index file.
+func readIndex(path string) ([]sense, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []sense
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "  ") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 || strings.ContainsAny(f[0], "_-.'") {
+			continue
+		}
+		n, err := strconv.Atoi(f[2])
+		if err != nil || len(f) < n {
+			return nil, fmt.Errorf("%s: bad line %.40q", path, line)
+		}
+		out = append(out, sense{lemma: f[0], offsets: f[len(f)-n:]})
+	}
+	return out, sc.Err()
+}
+
+// write writes lines to dst, sorted, one a line.
+func write(dst string, lines []string) error {
 	slices.Sort(lines)
 	out, err := os.Create(dst)
 	if err != nil {
