@@ -820,8 +820,12 @@ func TestSearchPutsTheNamedFirst(t *testing.T) {
 // name before it.
 func TestWhoDidIt(t *testing.T) {
 	a := defaultAnswerer(t)
-	if ans := askAfter(t, a, nil, "who started iqiyi"); !strings.Contains(ans.Text, "which Baidu founded") {
-		t.Errorf("who started iqiyi: answer = %q, want the sentence saying Baidu founded it", ans.Text)
+	for _, q := range []string{"who started iqiyi", "who created iQIYI?"} {
+		// "iQIYI, which Baidu founded" says who: it is the answer, not
+		// the closest thing to one.
+		if ans := askAfter(t, a, nil, q); !ans.Grounded || !strings.Contains(ans.Text, "which Baidu founded") {
+			t.Errorf("%s: answer = %+v, want it grounded in the sentence saying Baidu founded it", q, ans)
+		}
 	}
 	if ans := askAfter(t, a, nil, "who founded bilibili"); strings.Contains(ans.Text, "Baidu") {
 		t.Errorf("who founded bilibili: answer = %q, want nothing of who founded iQIYI", ans.Text)

@@ -203,7 +203,7 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			// not an answer, however many words it shares: at most the
 			// closest thing to one, and a fact (a date, a figure) is
 			// closer than a description.
-			if !s.kinds.has(kind) {
+			if !s.kinds.has(kind) && !(kind == kindPerson && doneByOther(s.text, subjects)) {
 				if s.kinds.has(kindTime) || s.kinds.has(kindNumber) {
 					c.score += factBonus
 				}
@@ -218,6 +218,27 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 		}
 	}
 	return cands, near, named
+}
+
+// doneBy is a relative clause saying who did something to the name before
+// it: "iQIYI, which Baidu founded". It is no part of what the index marks
+// as naming a person (kindPerson), so that a question of who founded one
+// business is not steered to every passage where another says who
+// founded a third.
+var doneBy = regexp.MustCompile(`(\p{L}[\p{L}\p{N}-]*),? (?:which|whom) [A-Z][\p{L}\p{N}-]*(?: [A-Z][\p{L}\p{N}-]*)* (?:co-)?(?:founded|started|created|set up|launched|built)\b`)
+
+// doneByOther reports whether sentence says, in a relative clause, who did
+// something to one of subjects.
+func doneByOther(sentence string, subjects []string) bool {
+	if !strings.Contains(sentence, "which ") && !strings.Contains(sentence, "whom ") {
+		return false
+	}
+	for _, m := range doneBy.FindAllStringSubmatch(sentence, -1) {
+		if slices.ContainsFunc(subjects, func(s string) bool { return strings.EqualFold(s, m[1]) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // namedCoverage is the share of the usual coverage a sentence naming all
