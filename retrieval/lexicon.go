@@ -200,6 +200,10 @@ var phrases = []struct {
 	{[]string{"from"}, regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
 	// A range of years written short ("2017-21") is the years in full.
 	{[]string{"-", "–"}, regexp.MustCompile(`\b((?:19|20)\d\d)\s?[-–]\s?(\d\d)\b`), "$1–20$2"},
+	// "Make" is earning in "how much did it make", and creating in "why
+	// did they make Alipay" or "when was DingTalk made": a question of why,
+	// when or who asks of the making, not the money.
+	{[]string{"make", "made"}, regexp.MustCompile(`(?i)\b((?:why|when|who)(?:'d|’d)?(?:\s+[\w']+){0,5}?)\s+(?:make|makes|made)\b`), "$1 create"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as
