@@ -170,11 +170,11 @@ func (m Match) Foreign() bool { return m.Unknown > m.Known && m.KnownNames == 0 
 // foreignWord reports whether t, a word the corpus never uses, is no word
 // of English either: a name typed in lower case ("pinduoduo", "meituan"),
 // which says the question is about something the series does not cover.
-// Shorter words are left out: read as names, the abbreviations of three
-// or four letters ("aws", "ipo") refused more off-topic questions, but
-// cost more answers to on-topic ones on the question sets written apart
-// from the code (BENCHMARKS.md), chat shorthand being as often no English
-// word either.
+// Shorter words are vocabulary.acronym's to read: chat shorthand is as
+// often no English word either ("fwd", "ent"), and read as names, all
+// words of three or four letters cost more answers than they refused
+// off-topic questions on the question sets written apart from the code
+// (BENCHMARKS.md).
 func foreignWord(t term) bool {
 	return len(t.surface) >= minForeignLen && !t.han && !t.typo && isASCIIWord(t.surface) && !english.IsWord(t.surface)
 }

@@ -487,7 +487,7 @@ func (ix *Index) read(question string) (string, []term) {
 	for i := range terms {
 		terms[i].typo = typos[terms[i].text]
 		terms[i].common = terms[i].surface != "" && english.IsCommon(terms[i].surface)
-		terms[i].foreign = len(ix.lex.postings[terms[i].text]) == 0 && foreignWord(terms[i])
+		terms[i].foreign = len(ix.lex.postings[terms[i].text]) == 0 && (foreignWord(terms[i]) || ix.vocab.acronym(terms[i]))
 	}
 	// A Chinese word the corpus never uses names what the question is
 	// about only when it names nothing the corpus does: 腾讯 of 腾讯的营收,
@@ -783,7 +783,9 @@ func (m Matcher) Unsaid() []string {
 		// Names are Match's to weigh; and what follows an article is as
 		// often how something is asked ("a good summary", "a quick
 		// question") as what: a common word there is not what is asked.
-		if t.proper || t.capital || t.possessor || t.foreign || t.article && t.common {
+		// An acronym is no name here ("alibaba's ceo"): it is said as a
+		// word, and a series that never uses it never mentions it.
+		if t.proper || t.capital || t.possessor || t.foreign && len(t.surface) >= minForeignLen || t.article && t.common {
 			continue
 		}
 		if !slices.Contains(out, t.surface) {

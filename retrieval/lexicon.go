@@ -21,6 +21,9 @@ var stopWords = setOf(
 	"this", "those", "through", "to", "too", "under", "until", "up", "us", "very",
 	"was", "we", "were", "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why",
 	"will", "with", "would", "you", "your", "yours", "s", "t", "d", "ll", "re", "ve",
+	// what is left of a negation once its "'t" is cut off ("wasn't"); not
+	// "won", which is a word of its own
+	"isn", "aren", "wasn", "weren", "don", "doesn", "didn", "hasn", "haven", "hadn", "wouldn", "couldn", "shouldn", "ain",
 	"know", "explain", "describe", "summarize", "summarise", "compare", "show", "define", "outline", "recent", "recently", "last", "lately", "currently",
 	// chat filler: questions typed in a chat channel carry these, and they
 	// say nothing about the topic

@@ -155,6 +155,25 @@ func (v vocabulary) clipped(w string) string {
 	return best
 }
 
+// acronym reports whether t, a word of three or four letters the corpus
+// never uses and no word of English, names something the way "aws" and
+// "ipo" do, rather than shortening a word: one without a vowel is a
+// contraction ("fwd", "grp", "smbs"), and one that begins or lies inside
+// a word of the corpus is a clipping of it ("ent", "digi", "baba" of
+// Alibaba).
+func (v vocabulary) acronym(t term) bool {
+	w := t.surface
+	if len(w) < 3 || len(w) >= minForeignLen || t.han || t.typo || !isASCIIWord(w) || !strings.ContainsAny(w, "aeiou") || english.IsWord(w) {
+		return false
+	}
+	for c := range v.stems {
+		if strings.Contains(c, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // maxClipped is the longest contraction clipped reads, and minClipped how
 // many letters it must leave out.
 const (
