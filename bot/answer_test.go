@@ -399,8 +399,10 @@ func TestQuestionsAsPeopleTypeThem(t *testing.T) {
 		{"what kind of biz did alibab start out as", "wholesale"},
 		{"what are ant group's main products", "insurance"},                            // "main" picks, the series need not say it
 		{"which alibaba platform covers south asia? pakistan bangladesh etc", "Daraz"}, // places it does not name are in regions it does
-		{"why'd they even make alipay in the first place lol", "trust"},                // making, not earning
-		{"how much did alibaba cloud make in fy21", "RMB60 billion"},                   // earning
+		{"which site serves southeast asia", "Lazada"},                                 // the subject is the one asked for
+		{"which site serves indonesia", "Lazada"},
+		{"why'd they even make alipay in the first place lol", "trust"}, // making, not earning
+		{"how much did alibaba cloud make in fy21", "RMB60 billion"},    // earning
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

@@ -152,6 +152,7 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 	relax := kind == kindAny && q.HasRareNames()
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
+	asksName := asksWhich.MatchString(question)
 	for i, h := range hits {
 		// A passage that names none of the names in the question is about
 		// something else: "Tencent's revenue in 2021" is not answered by
@@ -182,7 +183,7 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			if below && !(allNamed && m.Coverage >= namedCoverage*a.minCoverage()) || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			if q.InPassing(s.read) || q.Lacks(s.read.Terms, read.heading) {
+			if q.InPassing(s.read) && !(asksName && answersWhich(ix, s.lead, subjects)) || q.Lacks(s.read.Terms, read.heading) {
 				continue
 			}
 			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1), named: allNamed}
@@ -239,6 +240,19 @@ func doneByOther(sentence string, subjects []string) bool {
 		}
 	}
 	return false
+}
+
+// answersWhich reports whether a sentence opening on lead names, as its
+// subject, one thing the question asking which does not: what it goes on
+// to say of the question's names is what makes it the one asked for, not
+// a mention in passing ("Lazada is Alibaba's e-commerce platform for
+// shoppers in Southeast Asia" for "which site serves southeast asia").
+func answersWhich(ix *retrieval.Index, lead string, subjects []string) bool {
+	if lead == "" || slices.Contains(subjects, lead) {
+		return false
+	}
+	named := ix.Subjects(lead)
+	return len(named) == 1 && !slices.ContainsFunc(subjects, func(s string) bool { return strings.EqualFold(s, named[0]) })
 }
 
 // namedCoverage is the share of the usual coverage a sentence naming all
