@@ -152,8 +152,8 @@ func TestQualityOnTheTypedSets(t *testing.T) {
 		contains, refusal float64
 	}{
 		{"chat.jsonl", 0.96, 0.95},
-		{"dev.jsonl", 0.91, 0.88},
-		{"dev2.jsonl", 0.91, 0.88},
+		{"dev.jsonl", 0.94, 0.94},
+		{"dev2.jsonl", 0.94, 0.97},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			snap, qs, ours := measure(t, set.file)
