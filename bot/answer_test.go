@@ -709,36 +709,19 @@ func TestTheAnsweringPassageComesFirst(t *testing.T) {
 // the sentence giving its earlier name, not one saying what it is; when
 // the series gives none, it says so and quotes what it does say.
 func TestFormerNames(t *testing.T) {
-	for q, want := range map[string]answerKind{
+	checkKinds(t, map[string]answerKind{
 		"what was it called before":          kindFormerName,
 		"gaode ditu used to go by what name": kindFormerName,
 		"what was amap's old name":           kindFormerName,
 		"what is amap called":                kindAny,
 		"what name does the series use":      kindAny,
-	} {
-		if got := kindOf(q); got != want {
-			t.Errorf("kindOf(%q) = %v, want %v", q, got, want)
-		}
-	}
-	a := defaultAnswerer(t)
-	for _, tt := range []struct {
-		q, want  string
-		grounded bool
-	}{
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"gaode ditu used to go by what name", "AutoNavi", true},
 		{"what was amap's old name", "AutoNavi", true},
 		{"what was alibaba pictures called before alibaba took it over", "ChinaVision Media", true},
 		{"what was taobao called before", "The series gives no earlier name for that. The closest it states: ", false},
-	} {
-		ans, err := a.Answer(context.Background(), question(t, tt.q), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ans.Grounded != tt.grounded || !strings.Contains(ans.Text, tt.want) {
-			t.Errorf("%q: answer = %+v, want %q, grounded %v", tt.q, ans, tt.want, tt.grounded)
-		}
-		checkCitations(t, ans)
-	}
+	})
 }
 
 // TestComparisonFollowUps: after a comparison, "and X?" brings one more
@@ -840,28 +823,42 @@ func TestWhoDidIt(t *testing.T) {
 // names what stands beside its subject, though no sentence says "rival";
 // one about a business the series never names is still refused.
 func TestRivals(t *testing.T) {
-	for q, want := range map[string]answerKind{
+	checkKinds(t, map[string]answerKind{
 		"who is dingtalk's big competitor in china": kindRival,
 		"whats amap's main rival app":               kindRival,
 		"钉钉的竞争对手是谁":                                 kindRival,
 		"who founded alibaba":                       kindPerson,
 		"what is dingtalk":                          kindAny,
-	} {
-		if got := kindOf(q); got != want {
-			t.Errorf("kindOf(%q) = %v, want %v", q, got, want)
-		}
-	}
-	a := defaultAnswerer(t)
-	for _, tt := range []struct {
-		q, want  string
-		grounded bool
-	}{
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"who is dingtalk's big competitor in china", "WeChat for Business", true},
 		{"whats amap's main rival app", "Baidu Maps", true},
 		{"Is Amap the only popular navigation app in China, or does it have a major rival?", "Baidu Maps", true},
 		{"who are youku's competitors", "iQIYI", true},
 		{"who is jd's main rival", "The series does not cover that.", false},
-	} {
+	})
+}
+
+// checkKinds checks the kind of answer kindOf reads in each question.
+func checkKinds(t *testing.T, want map[string]answerKind) {
+	t.Helper()
+	for q, k := range want {
+		if got := kindOf(q); got != k {
+			t.Errorf("kindOf(%q) = %v, want %v", q, got, k)
+		}
+	}
+}
+
+// wantAnswer is a question and what its answer must hold.
+type wantAnswer struct {
+	q, want  string
+	grounded bool
+}
+
+// askEach asks each question alone and checks its answer and citations.
+func askEach(t *testing.T, a *Answerer, tests []wantAnswer) {
+	t.Helper()
+	for _, tt := range tests {
 		ans, err := a.Answer(context.Background(), question(t, tt.q), nil)
 		if err != nil {
 			t.Fatal(err)
