@@ -453,6 +453,9 @@ type Matcher struct {
 	// ("Alibaba Cloud"), the words that tell it from the corpus's other
 	// names (Lacks).
 	named [][]string
+	// unqualified holds the words the question puts before a term the
+	// corpus always writes after another (vocabulary.qualifier).
+	unqualified []string
 }
 
 // Matcher prepares question for Match. Chinese names the corpus gives in
@@ -460,7 +463,7 @@ type Matcher struct {
 // words as those words.
 func (ix *Index) Matcher(question string) Matcher {
 	read, terms := ix.read(ix.aliases.translate(question))
-	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(read, terms)}
+	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(read, terms), unqualified: ix.unqualified(read, terms)}
 	n := float64(len(ix.lex.docLen))
 	for _, t := range terms {
 		df := len(ix.lex.postings[t.text])
@@ -789,6 +792,40 @@ func (m Matcher) Unsaid() []string {
 			continue
 		}
 		if !slices.Contains(out, t.surface) {
+			out = append(out, t.surface)
+		}
+	}
+	for _, w := range m.unqualified {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// unqualified finds the words of question (read, its terms) that stand
+// where the corpus always writes another word: the "net" of "net
+// income", a series that writes only of operating income. A word of the
+// corpus is no such word, nor one the question gives beside the corpus's
+// own ("is it long or short form video?"), nor its clipping ("op
+// income").
+func (ix *Index) unqualified(read string, terms []term) []string {
+	if len(ix.vocab.qualifier) == 0 {
+		return nil
+	}
+	var out []string
+	for _, p := range analyze(read) {
+		before, head, ok := strings.Cut(p.text, " ")
+		q := ix.vocab.qualifier[head]
+		// A clipping of the corpus's word is that word ("op income").
+		if p.content || !ok || q == "" || strings.HasPrefix(q, before) || len(ix.lex.postings[before]) > 0 {
+			continue
+		}
+		i := slices.IndexFunc(terms, func(t term) bool { return t.text == before })
+		if i < 0 || slices.ContainsFunc(terms, func(t term) bool { return t.text == q }) {
+			continue
+		}
+		if t := terms[i]; !t.proper && !t.capital && !t.foreign && !t.typo && english.IsWord(t.surface) && !slices.Contains(out, t.surface) {
 			out = append(out, t.surface)
 		}
 	}

@@ -29,7 +29,17 @@ type vocabulary struct {
 	// (of Ant Group), not "Cloud" (of Alibaba Cloud, but also of cloud
 	// computing). A question typed in lower case names them all the same.
 	names map[string]bool
+	// qualifier maps a term the corpus only ever writes after one other
+	// word, at least minQualified times, onto that word: "incom" onto
+	// "oper" (the series writes operating income, never income alone).
+	// A question that puts another word there ("net income") asks for
+	// something the series does not give.
+	qualifier map[string]string
 }
+
+// minQualified is how often a term must follow the same word, and only
+// it, for that word to be its qualifier.
+const minQualified = 3
 
 var (
 	wordPattern = regexp.MustCompile(`\p{L}[\p{L}\p{N}]*`)
@@ -43,9 +53,20 @@ func learnVocabulary(texts [][]term) vocabulary {
 	v := vocabulary{stems: map[string]string{}, count: map[string]int{}, byLength: map[int][]string{}, names: map[string]bool{}}
 	proper, initial, lower := map[string]int{}, map[string]int{}, map[string]int{}
 	verbal := map[string]bool{} // terms written with an inflection at a sentence start
+	heads, pairs := map[string]int{}, map[string]map[string]int{}
 	for _, text := range texts {
 		for _, t := range text {
-			if !t.content || t.han || t.surface == "" {
+			if !t.content {
+				if before, head, ok := strings.Cut(t.text, " "); ok {
+					if pairs[head] == nil {
+						pairs[head] = map[string]int{}
+					}
+					pairs[head][before]++
+				}
+				continue
+			}
+			heads[t.text]++
+			if t.han || t.surface == "" {
 				continue
 			}
 			if _, ok := v.stems[t.surface]; !ok {
@@ -76,6 +97,14 @@ func learnVocabulary(texts [][]term) vocabulary {
 	for t, n := range initial {
 		if n > 0 && proper[t] == 0 && lower[t] == 0 && !verbal[t] {
 			v.names[t] = true
+		}
+	}
+	v.qualifier = map[string]string{}
+	for head, before := range pairs {
+		for w, n := range before {
+			if n == heads[head] && n >= minQualified && !v.names[w] {
+				v.qualifier[head] = w
+			}
 		}
 	}
 	for _, ws := range v.byLength {
