@@ -183,7 +183,7 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			if below && !(allNamed && m.Coverage >= namedCoverage*a.minCoverage()) || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			if q.InPassing(s.read) && !(asksName && answersWhich(ix, s.lead, subjects)) || q.Lacks(s.read.Terms, read.heading) {
+			if q.InPassing(s.read) && !(asksName && answersWhich(ix, s.lead, subjects)) || q.Lacks(s.read.Terms, read.heading) || q.AboutAnother(s.read) {
 				continue
 			}
 			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1), named: allNamed}

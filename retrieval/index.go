@@ -592,6 +592,26 @@ func (m Matcher) Lacks(text, context TermSet) bool {
 	return false
 }
 
+// AboutAnother reports whether s opens on a name of several words the
+// corpus gives, of which the question has only the words it shares with
+// the corpus's other names: "Alibaba Pictures trades … under the code
+// HKEX: 1060" is about Alibaba Pictures, not the Alibaba whose stock
+// "should I buy alibaba stock" asks about, nor does "Alibaba Cloud was
+// launched in 2009" say when Alibaba started.
+func (m Matcher) AboutAnother(s Sentence) bool {
+	asked := func(w string) bool { return slices.ContainsFunc(m.terms, func(t term) bool { return t.text == w }) }
+	for _, e := range m.ix.entities {
+		n := len(e.words)
+		if len(e.telling) == 0 || !slices.Equal(s.seq[:min(n, len(s.seq))], e.words) && (s.opening < 0 || !slices.Equal(s.seq[s.opening:min(s.opening+n, len(s.seq))], e.words)) {
+			continue
+		}
+		if !slices.ContainsFunc(e.telling, asked) && slices.ContainsFunc(e.words, asked) {
+			return true
+		}
+	}
+	return false
+}
+
 // HasRareNames reports whether the question gives a rare name: one of few
 // passages, as InPassing reads them.
 func (m Matcher) HasRareNames() bool { return len(m.rare) > 0 }
