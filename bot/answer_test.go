@@ -876,3 +876,28 @@ func askEach(t *testing.T, a *Answerer, tests []wantAnswer) {
 		checkCitations(t, ans)
 	}
 }
+
+// TestPurpose: a question of what something is for is answered by the
+// sentence that states an aim, alone, and told so when none does.
+func TestPurpose(t *testing.T) {
+	checkKinds(t, map[string]answerKind{
+		"what's the stated goal behind alibaba's digital media businesses": kindPurpose,
+		"what was the purpose of alipay":                                   kindPurpose,
+		"What is the boiling point of water?":                              kindAny,
+		"why did alibaba buy youku":                                        kindAny,
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"what is the aim of alibaba's entertainment businesses", "Alibaba says the purpose of its media and entertainment businesses", true},
+		{"what's the goal of dingtalk", "The series states no aim for that. The closest it states: DingTalk", false},
+	})
+}
+
+// TestEveryKindHasItsBit: kindsOf keeps one bit per kind in a kindSet; a
+// kind past its width would never be found.
+func TestEveryKindHasItsBit(t *testing.T) {
+	for k := kindNumber; k <= kindPurpose; k++ {
+		if kindSet(1)<<k == 0 {
+			t.Errorf("kind %d does not fit in a kindSet", k)
+		}
+	}
+}

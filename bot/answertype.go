@@ -31,6 +31,9 @@ const (
 	// by side ("…alongside Tencent's WeChat for Business"), not by the
 	// word "rival", which no sentence needs to share.
 	kindRival
+	// kindPurpose is what something is for ("what's the point of
+	// Alibaba's media businesses?"): a sentence that states an aim.
+	kindPurpose
 )
 
 var (
@@ -58,18 +61,23 @@ var (
 	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|竞争对手|对手|竞品`)
 	// hasRival sets something beside another of its kind: side by side,
 	// ahead or behind, or one of the few that lead.
-	hasRival      = regexp.MustCompile(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)
+	hasRival = regexp.MustCompile(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)
+	// purposeAsked asks what something is for, by the nouns that name an
+	// aim; "why" asks for reasons of every kind and is asksWhy's.
+	purposeAsked = regexp.MustCompile(`(?i)\bwhat(?:'s|’s|s| is| was| are| were)?\s+(?:the\s+|their\s+|its\s+)?(?:stated\s+|whole\s+|real\s+|actual\s+)?(?:point|goal|aim|purpose|objective|rationale)\b(?:\s+(?:of|behind|for|with))?|\b(?:goal|aim|purpose|objective|rationale)\s+(?:of|behind)\b|\bwhat do they say the (?:point|goal|aim|purpose) is\b|目的|目标`)
+	// hasPurpose states an aim.
+	hasPurpose    = regexp.MustCompile(`(?i)\b(?:purpose|aims?|goals?|objectives?|in order to|so as to|meant to|designed to|intended to|set up to|mission)\b`)
 	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
 	hasNumber     = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
 
 // kindSet holds the kinds of answer a text can give, one bit each.
-type kindSet uint8
+type kindSet uint16
 
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -86,6 +94,9 @@ func kindOf(question string) answerKind {
 	}
 	if rivalAsked.MatchString(question) {
 		return kindRival
+	}
+	if purposeAsked.MatchString(question) {
+		return kindPurpose
 	}
 	q := strings.ToLower(question) + " "
 	if rankAsked.MatchString(q) {
@@ -135,6 +146,8 @@ func (k answerKind) fits(sentence string) bool {
 		return containsAny(strings.ToLower(sentence), formerClues) && hasFormerName.MatchString(sentence)
 	case kindRival:
 		return containsAny(strings.ToLower(sentence), rivalClues) && hasRival.MatchString(sentence)
+	case kindPurpose:
+		return containsAny(strings.ToLower(sentence), purposeClues) && hasPurpose.MatchString(sentence)
 	}
 	return true
 }
@@ -143,12 +156,13 @@ var numberOne = regexp.MustCompile(`(?i)\bnumber one\b`)
 
 // What the expressions of fits cannot match without.
 var (
-	months      = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-	numberNames = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
-	rankClues   = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
-	formerClues = []string{"known", "used to", "name", "formerly", "previously", "originally"}
-	rivalClues  = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
-	personClues = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
+	months       = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	numberNames  = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
+	rankClues    = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
+	formerClues  = []string{"known", "used to", "name", "formerly", "previously", "originally"}
+	purposeClues = []string{"purpose", "aim", "goal", "objective", "order to", "as to", "meant", "designed", "intended", "set up", "mission"}
+	rivalClues   = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
+	personClues  = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
 )
 
 func containsAny(s string, subs []string) bool {
@@ -175,6 +189,8 @@ func (k answerKind) unmarked(question string) string {
 		return nameAsked.ReplaceAllString(formerAsked.ReplaceAllString(question, " "), " ")
 	case kindRival:
 		return rivalAsked.ReplaceAllString(question, " ")
+	case kindPurpose:
+		return purposeAsked.ReplaceAllString(question, " ")
 	}
 	return question
 }
@@ -199,6 +215,8 @@ func (k answerKind) notGiven() string {
 		return "The series gives no earlier name for that."
 	case kindRival:
 		return "The series names no rival for that."
+	case kindPurpose:
+		return "The series states no aim for that."
 	}
 	return "The series does not say."
 }
