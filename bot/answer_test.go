@@ -895,9 +895,23 @@ func TestPurpose(t *testing.T) {
 // TestEveryKindHasItsBit: kindsOf keeps one bit per kind in a kindSet; a
 // kind past its width would never be found.
 func TestEveryKindHasItsBit(t *testing.T) {
-	for k := kindNumber; k <= kindPurpose; k++ {
+	for k := kindNumber; k <= kindDuration; k++ {
 		if kindSet(1)<<k == 0 {
 			t.Errorf("kind %d does not fit in a kindSet", k)
 		}
 	}
+}
+
+// TestHowLong: "how long did it take" asks for a stretch of time, which a
+// launch year alone does not give; "how long ago" asks for a date.
+func TestHowLong(t *testing.T) {
+	checkKinds(t, map[string]answerKind{
+		"how long did it take alibaba cloud to catch on": kindDuration,
+		"how long ago was alibaba founded":               kindTime,
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"how long did it take alibaba cloud to actually catch on after it launched", "roughly a decade", true},
+		{"how long ago was alibaba founded", "1999", true},
+		{"how long has dingtalk been around", "The series does not say how long. The closest it states: DingTalk", false},
+	})
 }

@@ -34,6 +34,9 @@ const (
 	// kindPurpose is what something is for ("what's the point of
 	// Alibaba's media businesses?"): a sentence that states an aim.
 	kindPurpose
+	// kindDuration is how long something took ("how long did Alibaba
+	// Cloud take to catch on?"): a stretch of time, not a date.
+	kindDuration
 )
 
 var (
@@ -66,7 +69,12 @@ var (
 	// aim; "why" asks for reasons of every kind and is asksWhy's.
 	purposeAsked = regexp.MustCompile(`(?i)\bwhat(?:'s|’s|s| is| was| are| were)?\s+(?:the\s+|their\s+|its\s+)?(?:stated\s+|whole\s+|real\s+|actual\s+)?(?:point|goal|aim|purpose|objective|rationale)\b(?:\s+(?:of|behind|for|with))?|\b(?:goal|aim|purpose|objective|rationale)\s+(?:of|behind)\b|\bwhat do they say the (?:point|goal|aim|purpose) is\b|目的|目标`)
 	// hasPurpose states an aim.
-	hasPurpose    = regexp.MustCompile(`(?i)\b(?:purpose|aims?|goals?|objectives?|in order to|so as to|meant to|designed to|intended to|set up to|mission)\b`)
+	hasPurpose = regexp.MustCompile(`(?i)\b(?:purpose|aims?|goals?|objectives?|in order to|so as to|meant to|designed to|intended to|set up to|mission)\b`)
+	// durationAsked asks how long, with the words that only say so;
+	// "how long ago" asks for a date (timeWords).
+	durationAsked = regexp.MustCompile(`(?i)\bhow long\b(?:\s+(?:did|does|do|will|would|has|had|is|was)\b)?(?:\s+it\b)?(?:\s+(?:take|took)\b)?|多久|多长时间`)
+	// hasDuration gives a stretch of time.
+	hasDuration   = regexp.MustCompile(`(?i)\bdecades?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?)\b`)
 	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
 	hasNumber     = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
@@ -77,7 +85,7 @@ type kindSet uint16
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -109,6 +117,9 @@ func kindOf(question string) answerKind {
 		if strings.Contains(q, w) {
 			return kindTime
 		}
+	}
+	if durationAsked.MatchString(q) {
+		return kindDuration
 	}
 	for _, w := range numberWords {
 		if strings.Contains(q, w) {
@@ -148,6 +159,8 @@ func (k answerKind) fits(sentence string) bool {
 		return containsAny(strings.ToLower(sentence), rivalClues) && hasRival.MatchString(sentence)
 	case kindPurpose:
 		return containsAny(strings.ToLower(sentence), purposeClues) && hasPurpose.MatchString(sentence)
+	case kindDuration:
+		return containsAny(strings.ToLower(sentence), durationClues) && hasDuration.MatchString(sentence)
 	}
 	return true
 }
@@ -156,13 +169,14 @@ var numberOne = regexp.MustCompile(`(?i)\bnumber one\b`)
 
 // What the expressions of fits cannot match without.
 var (
-	months       = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-	numberNames  = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
-	rankClues    = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
-	formerClues  = []string{"known", "used to", "name", "formerly", "previously", "originally"}
-	purposeClues = []string{"purpose", "aim", "goal", "objective", "order to", "as to", "meant", "designed", "intended", "set up", "mission"}
-	rivalClues   = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
-	personClues  = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
+	months        = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	numberNames   = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
+	rankClues     = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
+	formerClues   = []string{"known", "used to", "name", "formerly", "previously", "originally"}
+	durationClues = []string{"decade", "year", "month", "week", "day"}
+	purposeClues  = []string{"purpose", "aim", "goal", "objective", "order to", "as to", "meant", "designed", "intended", "set up", "mission"}
+	rivalClues    = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
+	personClues   = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
 )
 
 func containsAny(s string, subs []string) bool {
@@ -176,7 +190,7 @@ func containsAny(s string, subs []string) bool {
 
 // timeAsked is how a question asks for a date: the answer holds a year,
 // not the word "year".
-var timeAsked = regexp.MustCompile(`(?i)\b(?:in\s+|on\s+)?(?:what|which)\s+(?:year|yr|date|month|day)\b|在?(?:哪一年|哪年|哪一天|哪天|什么时候|何时)`)
+var timeAsked = regexp.MustCompile(`(?i)\bhow long ago\b|\b(?:in\s+|on\s+)?(?:what|which)\s+(?:year|yr|date|month|day)\b|在?(?:哪一年|哪年|哪一天|哪天|什么时候|何时)`)
 
 // unmarked is question without the words that only ask for an answer of
 // kind k ("what year did Taobao go live" is about Taobao going live), so
@@ -191,6 +205,8 @@ func (k answerKind) unmarked(question string) string {
 		return rivalAsked.ReplaceAllString(question, " ")
 	case kindPurpose:
 		return purposeAsked.ReplaceAllString(question, " ")
+	case kindDuration:
+		return durationAsked.ReplaceAllString(question, " ")
 	}
 	return question
 }
@@ -217,6 +233,8 @@ func (k answerKind) notGiven() string {
 		return "The series names no rival for that."
 	case kindPurpose:
 		return "The series states no aim for that."
+	case kindDuration:
+		return "The series does not say how long."
 	}
 	return "The series does not say."
 }
