@@ -895,7 +895,7 @@ func TestPurpose(t *testing.T) {
 // TestEveryKindHasItsBit: kindsOf keeps one bit per kind in a kindSet; a
 // kind past its width would never be found.
 func TestEveryKindHasItsBit(t *testing.T) {
-	for k := kindNumber; k <= kindDuration; k++ {
+	for k := kindNumber; k <= kindLayout; k++ {
 		if kindSet(1)<<k == 0 {
 			t.Errorf("kind %d does not fit in a kindSet", k)
 		}
@@ -913,5 +913,21 @@ func TestHowLong(t *testing.T) {
 		{"how long did it take alibaba cloud to actually catch on after it launched", "roughly a decade", true},
 		{"how long ago was alibaba founded", "1999", true},
 		{"how long has dingtalk been around", "The series does not say how long. The closest it states: DingTalk", false},
+	})
+}
+
+// TestLayout: "how is the financial overview laid out?" is answered by the
+// sentence after the one naming the overview, which goes on about the same
+// part and says how it is arranged; the sentence after one naming a
+// business in passing answers nothing about it.
+func TestLayout(t *testing.T) {
+	checkKinds(t, map[string]answerKind{
+		"how is the financial overview article laid out": kindLayout,
+		"what is the structure of part 3":                kindAny, // not asked how
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"how is the financial overview article structured", `Part 3 sets out its findings as numbered "stylized facts"`, true},
+		{"How is the financial overview in Part 3 organised?", "stylized facts", true},
+		{"how many daily users does microsoft teams have", "The series gives no figure for that.", false},
 	})
 }

@@ -37,6 +37,9 @@ const (
 	// kindDuration is how long something took ("how long did Alibaba
 	// Cloud take to catch on?"): a stretch of time, not a date.
 	kindDuration
+	// kindLayout is how something is laid out ("how is the financial
+	// overview structured?"): a sentence that says how it is arranged.
+	kindLayout
 )
 
 var (
@@ -74,7 +77,11 @@ var (
 	// "how long ago" asks for a date (timeWords).
 	durationAsked = regexp.MustCompile(`(?i)\bhow long\b(?:\s+(?:did|does|do|will|would|has|had|is|was)\b)?(?:\s+it\b)?(?:\s+(?:take|took)\b)?|多久|多长时间`)
 	// hasDuration gives a stretch of time.
-	hasDuration   = regexp.MustCompile(`(?i)\bdecades?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?)\b`)
+	hasDuration = regexp.MustCompile(`(?i)\bdecades?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?)\b`)
+	// layoutAsked asks how something is arranged.
+	layoutAsked = regexp.MustCompile(`(?i)\b(?:laid out|structured|organi[sz]ed|arranged|set out|broken down|split up)\b|\b(?:structure|layout|format)\b(?:\s+of\b)?`)
+	// hasLayout says how something is arranged.
+	hasLayout     = regexp.MustCompile(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
 	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
 	hasNumber     = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
@@ -85,7 +92,7 @@ type kindSet uint16
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration, kindLayout} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -120,6 +127,9 @@ func kindOf(question string) answerKind {
 	}
 	if durationAsked.MatchString(q) {
 		return kindDuration
+	}
+	if strings.HasPrefix(strings.TrimSpace(q), "how ") && layoutAsked.MatchString(q) {
+		return kindLayout
 	}
 	for _, w := range numberWords {
 		if strings.Contains(q, w) {
@@ -161,6 +171,8 @@ func (k answerKind) fits(sentence string) bool {
 		return containsAny(strings.ToLower(sentence), purposeClues) && hasPurpose.MatchString(sentence)
 	case kindDuration:
 		return containsAny(strings.ToLower(sentence), durationClues) && hasDuration.MatchString(sentence)
+	case kindLayout:
+		return containsAny(strings.ToLower(sentence), layoutClues) && hasLayout.MatchString(sentence)
 	}
 	return true
 }
@@ -173,6 +185,7 @@ var (
 	numberNames   = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
 	rankClues     = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
 	formerClues   = []string{"known", "used to", "name", "formerly", "previously", "originally"}
+	layoutClues   = []string{"set", "lay", "laid", "structured", "organi", "arranged", "divided", "split", "numbered", "followed", "parts", "sections"}
 	durationClues = []string{"decade", "year", "month", "week", "day"}
 	purposeClues  = []string{"purpose", "aim", "goal", "objective", "order to", "as to", "meant", "designed", "intended", "set up", "mission"}
 	rivalClues    = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
@@ -207,6 +220,8 @@ func (k answerKind) unmarked(question string) string {
 		return purposeAsked.ReplaceAllString(question, " ")
 	case kindDuration:
 		return durationAsked.ReplaceAllString(question, " ")
+	case kindLayout:
+		return layoutAsked.ReplaceAllString(question, " ")
 	}
 	return question
 }
@@ -235,6 +250,8 @@ func (k answerKind) notGiven() string {
 		return "The series states no aim for that."
 	case kindDuration:
 		return "The series does not say how long."
+	case kindLayout:
+		return "The series does not say how that is laid out."
 	}
 	return "The series does not say."
 }

@@ -125,6 +125,12 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 		text, sources = a.quote(cands, hits, a.maxSentences())
 		return text, sources, false, nil
 	}
+	if len(cands) == 0 && len(near) > 0 && len(unsaid) == 0 {
+		if pair, ok := continued(lib, ix, hits, near, kind, own); ok {
+			text, sources = a.quote(pair, hits, len(pair))
+			return text, sources, false, nil
+		}
+	}
 	head := kind.notGiven()
 	if len(unsaid) > 0 {
 		near = append(cands, near...)
@@ -219,6 +225,36 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 		}
 	}
 	return cands, near, named
+}
+
+// continued finds the answer in the sentence after the closest one, when
+// it goes on about the same subject and holds the kind of answer asked
+// for: "Part 3 of the Alibaba series gives a financial overview of
+// Alibaba Group. Part 3 sets out its findings as numbered "stylized
+// facts" …" for "how is the financial overview laid out?", where the
+// second sentence shares none of the question's words but its subject.
+// The closest sentence must be about what the question names, when it
+// names something: "how many daily users does Microsoft Teams have" is not
+// answered by what the sentence after one naming Teams in passing says of
+// DingTalk. It returns the two, in order.
+func continued(lib *Snapshot, ix *retrieval.Index, hits []retrieval.Hit, near []candidate, kind answerKind, question string) ([]candidate, bool) {
+	if kind == kindAny {
+		return nil, false
+	}
+	best := bestOf(near)
+	sentences := lib.passage(hits[best.hit].Passage).sentences
+	if best.sentence+1 >= len(sentences) {
+		return nil, false
+	}
+	this, next := sentences[best.sentence], sentences[best.sentence+1]
+	if this.lead == "" || next.lead != this.lead || !next.kinds.has(kind) {
+		return nil, false
+	}
+	if subjects := names(ix, question); len(subjects) > 0 && !slices.Contains(subjects, this.lead) {
+		return nil, false
+	}
+	after := candidate{hit: best.hit, sentence: best.sentence + 1, text: next.text, score: best.score}
+	return []candidate{best, after}, true
 }
 
 // doneBy is a relative clause saying who did something to the name before
