@@ -923,7 +923,8 @@ func TestHowLong(t *testing.T) {
 func TestLayout(t *testing.T) {
 	checkKinds(t, map[string]answerKind{
 		"how is the financial overview article laid out": kindLayout,
-		"what is the structure of part 3":                kindAny, // not asked how
+		"what is the structure of part 3":                kindLayout,
+		"what findings does part 3 set out":              kindAny, // what, not how
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"how is the financial overview article structured", `Part 3 sets out its findings as numbered "stylized facts"`, true},

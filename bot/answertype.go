@@ -80,6 +80,9 @@ var (
 	hasDuration = regexp.MustCompile(`(?i)\bdecades?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?)\b`)
 	// layoutAsked asks how something is arranged.
 	layoutAsked = regexp.MustCompile(`(?i)\b(?:laid out|structured|organi[sz]ed|arranged|set out|broken down|split up)\b|\b(?:structure|layout|format)\b(?:\s+of\b)?`)
+	// layoutNamed names a layout outright; the verbs of layoutAsked ask
+	// for one only after "how" ("what findings are set out" asks what).
+	layoutNamed = regexp.MustCompile(`(?i)\b(?:structure|layout|format) of\b`)
 	// hasLayout says how something is arranged.
 	hasLayout     = regexp.MustCompile(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
 	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
@@ -128,7 +131,7 @@ func kindOf(question string) answerKind {
 	if durationAsked.MatchString(q) {
 		return kindDuration
 	}
-	if strings.HasPrefix(strings.TrimSpace(q), "how ") && layoutAsked.MatchString(q) {
+	if (strings.HasPrefix(strings.TrimSpace(q), "how ") || layoutNamed.MatchString(q)) && layoutAsked.MatchString(q) {
 		return kindLayout
 	}
 	for _, w := range numberWords {
