@@ -176,6 +176,9 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	case shifted && e.asked != "":
 		sought = strings.Replace(text, e.asked, " ", 1)
 	}
+	// "Besides maps, what else…" asks for what else: a sentence need not
+	// share what is set aside.
+	sought, _ = setAside(sought)
 	ix, m, hits, err := a.ranked(ctx, lib, sought, kind, q)
 	if err != nil {
 		return Answer{}, err

@@ -932,3 +932,23 @@ func TestLayout(t *testing.T) {
 		{"how many daily users does microsoft teams have", "The series gives no figure for that.", false},
 	})
 }
+
+// TestBesides: what a question sets aside need not be in the answer, and a
+// sentence adding to it is preferred.
+func TestBesides(t *testing.T) {
+	for q, want := range map[string]string{
+		"besides maps, what else can you do in amap":  ", what else can you do in amap",
+		"what does amap do besides maps":              "what does amap do ",
+		"besides payments what financial stuff":       " what financial stuff",
+		"whats the other navigation app besides amap": "whats the other navigation app ",
+		"what is amap": "what is amap",
+	} {
+		if got, _ := setAside(q); got != want {
+			t.Errorf("setAside(%q) = %q, want %q", q, got, want)
+		}
+	}
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"besides maps, what else can you do in amap", "Amap also lets users search for local services and offers ride-hailing [1].", true},
+		{"whats the other big navigation app in china besides amap", "Baidu Maps", true},
+	})
+}

@@ -25,6 +25,10 @@ const (
 	metaPenalty  = 0.3
 	factBonus    = 0.2
 	subjectBonus = 0.1
+	// addsBonus lifts, for a question setting something aside ("besides
+	// maps, what else…"), a sentence that adds to what was said ("Amap
+	// also … offers ride-hailing").
+	addsBonus = 0.2
 )
 
 // sharedWanted is how many of its words a sentence must share with the
@@ -101,7 +105,8 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 		}
 		unsaid = mine.Unsaid()
 	}
-	cands, near, named := a.candidatesAt(lib, ix, q, question, kind, hits, keep)
+	_, aside := setAside(own)
+	cands, near, named := a.candidatesAt(lib, ix, q, question, kind, hits, keep, aside)
 	// A question asking for no figure or date about something the series
 	// names by a rare name may be answered by a sentence that gives all
 	// its names, however it words the rest: "Trendyol is Alibaba's
@@ -147,14 +152,17 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 // cands hold the kind of answer asked for, near cover the question without
 // holding it.
 func (a *Answerer) candidates(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool) (cands, near []candidate) {
-	cands, near, _ = a.candidatesAt(lib, ix, q, question, kind, hits, keep)
+	cands, near, _ = a.candidatesAt(lib, ix, q, question, kind, hits, keep, false)
 	return cands, near
 }
 
 // candidatesAt is candidates, and named: for a question asking for no
 // figure or date (kindAny) that gives a rare name, the sentences that give
 // all its names and reach only namedCoverage of the coverage asked.
-func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool) (cands, near, named []candidate) {
+//
+// aside says the question sets something aside ("besides maps"): a
+// sentence that adds to what the series says is preferred.
+func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, question string, kind answerKind, hits []retrieval.Hit, keep func(readSentence) bool, aside bool) (cands, near, named []candidate) {
 	relax := kind == kindAny && q.HasRareNames()
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
@@ -203,6 +211,9 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			// about it; one that names it in passing is about something
 			// else ("Taobao, Alibaba's marketplace, was added in 2003"
 			// for "who founded Alibaba?").
+			if aside && adds.MatchString(s.text) {
+				c.score += addsBonus
+			}
 			if slices.Contains(subjects, s.lead) {
 				c.score += subjectBonus
 			}
@@ -225,6 +236,25 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 		}
 	}
 	return cands, near, named
+}
+
+// besides sets aside what a question says it knows already ("besides
+// maps, what else can you do in Amap?"): up to four words after it, to the
+// punctuation or the question word that follows (which stay).
+var besides = regexp.MustCompile(`(?i)\b(?:besides|apart from|aside from|other than|except for|in addition to)\s+[\p{L}\p{N}'’&-]+(?:\s+[\p{L}\p{N}'’&-]+){0,3}?(\s*[,?!.]|\s*$|\s+(?:what|whats|what's|which|who|how|does|do|did|can|could|is|are|name)\b)`)
+
+// adds marks a sentence that adds to what was said.
+var adds = regexp.MustCompile(`(?i)\b(?:also|as well|another|further|in addition|besides)\b`)
+
+// setAside returns question without what it sets aside, which no sentence
+// needs to share (the answer is what else there is), and whether it set
+// anything aside.
+func setAside(question string) (string, bool) {
+	loc := besides.FindStringSubmatchIndex(question)
+	if loc == nil {
+		return question, false
+	}
+	return question[:loc[0]] + question[loc[2]:], true
 }
 
 // continued finds the answer in the sentence after the closest one, when
