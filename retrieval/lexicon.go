@@ -207,6 +207,9 @@ var phrases = []struct {
 	// did they make Alipay" or "when was DingTalk made": a question of why,
 	// when or who asks of the making, not the money.
 	{[]string{"make", "made"}, regexp.MustCompile(`(?i)\b((?:why|when|who)(?:'d|’d)?(?:\s+[\w']+){0,5}?)\s+(?:make|makes|made)\b`), "$1 create"},
+	// "First" beside a beginning says no more than the beginning does
+	// ("when it first started out"): it is not the "first" of an order.
+	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\s+(start|started|starts|began|begin|begins|launched|launch|set up|founded|came out|appeared|opened)\b|\b(start|started|began|launched|founded)\s+(?:out\s+)?first\b`), "$1$2"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as
