@@ -184,6 +184,8 @@ type analyzer struct {
 	// article says an article, not an owner, began them.
 	owned   int
 	article bool
+	// last is the word before, stop word or not: "how" of "how many".
+	last string
 }
 
 // maxOwned is how many words after an owner or an article are what it has:
@@ -219,20 +221,33 @@ func (a *analyzer) flushWord() {
 	// "DingTalk"), first in a sentence or not.
 	proper := unicode.IsDigit(first) || (unicode.IsUpper(first) && !a.sentenceStart || innerCapital(a.word)) && !nameSuffixes[w]
 	a.word, a.class, a.sentenceStart = a.word[:0], 0, false
+	// What "how many" counts is what the question asks about, as what an
+	// owner has is: "how many employees does Alibaba have" asks for a
+	// count of employees, which a series that never mentions them cannot
+	// give. ("How much" measures an amount, which a question words as it
+	// likes: "how much cash did the cloud arm pull in".)
+	counted := w == "many" && a.last == "how"
+	a.last = w
 	if selectors[w] && !proper {
 		return // what it picks is still what an owner has: "Alibaba's main business"
 	}
 	if stopWords[w] {
 		a.prev = ""
 		a.owned = 0
-		if w == "a" || w == "an" {
+		switch {
+		case w == "a" || w == "an":
 			a.owned, a.article = maxOwned, true
+		case counted:
+			a.owned, a.article = 1, true
 		}
 		return
 	}
 	s := termOf(w)
 	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0, article: a.owned > 0 && a.article})
 	a.owned = max(0, a.owned-1)
+	if counted {
+		a.owned, a.article = 1, true
+	}
 	if a.prev != "" {
 		a.out = append(a.out, term{text: a.prev + " " + s, weight: 0.5})
 	}

@@ -164,6 +164,10 @@ func TestUnsaid(t *testing.T) {
 		{"why did op income drop sometimes", nil},
 		{"what was alibaba's operating income", nil},
 		{"is youku long or short form video", nil},
+		// What "how many" counts is asked about; shorthand is not.
+		{"how many employees does alibaba have in total", []string{"employees"}},
+		{"how many smbs does ant grp serve", nil},
+		{"how much cash did alibabas cloud arm pull in", nil}, // an amount, however worded
 		{"what is alibaba's main dividend", []string{"dividend"}},
 	}
 	for _, tt := range tests {
