@@ -896,7 +896,7 @@ func TestPurpose(t *testing.T) {
 // TestEveryKindHasItsBit: kindsOf keeps one bit per kind in a kindSet; a
 // kind past its width would never be found.
 func TestEveryKindHasItsBit(t *testing.T) {
-	for k := kindNumber; k <= kindLayout; k++ {
+	for k := kindNumber; k <= kindFuture; k++ {
 		if kindSet(1)<<k == 0 {
 			t.Errorf("kind %d does not fit in a kindSet", k)
 		}
@@ -951,5 +951,20 @@ func TestBesides(t *testing.T) {
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"besides maps, what else can you do in amap", "Amap also lets users search for local services and offers ride-hailing [1].", true},
 		{"whats the other big navigation app in china besides amap", "Baidu Maps", true},
+	})
+}
+
+// TestFuture: a question of what is to come is answered by what the series
+// says Alibaba expects or plans, and a past fact is no forecast.
+func TestFuture(t *testing.T) {
+	checkKinds(t, map[string]answerKind{
+		"will alibaba's cost of revenue keep going up? pls":   kindFuture,
+		"what's part 4 of the alibaba series going to cover?": kindFuture,
+		"how much will cloud revenue be in 2025":              kindNumber,
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"will alibaba's cost of revenue keep going up? pls", "keep growing", true},
+		{"what's part 4 of the alibaba series going to cover?", "Part 4 looks ahead to the Group's future", true},
+		{"what will baba stock be trading at by end of next year", "The series makes no forecast of that.", false},
 	})
 }

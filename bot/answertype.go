@@ -40,6 +40,11 @@ const (
 	// kindLayout is how something is laid out ("how is the financial
 	// overview structured?"): a sentence that says how it is arranged.
 	kindLayout
+	// kindFuture is what is to come ("will Alibaba's cost of revenue keep
+	// going up?"): a sentence that says what is expected or planned. The
+	// series states facts of the past and what Alibaba says it expects; a
+	// past fact answers no question of the future.
+	kindFuture
 )
 
 var (
@@ -84,7 +89,13 @@ var (
 	// for one only after "how" ("what findings are set out" asks what).
 	layoutNamed = regexp.MustCompile(`(?i)\b(?:structure|layout|format) of\b`)
 	// hasLayout says how something is arranged.
-	hasLayout     = regexp.MustCompile(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
+	hasLayout = regexp.MustCompile(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
+	// futureAsked asks what is to come.
+	futureAsked = regexp.MustCompile(`(?i)\b(?:will|going to|gonna|going forward|going fwd|next year|in the future|from now on|expected to|plans? to|planning to)\b|将来|未来|今后|明年`)
+	// futureAux only marks the future.
+	futureAux = regexp.MustCompile(`(?i)\b(?:going to|gonna)\b`)
+	// hasFuture says what is expected, planned or to come.
+	hasFuture     = regexp.MustCompile(`(?i)\b(?:expects?|expected|plans?|planning|will|going forward|future|looks? ahead|keep (?:growing|rising|going)|go on|continues? to|intends?|forecasts?)\b`)
 	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
 	hasNumber     = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
@@ -95,7 +106,7 @@ type kindSet uint16
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration, kindLayout} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration, kindLayout, kindFuture} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -139,6 +150,9 @@ func kindOf(question string) answerKind {
 			return kindNumber
 		}
 	}
+	if futureAsked.MatchString(q) {
+		return kindFuture
+	}
 	return kindAny
 }
 
@@ -176,6 +190,8 @@ func (k answerKind) fits(sentence string) bool {
 		return containsAny(strings.ToLower(sentence), durationClues) && hasDuration.MatchString(sentence)
 	case kindLayout:
 		return containsAny(strings.ToLower(sentence), layoutClues) && hasLayout.MatchString(sentence)
+	case kindFuture:
+		return containsAny(strings.ToLower(sentence), futureClues) && hasFuture.MatchString(sentence)
 	}
 	return true
 }
@@ -188,6 +204,7 @@ var (
 	numberNames   = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "billion", "trillion"}
 	rankClues     = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "top", "largest", "biggest", "leading", "number one", "no."}
 	formerClues   = []string{"known", "used to", "name", "formerly", "previously", "originally"}
+	futureClues   = []string{"expect", "plan", "will", "forward", "future", "ahead", "keep", "go on", "continue", "intend", "forecast"}
 	layoutClues   = []string{"set", "lay", "laid", "structured", "organi", "arranged", "divided", "split", "numbered", "followed", "parts", "sections"}
 	durationClues = []string{"decade", "year", "month", "week", "day"}
 	purposeClues  = []string{"purpose", "aim", "goal", "objective", "order to", "as to", "meant", "designed", "intended", "set up", "mission"}
@@ -225,6 +242,10 @@ func (k answerKind) unmarked(question string) string {
 		return durationAsked.ReplaceAllString(question, " ")
 	case kindLayout:
 		return layoutAsked.ReplaceAllString(question, " ")
+	case kindFuture:
+		// Only the auxiliaries: "next year" and "going forward" say
+		// which future, as a year would.
+		return futureAux.ReplaceAllString(question, " ")
 	}
 	return question
 }
@@ -255,6 +276,8 @@ func (k answerKind) notGiven() string {
 		return "The series does not say how long."
 	case kindLayout:
 		return "The series does not say how that is laid out."
+	case kindFuture:
+		return "The series makes no forecast of that."
 	}
 	return "The series does not say."
 }
