@@ -484,6 +484,15 @@ func TestWhatTheSeriesDoesNotSay(t *testing.T) {
 	}
 	checkCitations(t, ans)
 
+	// "The number of" asks for a count, which a rank does not give.
+	ans, err = defaultAnswerer(t).Answer(context.Background(), question(t, "exact number of youku monthly active users pls"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Grounded || !strings.HasPrefix(ans.Text, "The series gives no figure for that.") {
+		t.Errorf("answer = %+v", ans)
+	}
+
 	// "Number one" ranks; it counts nothing.
 	ans, err = defaultAnswerer(t).Answer(context.Background(), question(t, "how many tmall genie units were sold in 2020"), nil)
 	if err != nil {

@@ -52,7 +52,7 @@ var (
 	// places" is not "what place".
 	rankAsked   = regexp.MustCompile(`(?i)第几|排名|排行|\b(?:what|which) (?:rank|place|position)\b|\b(?:how|where) (?:does|do|did) (?:it|they) rank\b`)
 	timeWords   = []string{"when ", "what year", "which year", "what yr", "which yr", "what date", "how long ago", "什么时候", "哪一年", "哪年", "何时", "哪一天"}
-	numberWords = []string{"how much", "how many", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
+	numberWords = []string{"how much", "how many", "number of", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
 	// personWords ask for the person behind something: "who founded
 	// Alibaba?" is not answered by what Alibaba was founded as.
 	personWords = regexp.MustCompile(`(?i)\bwho\s+(?:(?:was|were|is|are)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
