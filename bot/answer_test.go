@@ -635,6 +635,10 @@ func TestFollowUpChains(t *testing.T) {
 		// What the earlier question asked about is not the follow-up's.
 		{[]string{"is alibaba a monopoly"}, "and when was taobao launched?", "2003"},
 		{[]string{"what is alibaba's market cap"}, "and how much revenue did alibaba cloud make?", "RMB60 billion"},
+		// A question asked in full stands alone though it names nothing,
+		// and is what a later follow-up is about.
+		{[]string{"what % of rev is cloud computing"}, "what's stylized fact #1 in the financial overview part?", "total revenue went up in every year"},
+		{[]string{"how fast did alibaba's revenue grow from 2017 to 2021?", "did operating income grow as smoothly?"}, "why not?", "59%"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -156,8 +156,17 @@ var (
 // standsAlone reports whether a question can be understood without the
 // conversation before it: it names something, refers back to nothing, and
 // asks by itself after any opening of a follow-up.
+//
+// A question that names nothing stands alone too when it asks in full
+// ("what's stylized fact #1 in the financial overview part?") with at
+// least minOwnTerms words the series uses: it has a subject of its own,
+// though not a name. "What's the growth rate" has too few to be more than
+// a follow-up.
 func standsAlone(ix *retrieval.Index, question string) bool {
-	if len(ix.Subjects(question)) == 0 || pronoun.MatchString(question) {
+	if pronoun.MatchString(question) {
+		return false
+	}
+	if len(ix.Subjects(question)) == 0 && !(whole.MatchString(question) && ix.Matcher(question).Match("").Known >= minOwnTerms) {
 		return false
 	}
 	if loc := followUp.FindStringIndex(question); loc != nil {
@@ -165,6 +174,10 @@ func standsAlone(ix *retrieval.Index, question string) bool {
 	}
 	return true
 }
+
+// minOwnTerms is how many words the series uses a question naming nothing
+// must ask with to stand alone.
+const minOwnTerms = 3
 
 // cleanStandalone takes the question out of a condensation reply, which
 // models sometimes quote or introduce ("Standalone question: …").
