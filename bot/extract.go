@@ -241,7 +241,7 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 // besides sets aside what a question says it knows already ("besides
 // maps, what else can you do in Amap?"): up to four words after it, to the
 // punctuation or the question word that follows (which stay).
-var besides = regexp.MustCompile(`(?i)\b(?:besides|apart from|aside from|other than|except for|in addition to)\s+[\p{L}\p{N}'’&-]+(?:\s+[\p{L}\p{N}'’&-]+){0,3}?(\s*[,?!.]|\s*$|\s+(?:what|whats|what's|which|who|how|does|do|did|can|could|is|are|name)\b)`)
+var besides = regexp.MustCompile(`(?i)\b(?:besides|apart from|aside from|other than|except for|in addition to)\s+[^\s,?!.]+(?:\s+[^\s,?!.]+){0,3}?(\s*[,?!.]|\s*$|\s+(?:what|whats|what's|which|who|how|does|do|did|can|could|is|are|name)\b)`)
 
 // adds marks a sentence that adds to what was said.
 var adds = regexp.MustCompile(`(?i)\b(?:also|as well|another|further|in addition|besides)\b`)
@@ -292,7 +292,7 @@ func continued(lib *Snapshot, ix *retrieval.Index, hits []retrieval.Hit, near []
 // as naming a person (kindPerson), so that a question of who founded one
 // business is not steered to every passage where another says who
 // founded a third.
-var doneBy = regexp.MustCompile(`(\p{L}[\p{L}\p{N}-]*),? (?:which|whom) [A-Z][\p{L}\p{N}-]*(?: [A-Z][\p{L}\p{N}-]*)* (?:co-)?(?:founded|started|created|set up|launched|built)\b`)
+var doneBy = regexp.MustCompile(`([^\s,]+),? (?:which|whom) [A-Z][^\s,]*(?: [A-Z][^\s,]*)* (?:co-)?(?:founded|started|created|set up|launched|built)\b`)
 
 // doneByOther reports whether sentence says, in a relative clause, who did
 // something to one of subjects.
