@@ -206,7 +206,7 @@ var (
 	formerClues   = []string{"known", "used to", "name", "formerly", "previously", "originally"}
 	futureClues   = []string{"expect", "plan", "will", "forward", "future", "ahead", "keep", "go on", "continue", "intend", "forecast"}
 	layoutClues   = []string{"set", "lay", "laid", "structured", "organi", "arranged", "divided", "split", "numbered", "followed", "parts", "sections"}
-	durationClues = []string{"decade", "year", "month", "week", "day"}
+	durationClues = []string{"decade", "years", "months", "weeks", "days", " a year", " one year", " a month", " one month", " a week", " a day"}
 	purposeClues  = []string{"purpose", "aim", "goal", "objective", "order to", "as to", "meant", "designed", "intended", "set up", "mission"}
 	rivalClues    = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
 	personClues   = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}
