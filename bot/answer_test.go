@@ -850,6 +850,10 @@ func TestRivals(t *testing.T) {
 		"钉钉的竞争对手是谁":                                 kindRival,
 		"who founded alibaba":                       kindPerson,
 		"what is dingtalk":                          kindAny,
+		// A rank, a date or a count is asked before a rival.
+		"what rank is taobao among its competitors": kindRank,
+		"how many competitors does dingtalk have":   kindNumber,
+		"who will lead alibaba":                     kindPerson,
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"who is dingtalk's big competitor in china", "WeChat for Business", true},
@@ -939,6 +943,8 @@ func TestLayout(t *testing.T) {
 		"how is the financial overview article laid out": kindLayout,
 		"what is the structure of part 3":                kindLayout,
 		"what findings does part 3 set out":              kindAny, // what, not how
+		"how many segments is alibaba split up into":     kindNumber,
+		"what is the ownership structure of ant group":   kindAny, // no part of the series
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"how is the financial overview article structured", `Part 3 sets out its findings as numbered "stylized facts"`, true},

@@ -55,7 +55,7 @@ var (
 	numberWords = []string{"how much", "how many", "number of", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
 	// personWords ask for the person behind something: "who founded
 	// Alibaba?" is not answered by what Alibaba was founded as.
-	personWords = regexp.MustCompile(`(?i)\bwho\s+(?:(?:was|were|is|are)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
+	personWords = regexp.MustCompile(`(?i)\bwho\s+(?:(?:was|were|is|are|will|would)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
 	// hasPerson finds where a sentence names a person: by a title, or as
 	// the one who did something ("founded by …").
 	hasPerson = regexp.MustCompile(`(?i)\b(?:founder|co-founder|ceo|chief executive|chairman|chairwoman|chairperson|president|mr|ms|mrs|dr)\b\.?|\b(?:founded|started|created|set up|led|run|headed|co-founded) by [A-Z]`)
@@ -87,7 +87,9 @@ var (
 	layoutAsked = regexp.MustCompile(`(?i)\b(?:laid out|structured|organi[sz]ed|arranged|set out|broken down|split up)\b|\b(?:structure|layout|format)\b(?:\s+of\b)?`)
 	// layoutNamed names a layout outright; the verbs of layoutAsked ask
 	// for one only after "how" ("what findings are set out" asks what).
-	layoutNamed = regexp.MustCompile(`(?i)\b(?:structure|layout|format) of\b`)
+	layoutNamed = regexp.MustCompile(`(?i)\b(?:structure|layout|format) of (?:the |this |that )?(?:part|article|series|overview|post|section)`)
+	// layoutHow asks how something is, not how many or how much.
+	layoutHow = regexp.MustCompile(`(?i)^\s*how (?:is|are|was|were|does|do|did)\b`)
 	// hasLayout says how something is arranged.
 	hasLayout = regexp.MustCompile(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
 	// futureAsked asks what is to come.
@@ -121,9 +123,6 @@ func kindOf(question string) answerKind {
 	if personWords.MatchString(question) {
 		return kindPerson
 	}
-	if rivalAsked.MatchString(question) {
-		return kindRival
-	}
 	if purposeAsked.MatchString(question) {
 		return kindPurpose
 	}
@@ -142,13 +141,18 @@ func kindOf(question string) answerKind {
 	if durationAsked.MatchString(q) {
 		return kindDuration
 	}
-	if (strings.HasPrefix(strings.TrimSpace(q), "how ") || layoutNamed.MatchString(q)) && layoutAsked.MatchString(q) {
-		return kindLayout
-	}
 	for _, w := range numberWords {
 		if strings.Contains(q, w) {
 			return kindNumber
 		}
+	}
+	// A rival, a layout and the future are asked after any date, figure
+	// or rank: "how many competitors…" asks for a count.
+	if rivalAsked.MatchString(question) {
+		return kindRival
+	}
+	if (layoutHow.MatchString(q) || layoutNamed.MatchString(q)) && layoutAsked.MatchString(q) {
+		return kindLayout
 	}
 	if futureAsked.MatchString(q) {
 		return kindFuture
@@ -206,7 +210,7 @@ var (
 	formerClues   = []string{"known", "used to", "name", "formerly", "previously", "originally"}
 	futureClues   = []string{"expect", "plan", "will", "forward", "future", "ahead", "keep", "go on", "continue", "intend", "forecast"}
 	layoutClues   = []string{"set", "lay", "laid", "structured", "organi", "arranged", "divided", "split", "numbered", "followed", "parts", "sections"}
-	durationClues = []string{"decade", "years", "months", "weeks", "days", " a year", " one year", " a month", " one month", " a week", " a day"}
+	durationClues = []string{"decade", "year", "month", "week", "day"}
 	purposeClues  = []string{"purpose", "aim", "goal", "objective", "order to", "as to", "meant", "designed", "intended", "set up", "mission"}
 	rivalClues    = []string{"along", "together", "rival", "compet", "category", "trailing", "behind", "ahead", "versus", "vs", "two", "three", "four", "five"}
 	personClues   = []string{"founder", "ceo", "chief executive", "chair", "president", "mr", "ms", "dr", " by "}

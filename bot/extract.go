@@ -131,7 +131,7 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 		return text, sources, false, nil
 	}
 	if len(cands) == 0 && len(near) > 0 && len(unsaid) == 0 {
-		if pair, ok := continued(lib, ix, hits, near, kind, own); ok {
+		if pair, ok := continued(lib, ix, q, hits, near, kind, own, keep); ok {
 			text, sources = a.quote(pair, hits, len(pair))
 			return text, sources, false, nil
 		}
@@ -267,7 +267,10 @@ func setAside(question string) (string, bool) {
 // names something: "how many daily users does Microsoft Teams have" is not
 // answered by what the sentence after one naming Teams in passing says of
 // DingTalk. It returns the two, in order.
-func continued(lib *Snapshot, ix *retrieval.Index, hits []retrieval.Hit, near []candidate, kind answerKind, question string) ([]candidate, bool) {
+//
+// The sentence after is held to what every quoted sentence is: of the time
+// asked (keep), and not about another name.
+func continued(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, hits []retrieval.Hit, near []candidate, kind answerKind, question string, keep func(readSentence) bool) ([]candidate, bool) {
 	if kind == kindAny {
 		return nil, false
 	}
@@ -277,7 +280,7 @@ func continued(lib *Snapshot, ix *retrieval.Index, hits []retrieval.Hit, near []
 		return nil, false
 	}
 	this, next := sentences[best.sentence], sentences[best.sentence+1]
-	if this.lead == "" || next.lead != this.lead || !next.kinds.has(kind) {
+	if this.lead == "" || next.lead != this.lead || !next.kinds.has(kind) || keep != nil && !keep(next) || q.AboutAnother(next.read) {
 		return nil, false
 	}
 	if subjects := names(ix, question); len(subjects) > 0 && !slices.Contains(subjects, this.lead) {

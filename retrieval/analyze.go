@@ -219,7 +219,8 @@ func (a *analyzer) flushWord() {
 	// ("2030") is as telling as a company it never names.
 	// A capital inside a word makes a name wherever it stands ("iQIYI",
 	// "DingTalk"), first in a sentence or not.
-	proper := unicode.IsDigit(first) || (unicode.IsUpper(first) && !a.sentenceStart || innerCapital(a.word)) && !nameSuffixes[w]
+	inner := innerCapital(a.word)
+	proper := unicode.IsDigit(first) || (unicode.IsUpper(first) && !a.sentenceStart || inner) && !nameSuffixes[w]
 	a.word, a.class, a.sentenceStart = a.word[:0], 0, false
 	// What "how many" counts is what the question asks about, as what an
 	// owner has is: "how many employees does Alibaba have" asks for a
@@ -228,7 +229,7 @@ func (a *analyzer) flushWord() {
 	// likes: "how much cash did the cloud arm pull in".)
 	counted := w == "many" && a.last == "how"
 	a.last = w
-	if selectors[w] && !proper {
+	if selectors[w] && !inner {
 		return // what it picks is still what an owner has: "Alibaba's main business"
 	}
 	if stopWords[w] {

@@ -845,7 +845,7 @@ func (ix *Index) unqualified(read string, terms []term) []string {
 		if i < 0 || slices.ContainsFunc(terms, func(t term) bool { return t.text == q }) {
 			continue
 		}
-		if t := terms[i]; !t.proper && !t.capital && !t.foreign && !t.typo && english.IsWord(t.surface) && !slices.Contains(out, t.surface) {
+		if t := terms[i]; !t.foreign && !t.typo && english.IsWord(t.surface) && !slices.Contains(out, t.surface) {
 			out = append(out, t.surface)
 		}
 	}

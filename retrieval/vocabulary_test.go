@@ -157,6 +157,8 @@ func TestUnsaid(t *testing.T) {
 		{"what's mgmt blaming the higher costs on", nil},
 		{"what’s alibaba’s market cap", []string{"cap"}},
 		{"what is alibaba's main business", nil}, // "main" says which, not what
+		{"what is Alibaba's Main business", nil},
+		{"Alibaba Net profit fy21?", []string{"net"}},
 		// The series writes only of operating income: "net" there asks
 		// for what it never gives, owned or not; "op" is "operating".
 		{"alibaba net profit fy21?", []string{"net"}},
