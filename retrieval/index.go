@@ -274,7 +274,7 @@ func (ix *Index) Search(ctx context.Context, question string, opt Options) ([]Hi
 	if k <= 0 {
 		k = 5
 	}
-	question, qTerms := ix.read(ix.aliases.expand(question))
+	question, qTerms, _ := ix.read(ix.aliases.expand(question))
 	if len(ix.passages) == 0 || len(qTerms) == 0 {
 		return nil, nil
 	}
@@ -462,8 +462,8 @@ type Matcher struct {
 // English too are read as the English names, and typos of the corpus's
 // words as those words.
 func (ix *Index) Matcher(question string) Matcher {
-	read, terms := ix.read(ix.aliases.translate(question))
-	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(read, terms), unqualified: ix.unqualified(read, terms)}
+	_, terms, pairs := ix.read(ix.aliases.translate(question))
+	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(pairs, terms), unqualified: ix.unqualified(pairs, terms)}
 	n := float64(len(ix.lex.docLen))
 	for _, t := range terms {
 		df := len(ix.lex.postings[t.text])
@@ -483,10 +483,20 @@ func (ix *Index) Matcher(question string) Matcher {
 }
 
 // read corrects the typos of question against the corpus and returns it
-// with its content terms, those read as typos marked.
-func (ix *Index) read(question string) (string, []term) {
+// with its content terms, those read as typos marked, and its word pairs
+// ("net incom"), from the one analysis.
+func (ix *Index) read(question string) (string, []term, []string) {
 	question, typos := ix.vocab.correct(question, func(t string) bool { return len(ix.lex.postings[t]) > 0 })
-	terms := contentTerms(question)
+	var terms []term
+	var pairs []string
+	for _, t := range analyze(question) {
+		switch {
+		case t.content:
+			terms = append(terms, t)
+		case strings.Contains(t.text, " "):
+			pairs = append(pairs, t.text)
+		}
+	}
 	for i := range terms {
 		terms[i].typo = typos[terms[i].text]
 		terms[i].common = terms[i].surface != "" && english.IsCommon(terms[i].surface)
@@ -503,7 +513,7 @@ func (ix *Index) read(question string) (string, []term) {
 			break
 		}
 	}
-	return question, terms
+	return question, terms, pairs
 }
 
 // entity is a name of several words the corpus gives: the word pairs a
@@ -540,10 +550,9 @@ func (ix *Index) learnEntities() []entity {
 	return out
 }
 
-// namesIn returns the telling words of each entity question, read as
-// terms, names. It reads the question's word pairs only when it has every
-// word of one.
-func (ix *Index) namesIn(question string, terms []term) [][]string {
+// namesIn returns the telling words of each entity a question, read as
+// terms and word pairs, names.
+func (ix *Index) namesIn(questionPairs []string, terms []term) [][]string {
 	var has, pairs map[string]bool
 	var out [][]string
 	for _, e := range ix.entities {
@@ -557,11 +566,9 @@ func (ix *Index) namesIn(question string, terms []term) [][]string {
 			continue
 		}
 		if pairs == nil {
-			pairs = map[string]bool{}
-			for _, t := range analyze(question) {
-				if !t.content {
-					pairs[t.text] = true
-				}
+			pairs = make(map[string]bool, len(questionPairs))
+			for _, p := range questionPairs {
+				pairs[p] = true
 			}
 		}
 		if !slices.ContainsFunc(e.pairs, func(p string) bool { return !pairs[p] }) {
@@ -823,22 +830,22 @@ func (m Matcher) Unsaid() []string {
 	return out
 }
 
-// unqualified finds the words of question (read, its terms) that stand
+// unqualified finds the words of a question (its word pairs and terms) that stand
 // where the corpus always writes another word: the "net" of "net
 // income", a series that writes only of operating income. A word of the
 // corpus is no such word, nor one the question gives beside the corpus's
 // own ("is it long or short form video?"), nor its clipping ("op
 // income").
-func (ix *Index) unqualified(read string, terms []term) []string {
+func (ix *Index) unqualified(pairs []string, terms []term) []string {
 	if len(ix.vocab.qualifier) == 0 {
 		return nil
 	}
 	var out []string
-	for _, p := range analyze(read) {
-		before, head, ok := strings.Cut(p.text, " ")
+	for _, p := range pairs {
+		before, head, _ := strings.Cut(p, " ")
 		q := ix.vocab.qualifier[head]
 		// A clipping of the corpus's word is that word ("op income").
-		if p.content || !ok || q == "" || strings.HasPrefix(q, before) || len(ix.lex.postings[before]) > 0 {
+		if q == "" || strings.HasPrefix(q, before) || len(ix.lex.postings[before]) > 0 {
 			continue
 		}
 		i := slices.IndexFunc(terms, func(t term) bool { return t.text == before })
@@ -895,7 +902,7 @@ func (m Matcher) MatchPassage(p corpus.Passage) Match {
 // order. A follow-up that names nothing ("and when was it launched?") is
 // about the subjects of the question before it.
 func (ix *Index) Subjects(text string) []string {
-	_, terms := ix.read(ix.aliases.translate(text))
+	_, terms, _ := ix.read(ix.aliases.translate(text))
 	var out []string
 	for _, t := range terms {
 		if t.surface == "" || unicode.IsDigit([]rune(t.surface)[0]) || !(t.proper || ix.vocab.names[t.text]) {

@@ -229,7 +229,7 @@ func TestProperAdjectivesAreThePlaces(t *testing.T) {
 		}
 	}
 	ix := defaultIndex(t)
-	_, terms := ix.read("Which Alibaba shopping site operates in the South Asian market?")
+	_, terms, _ := ix.read("Which Alibaba shopping site operates in the South Asian market?")
 	for _, tt := range terms {
 		if tt.typo {
 			t.Errorf("%q read as a typo", tt.surface)
