@@ -186,18 +186,32 @@ func (k answerKind) fits(sentence string) bool {
 		return (digit || containsAny(strings.ToLower(sentence), rankClues)) && hasRank.MatchString(sentence)
 	case kindFormerName:
 		return containsAny(strings.ToLower(sentence), formerClues) && hasFormerName.MatchString(sentence)
-	case kindRival:
-		return containsAny(strings.ToLower(sentence), rivalClues) && hasRival.MatchString(sentence)
-	case kindPurpose:
-		return containsAny(strings.ToLower(sentence), purposeClues) && hasPurpose.MatchString(sentence)
-	case kindDuration:
-		return containsAny(strings.ToLower(sentence), durationClues) && hasDuration.MatchString(sentence)
-	case kindLayout:
-		return containsAny(strings.ToLower(sentence), layoutClues) && hasLayout.MatchString(sentence)
-	case kindFuture:
-		return containsAny(strings.ToLower(sentence), futureClues) && hasFuture.MatchString(sentence)
+	}
+	if w, ok := wordedKinds[k]; ok {
+		return containsAny(strings.ToLower(sentence), w.clues) && w.has.MatchString(sentence)
 	}
 	return true
+}
+
+// worded is a kind of answer that words alone give (an aim, a rival, a
+// stretch of time): the clues a sentence cannot give it without, the
+// expression that finds it, the words of a question that only ask for it,
+// and what to say when the series does not give it.
+type worded struct {
+	clues    []string
+	has      *regexp.Regexp
+	asked    *regexp.Regexp
+	notGiven string
+}
+
+var wordedKinds = map[answerKind]worded{
+	kindRival:    {rivalClues, hasRival, rivalAsked, "The series names no rival for that."},
+	kindPurpose:  {purposeClues, hasPurpose, purposeAsked, "The series states no aim for that."},
+	kindDuration: {durationClues, hasDuration, durationAsked, "The series does not say how long."},
+	kindLayout:   {layoutClues, hasLayout, layoutAsked, "The series does not say how that is laid out."},
+	// Only the auxiliaries of the future are left out: "next year" and
+	// "going forward" say which future, as a year would.
+	kindFuture: {futureClues, hasFuture, futureAux, "The series makes no forecast of that."},
 }
 
 var numberOne = regexp.MustCompile(`(?i)\bnumber one\b`)
@@ -238,18 +252,9 @@ func (k answerKind) unmarked(question string) string {
 		return timeAsked.ReplaceAllString(question, " ")
 	case kindFormerName:
 		return nameAsked.ReplaceAllString(formerAsked.ReplaceAllString(question, " "), " ")
-	case kindRival:
-		return rivalAsked.ReplaceAllString(question, " ")
-	case kindPurpose:
-		return purposeAsked.ReplaceAllString(question, " ")
-	case kindDuration:
-		return durationAsked.ReplaceAllString(question, " ")
-	case kindLayout:
-		return layoutAsked.ReplaceAllString(question, " ")
-	case kindFuture:
-		// Only the auxiliaries: "next year" and "going forward" say
-		// which future, as a year would.
-		return futureAux.ReplaceAllString(question, " ")
+	}
+	if w, ok := wordedKinds[k]; ok {
+		return w.asked.ReplaceAllString(question, " ")
 	}
 	return question
 }
@@ -272,16 +277,9 @@ func (k answerKind) notGiven() string {
 		return "The series does not say who."
 	case kindFormerName:
 		return "The series gives no earlier name for that."
-	case kindRival:
-		return "The series names no rival for that."
-	case kindPurpose:
-		return "The series states no aim for that."
-	case kindDuration:
-		return "The series does not say how long."
-	case kindLayout:
-		return "The series does not say how that is laid out."
-	case kindFuture:
-		return "The series makes no forecast of that."
+	}
+	if w, ok := wordedKinds[k]; ok {
+		return w.notGiven
 	}
 	return "The series does not say."
 }
