@@ -105,8 +105,7 @@ func (a *Answerer) extract(lib *Snapshot, ix *retrieval.Index, q retrieval.Match
 		}
 		unsaid = mine.Unsaid()
 	}
-	_, aside := setAside(own)
-	cands, near, named := a.candidatesAt(lib, ix, q, question, kind, hits, keep, aside)
+	cands, near, named := a.candidatesAt(lib, ix, q, question, kind, hits, keep, besides.MatchString(own))
 	// A question asking for no figure or date about something the series
 	// names by a rare name may be answered by a sentence that gives all
 	// its names, however it words the rest: "Trendyol is Alibaba's
