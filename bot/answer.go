@@ -178,7 +178,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	}
 	// "Besides maps, what else…" asks for what else: a sentence need not
 	// share what is set aside.
-	sought, _ = setAside(sought)
+	sought = setAside(sought)
 	ix, m, hits, err := a.ranked(ctx, lib, sought, kind, q)
 	if err != nil {
 		return Answer{}, err

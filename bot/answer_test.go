@@ -963,7 +963,7 @@ func TestBesides(t *testing.T) {
 		"whats the other navigation app besides amap": "whats the other navigation app ",
 		"what is amap": "what is amap",
 	} {
-		if got, _ := setAside(q); got != want {
+		if got := setAside(q); got != want {
 			t.Errorf("setAside(%q) = %q, want %q", q, got, want)
 		}
 	}

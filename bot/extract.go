@@ -246,14 +246,13 @@ var besides = regexp.MustCompile(`(?i)\b(?:besides|apart from|aside from|other t
 var adds = regexp.MustCompile(`(?i)\b(?:also|as well|another|further|in addition|besides)\b`)
 
 // setAside returns question without what it sets aside, which no sentence
-// needs to share (the answer is what else there is), and whether it set
-// anything aside.
-func setAside(question string) (string, bool) {
+// needs to share: the answer is what else there is.
+func setAside(question string) string {
 	loc := besides.FindStringSubmatchIndex(question)
 	if loc == nil {
-		return question, false
+		return question
 	}
-	return question[:loc[0]] + question[loc[2]:], true
+	return question[:loc[0]] + question[loc[2]:]
 }
 
 // continued finds the answer in the sentence after the closest one, when
