@@ -232,7 +232,7 @@ func (a *analyzer) flushWord() {
 	if selectors[w] && !inner {
 		return // what it picks is still what an owner has: "Alibaba's main business"
 	}
-	if stopWords[w] {
+	if isStopWord(w) {
 		a.prev = ""
 		a.owned = 0
 		switch {

@@ -37,6 +37,8 @@ func TestAnalyzeTerms(t *testing.T) {
 		{"Chinese revenue reaches English revenue", "收入", []string{canonical(stem("revenue"))}, nil},
 		{"names left as written", "Alipay, Youku and DingTalk", []string{"alipay", "youku", "dingtalk"}, nil},
 		{"stop words dropped", "What is the revenue of the Group?", []string{canonical(stem("revenue")), "group"}, []string{"what", "is", "the", "of"}},
+		{"clitics typed without their apostrophe", "whos thats dont isnt cant", nil, []string{"who", "whos", "that", "dont", "isnt", "cant", "can"}},
+		{"words that only look like a clitic", "the event it says it wont", []string{canonical(stem("event")), canonical(stem("wont"))}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

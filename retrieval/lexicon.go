@@ -21,9 +21,6 @@ var stopWords = setOf(
 	"this", "those", "through", "to", "too", "under", "until", "up", "us", "very",
 	"was", "we", "were", "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why",
 	"will", "with", "would", "you", "your", "yours", "s", "t", "d", "ll", "re", "ve",
-	// what is left of a negation once its "'t" is cut off ("wasn't"); not
-	// "won", which is a word of its own
-	"isn", "aren", "wasn", "weren", "don", "doesn", "didn", "hasn", "haven", "hadn", "wouldn", "couldn", "shouldn", "ain",
 	"know", "explain", "describe", "summarize", "summarise", "compare", "show", "define", "outline", "recent", "recently", "last", "lately", "currently",
 	// chat filler: questions typed in a chat channel carry these, and they
 	// say nothing about the topic
@@ -34,6 +31,32 @@ var stopWords = setOf(
 	"ppl", "bc", "cuz", "coz", "abt", "rly", "srsly", "hmm", "pls", "yall", "gimme", "lemme",
 	"stuff", "thing", "things", "guys", "anyone", "someone", "somebody", "basically", "literally", "exactly", "give", "say", "said", "series", "article", "part",
 )
+
+// negated is what is left of a negation once its "'t" is cut off
+// ("wasn't"); not "won", which is a word of its own.
+var negated = setOf("isn", "aren", "wasn", "weren", "don", "doesn", "didn", "hasn", "haven", "hadn", "wouldn", "couldn", "shouldn", "ain")
+
+// isStopWord reports whether w, lower-cased, carries no topic: a stop word,
+// or one typed with its clitic but not its apostrophe, as chat types them
+// ("whos", "thats" for "who's", "that's"; "dont", "isnt" for "don't",
+// "isn't"). "wont" stays a word.
+func isStopWord(w string) bool {
+	if stopWords[w] || negated[w] {
+		return true
+	}
+	n := len(w)
+	if n <= 3 {
+		return false
+	}
+	stem := w[:n-1]
+	return w[n-1] == 's' && cliticHosts[stem] || w[n-1] == 't' && (negated[stem] || stem == "can")
+}
+
+// cliticHosts are the stop words an "'s" of "is" or "has" follows ("who's
+// that", "how's it going"), which chat writes without the apostrophe.
+// Other stop words take an "s" of their own ("says", "gives"), which is no
+// clitic.
+var cliticHosts = setOf("who", "what", "wat", "how", "where", "when", "why", "that", "there", "here", "she", "let")
 
 // selectors pick one of several things ("Alibaba's main business"): they
 // say which is asked about, not what, so a series that never writes them

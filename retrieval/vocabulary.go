@@ -253,7 +253,7 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 	var fuzzy map[string]bool
 	out := wordPattern.ReplaceAllStringFunc(question, func(w string) string {
 		lw := strings.ToLower(w)
-		if stopWords[lw] || strings.IndexFunc(lw, unicode.IsDigit) >= 0 || !isASCIIWord(lw) {
+		if isStopWord(lw) || strings.IndexFunc(lw, unicode.IsDigit) >= 0 || !isASCIIWord(lw) {
 			return w
 		}
 		if _, ok := v.stems[lw]; ok || known(termOf(lw)) {
