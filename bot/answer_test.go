@@ -913,7 +913,7 @@ func TestPurpose(t *testing.T) {
 // TestEveryKindHasItsBit: kindsOf keeps one bit per kind in a kindSet; a
 // kind past its width would never be found.
 func TestEveryKindHasItsBit(t *testing.T) {
-	for k := kindNumber; k <= kindFuture; k++ {
+	for k := kindNumber; k <= kindChineseName; k++ {
 		if kindSet(1)<<k == 0 {
 			t.Errorf("kind %d does not fit in a kindSet", k)
 		}
@@ -985,5 +985,21 @@ func TestFuture(t *testing.T) {
 		{"will alibaba's cost of revenue keep going up? pls", "keep growing", true},
 		{"what's part 4 of the alibaba series going to cover?", "Part 4 looks ahead to the Group's future", true},
 		{"what will baba stock be trading at by end of next year", "The series makes no forecast of that.", false},
+	})
+}
+
+// TestChineseName: the series gives a name in Chinese in brackets after the
+// English one, which answers "what's the chinese name of…" without the
+// words "Chinese name".
+func TestChineseName(t *testing.T) {
+	checkKinds(t, map[string]answerKind{
+		"wats the chinese name of alibaba group": kindChineseName,
+		"what is amap called in chinese":         kindChineseName,
+		"what is the chinese market like":        kindAny,
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"wats the chinese name of alibaba group", "Alibaba Group (阿里巴巴集团)", true},
+		{"what is alibaba pictures called in chinese", "阿里巴巴影业集团", true},
+		{"what is tencent's name in chinese", "The series gives no Chinese name for that.", false},
 	})
 }

@@ -45,6 +45,11 @@ const (
 	// series states facts of the past and what Alibaba says it expects; a
 	// past fact answers no question of the future.
 	kindFuture
+	// kindChineseName is what something is called in Chinese ("what's
+	// the chinese name of alibaba group?"): the series gives it in
+	// brackets after the English name, "Alibaba Group (阿里巴巴集团)", and
+	// never with the words "Chinese name".
+	kindChineseName
 )
 
 var (
@@ -97,9 +102,13 @@ var (
 	// futureAux only marks the future.
 	futureAux = regexp.MustCompile(`(?i)\b(?:going to|gonna)\b`)
 	// hasFuture says what is expected, planned or to come.
-	hasFuture     = regexp.MustCompile(`(?i)\b(?:expects?|expected|plans?|planning|will|going forward|future|looks? ahead|keep (?:growing|rising|going)|go on|continues? to|intends?|forecasts?)\b`)
-	hasFormerName = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
-	hasNumber     = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
+	hasFuture = regexp.MustCompile(`(?i)\b(?:expects?|expected|plans?|planning|will|going forward|future|looks? ahead|keep (?:growing|rising|going)|go on|continues? to|intends?|forecasts?)\b`)
+	// chineseNameAsked asks what something is called in Chinese.
+	chineseNameAsked = regexp.MustCompile(`(?i)\bchinese\s+(?:name|characters|for)\b|\b(?:name|called|written|say)\s+in\s+chinese\b|中文名|中文名字|汉字`)
+	// hasChineseName gives a name in Chinese, in brackets.
+	hasChineseName = regexp.MustCompile(`[(（]\p{Han}`)
+	hasFormerName  = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
+	hasNumber      = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
 
 // kindSet holds the kinds of answer a text can give, one bit each.
@@ -108,7 +117,7 @@ type kindSet uint16
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration, kindLayout, kindFuture} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration, kindLayout, kindFuture, kindChineseName} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -132,6 +141,9 @@ func kindOf(question string) answerKind {
 	}
 	if formerAsked.MatchString(q) {
 		return kindFormerName
+	}
+	if chineseNameAsked.MatchString(q) {
+		return kindChineseName
 	}
 	for _, w := range timeWords {
 		if strings.Contains(q, w) {
@@ -211,7 +223,8 @@ var wordedKinds = map[answerKind]worded{
 	kindLayout:   {layoutClues, hasLayout, layoutAsked, "The series does not say how that is laid out."},
 	// Only the auxiliaries of the future are left out: "next year" and
 	// "going forward" say which future, as a year would.
-	kindFuture: {futureClues, hasFuture, futureAux, "The series makes no forecast of that."},
+	kindFuture:      {futureClues, hasFuture, futureAux, "The series makes no forecast of that."},
+	kindChineseName: {[]string{"(", "（"}, hasChineseName, chineseNameAsked, "The series gives no Chinese name for that."},
 }
 
 var numberOne = regexp.MustCompile(`(?i)\bnumber one\b`)
