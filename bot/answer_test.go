@@ -1003,3 +1003,21 @@ func TestChineseName(t *testing.T) {
 		{"what is tencent's name in chinese", "The series gives no Chinese name for that.", false},
 	})
 }
+
+// TestLikeness: a question that likens something to another asks what it is
+// like, which the series answers by naming its peers; a name the series never
+// gives that the question only likens it to does not make it off-topic,
+// unless little else is asked.
+func TestLikeness(t *testing.T) {
+	checkKinds(t, map[string]answerKind{
+		"what apps is dingtalk similar to":                kindRival,
+		"is dingtalk basically alibaba's version of zoom": kindRival,
+		"what is dingtalk like":                           kindAny,
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"is dingtalk basically alibaba's version of zoom?", "in the same category as Zoom and Microsoft Teams", true},
+		{"is youku a short video app like tiktok?", "long-form video", true},
+		{"is alibaba like amazon", "The series does not cover that.", false},
+		{"how does alibaba cloud's revenue compare to aws", "The series does not cover that.", false},
+	})
+}

@@ -73,8 +73,10 @@ var (
 	// formerAsked asks for an earlier name; hasFormerName gives one.
 	formerAsked = regexp.MustCompile(`(?i)\b(?:(?:former|old|previous|original|earlier) name|used to (?:be )?(?:called|named|known as)|used to go by|(?:called|named|known as|go by|went by) (?:before|previously|originally|at first|earlier)|(?:previously|formerly|originally) (?:called|named|known as))\b`)
 	// rivalAsked asks for a rival, with the word that picks the one meant
-	// ("main", "biggest"), which says which, not what.
-	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|竞争对手|对手|竞品`)
+	// ("main", "biggest"), which says which, not what; or for a peer
+	// ("what is DingTalk comparable to?", "Alibaba's version of Zoom"),
+	// which the series names the same way, side by side.
+	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|\b(?:similar|comparable|akin|analogous) to\b|\b(?:equivalents?|counterparts?|alternatives?)(?:\s+(?:of|to))?\b|\bversion of\b|竞争对手|对手|竞品`)
 	// hasRival sets something beside another of its kind: side by side,
 	// ahead or behind, or one of the few that lead.
 	hasRival = regexp.MustCompile(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -461,8 +462,19 @@ type Matcher struct {
 // Matcher prepares question for Match. Chinese names the corpus gives in
 // English too are read as the English names, and typos of the corpus's
 // words as those words.
+//
+// A name the corpus never uses that the question only likens something to
+// ("is Youku a short video app like TikTok?", "their Shopee equivalent") is
+// a point of reference, not what is asked about: it is left out, when
+// enough else is asked (minLikened).
 func (ix *Index) Matcher(question string) Matcher {
 	_, terms, pairs := ix.read(ix.aliases.translate(question))
+	if refs := references(question); len(refs) > 0 {
+		reference := func(t term) bool { return len(ix.lex.postings[t.text]) == 0 && slices.Contains(refs, t.surface) }
+		if n := len(terms) - countFunc(terms, reference); n >= minLikened {
+			terms = slices.DeleteFunc(terms, reference)
+		}
+	}
 	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(pairs, terms), unqualified: ix.unqualified(pairs, terms)}
 	n := float64(len(ix.lex.docLen))
 	for _, t := range terms {
@@ -480,6 +492,40 @@ func (ix *Index) Matcher(question string) Matcher {
 		}
 	}
 	return m
+}
+
+// likeness finds the word a question likens something to: after "like",
+// "similar to", "a version of" and the like, or before "equivalent". A
+// comparison that weighs both sides ("versus", "compared to", "bigger
+// than") asks about each of them, and is not one.
+var likeness = regexp.MustCompile(`(?i)\b(?:like|similar to|comparable to|akin to|analogous to|equivalent (?:of|to)|(?:version|counterpart|clone|copy) of|alternative to)\s+(?:(?:a|an|the|their|its|his|her|our|your)\s+)?([\p{L}\p{N}]+)|([\p{L}\p{N}]+)\s+(?:equivalent|counterpart|clone|copycat|lookalike)\b`)
+
+// minLikened is how many terms a question must have besides what it likens
+// something to for that to be left out: "is Alibaba like Amazon?" asks
+// about Amazon as much as about Alibaba, which the series never compares.
+const minLikened = 2
+
+func countFunc[T any](s []T, f func(T) bool) int {
+	n := 0
+	for _, v := range s {
+		if f(v) {
+			n++
+		}
+	}
+	return n
+}
+
+// references returns the words a question likens something to, lower-cased.
+func references(question string) []string {
+	var out []string
+	for _, m := range likeness.FindAllStringSubmatch(question, -1) {
+		for _, w := range m[1:] {
+			if w != "" {
+				out = append(out, strings.ToLower(w))
+			}
+		}
+	}
+	return out
 }
 
 // read corrects the typos of question against the corpus and returns it

@@ -276,6 +276,32 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+// TestMatcherLikeness: a name the corpus never gives that a question only
+// likens something to is no name of what it asks about; a name it does give
+// is matched as any other, and one compared on both sides stays.
+func TestMatcherLikeness(t *testing.T) {
+	ix := defaultIndex(t)
+	tests := []struct {
+		question  string
+		names     int // names of the question
+		foreignIn bool
+	}{
+		{"is youku a short video app like tiktok?", 1, false},
+		{"whats alibabas online store in turkey, their Amazon equivalent", 2, false},
+		{"is dingtalk like zoom", 2, false},
+		{"is alibaba like Amazon", 2, true},                // little else is asked
+		{"how does alibaba cloud compare to AWS", 2, true}, // both sides are asked about
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			m := ix.Matcher(tt.question).Match("")
+			if m.Names != tt.names || (m.Names > m.KnownNames) != tt.foreignIn {
+				t.Errorf("Matcher(%q) = %+v, want %d names, some unknown = %v", tt.question, m, tt.names, tt.foreignIn)
+			}
+		})
+	}
+}
+
 // TestSearchConcurrent: an Index serves many conversations at once; run
 // with -race. Every goroutine must see the answers a lone caller sees.
 func TestSearchConcurrent(t *testing.T) {
