@@ -314,7 +314,7 @@ func bySentence(lib *Snapshot, m retrieval.Matcher, hits []retrieval.Hit) []retr
 		read := lib.passage(h.Passage)
 		best := 0.0
 		for _, s := range read.sentences {
-			if c := m.MatchTerms(s.read.Terms, read.heading).Coverage; c > best {
+			if c := m.MatchTerms(s.read.Terms, s.context).Coverage; c > best {
 				best = c
 			}
 		}

@@ -1021,3 +1021,12 @@ func TestLikeness(t *testing.T) {
 		{"how does alibaba cloud's revenue compare to aws", "The series does not cover that.", false},
 	})
 }
+
+// TestReferredBack: a sentence is read with the words by which the one
+// after it refers back to it ("Part 4 … returns to this growth strategy"):
+// they say what it was about, though it never writes them.
+func TestReferredBack(t *testing.T) {
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"what role does cloud play in alibabas growth strategy", "second pillar of the Group's growth", true},
+	})
+}

@@ -179,7 +179,7 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 				continue
 			}
 			// The heading is context the sentence leaves implicit.
-			m := q.MatchTerms(s.read.Terms, read.heading)
+			m := q.MatchTerms(s.read.Terms, s.context)
 			// One word of a longer question is a coincidence, not an
 			// answer: "Tencent's revenue in 2021" against a sentence that
 			// only names Tencent. Words the series never uses cannot be
@@ -191,12 +191,12 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			// the question and be about one of its names: "How many
 			// customers does Alibaba Cloud serve?" is not answered by how
 			// many consumers Ant Group serves.
-			allNamed := relax && m.Names > 0 && m.NamesMatched == m.Names && !s.presents && q.NamesRare(s.read.Terms, read.heading)
+			allNamed := relax && m.Names > 0 && m.NamesMatched == m.Names && !s.presents && q.NamesRare(s.read.Terms, s.context)
 			below := m.Coverage < a.minCoverage()
 			if below && !(allNamed && m.Coverage >= namedCoverage*a.minCoverage()) || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			if q.InPassing(s.read) && !(asksName && answersWhich(ix, s.lead, subjects)) || q.Lacks(s.read.Terms, read.heading) || q.AboutAnother(s.read) {
+			if q.InPassing(s.read) && !(asksName && answersWhich(ix, s.lead, subjects)) || q.Lacks(s.read.Terms, s.context) || q.AboutAnother(s.read) {
 				continue
 			}
 			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1), named: allNamed}

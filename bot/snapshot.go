@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"regexp"
 	"sync"
 	"time"
 
@@ -62,6 +64,11 @@ type readSentence struct {
 	// subject stands (see opensWith).
 	presents bool
 	lead     string
+	// context is what the sentence is read in: its passage's heading, and
+	// the words by which the sentence after it refers back to it ("Part 4
+	// of the series returns to this growth strategy"), which say what it
+	// was about. A question word found only there counts for less.
+	context retrieval.TermSet
 }
 
 // passage returns what answering needs of p, read when the snapshot was
@@ -101,8 +108,27 @@ func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
 		r.kinds |= rs.kinds
 		r.sentences = append(r.sentences, rs)
 	}
+	for i := range r.sentences {
+		r.sentences[i].context = r.heading
+		if i+1 >= len(r.sentences) {
+			continue
+		}
+		if named := refersBack.FindStringSubmatch(r.sentences[i+1].text); named != nil {
+			c := maps.Clone(r.heading)
+			if c == nil {
+				c = retrieval.TermSet{}
+			}
+			maps.Copy(c, ix.Terms(named[1]))
+			r.sentences[i].context = c
+		}
+	}
 	return r
 }
+
+// refersBack finds a sentence that names what the one before it said by
+// a demonstrative ("this growth strategy", "these businesses"), and the
+// words it names it by, to the punctuation.
+var refersBack = regexp.MustCompile(`(?i)\b(?:this|these|such)\s+([a-z]+(?:[ -][a-z]+){0,2})`)
 
 // Loader builds what the answerer serves from a corpus source. It is kept
 // by the caller so that a reload re-reads the same source the same way.
