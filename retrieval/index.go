@@ -715,7 +715,17 @@ func (m Matcher) InPassing(s Sentence) bool {
 	if len(m.rare) == 0 || len(m.asked) == 0 {
 		return false
 	}
-	lead := func(i int) bool { return i < leadTerms || s.opening >= 0 && i >= s.opening && i < s.opening+leadTerms }
+	lead := func(i int) bool {
+		if i < leadTerms || s.opening >= 0 && i >= s.opening && i < s.opening+leadTerms {
+			return true
+		}
+		k := s.clauseOf(i)
+		start := 0
+		if k > 0 {
+			start = s.clauses[k-1]
+		}
+		return k < len(s.alias) && s.alias[k] && i < start+leadTerms
+	}
 	// A sentence whose subject is a name the question gives, of several
 	// words, is about it, whatever else it names: "Alibaba Pictures trades
 	// … under the code HKEX: 1060" answers "Alibaba Pictures' ticker on
@@ -773,6 +783,9 @@ type Sentence struct {
 	// pronoun.
 	clauses  []int
 	relative []bool
+	// alias marks the parts that give another name of the subject ("Amap
+	// (高德地图), known as AutoNavi …"): a name there is the subject's.
+	alias []bool
 }
 
 // clauseOf returns which part of the sentence between commas term i is in.
@@ -820,6 +833,7 @@ func (ix *Index) Sentence(text string) Sentence {
 		s.clauses = append(s.clauses, len(s.seq))
 		first, _, _ := strings.Cut(clause, " ")
 		s.relative = append(s.relative, relativePronouns[strings.ToLower(first)])
+		s.alias = append(s.alias, aliasClause.MatchString(clause))
 	}
 	s.Terms = make(TermSet, len(s.seq))
 	for _, t := range s.seq {
@@ -832,6 +846,10 @@ func (ix *Index) Sentence(text string) Sentence {
 	}
 	return s
 }
+
+// aliasClause opens a part of a sentence that gives another name of its
+// subject.
+var aliasClause = regexp.MustCompile(`(?i)^(?:(?:formerly|previously|once|also|then|originally)\s+)?(?:known as|called|named)\b|^(?:formerly|previously)\b`)
 
 // opensPhrase reports whether text begins as an opening phrase does, on a
 // preposition or a participle ("On the basis of …", "In 2021", "Ranked by

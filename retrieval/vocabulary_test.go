@@ -205,6 +205,9 @@ func TestInPassing(t *testing.T) {
 		{"what's the alibaba pictures ticker on hkex", "Media companies, Alibaba Pictures among them, raise money from investors across Asia, and some trade on HKEX.", true},
 		// What follows the name, set off by a comma, says what it is.
 		{"what company was ucweb", "Lingxi Games grew out of a string of gaming acquisitions Alibaba made from 2014 onward, among them UCWeb, back then a widely used browser maker and internet company.", false},
+		// Another name of the subject is the subject.
+		{"what ticker did autonavi trade under", "Amap (高德地图), known as AutoNavi (NASDAQ: AMAP) before Alibaba acquired the company and took it private in 2014, offers maps on mobile phones.", false},
+		{"what ticker did autonavi trade under", "Amap, a maps app, offers rides, and Alibaba bought AutoNavi's stake from its investors.", true},
 		// Its clause says who backs it, not its users.
 		{"how many users does Bilibili have", "In China, Youku was the third biggest platform, trailing Bilibili, which Tencent backs, on the monthly count of active users.", true},
 	}
