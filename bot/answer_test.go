@@ -913,7 +913,7 @@ func TestPurpose(t *testing.T) {
 // TestEveryKindHasItsBit: kindsOf keeps one bit per kind in a kindSet; a
 // kind past its width would never be found.
 func TestEveryKindHasItsBit(t *testing.T) {
-	for k := kindNumber; k <= kindChineseName; k++ {
+	for k := kindNumber; k <= kindListing; k++ {
 		if kindSet(1)<<k == 0 {
 			t.Errorf("kind %d does not fit in a kindSet", k)
 		}
@@ -1028,5 +1028,23 @@ func TestLikeness(t *testing.T) {
 func TestReferredBack(t *testing.T) {
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"what role does cloud play in alibabas growth strategy", "second pillar of the Group's growth", true},
+	})
+}
+
+// TestListing: where something trades is given as an exchange and a code
+// ("HKEX: 1060"), which answers a ticker question without the word; a
+// listing the series does not give is told so.
+func TestListing(t *testing.T) {
+	checkKinds(t, map[string]answerKind{
+		"alibaba pictures ticker?":           kindListing,
+		"is it listed anywhere":              kindListing,
+		"when was alibaba pictures listed":   kindTime,
+		"阿里巴巴影业的股票代码是什么？":                    kindListing,
+		"what does alibaba pictures produce": kindAny,
+	})
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"who owns alibaba pictures? is it listed anywhere", "HKEX: 1060", true},
+		{"what ticker did autonavi trade under before it went private?", "NASDAQ: AMAP", true},
+		{"what is youku's stock code", "The series gives no stock code for that.", false},
 	})
 }

@@ -50,6 +50,10 @@ const (
 	// brackets after the English name, "Alibaba Group (阿里巴巴集团)", and
 	// never with the words "Chinese name".
 	kindChineseName
+	// kindListing is where something trades ("alibaba pictures ticker?",
+	// "is it listed anywhere"): the series gives it as an exchange and a
+	// code, "HKEX: 1060", which no sentence words as a ticker.
+	kindListing
 )
 
 var (
@@ -107,6 +111,11 @@ var (
 	hasFuture = regexp.MustCompile(`(?i)\b(?:expects?|expected|plans?|planning|will|going forward|future|looks? ahead|keep (?:growing|rising|going)|go on|continues? to|intends?|forecasts?)\b`)
 	// chineseNameAsked asks what something is called in Chinese.
 	chineseNameAsked = regexp.MustCompile(`(?i)\bchinese\s+(?:name|characters|for)\b|\b(?:name|called|written|say)\s+in\s+chinese\b|中文名|中文名字|汉字`)
+	// listingAsked asks where something trades, by the words that only
+	// ask that.
+	listingAsked = regexp.MustCompile(`(?i)\b(?:tickers?|ticker symbol|stock (?:code|symbol)|(?:is|was|are|were|get|got)\s+listed|listed|listing|trades? under|traded under|trade under)\b|股票代码|代码|上市`)
+	// hasListing gives an exchange and a code.
+	hasListing = regexp.MustCompile(`\b[A-Z]{2,8}: ?[A-Z0-9]{1,6}\b`)
 	// hasChineseName gives a name in Chinese, in brackets.
 	hasChineseName = regexp.MustCompile(`[(（]\p{Han}`)
 	hasFormerName  = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
@@ -119,7 +128,7 @@ type kindSet uint16
 // kindsOf reads which kinds of answer text can give.
 func kindsOf(text string) kindSet {
 	var s kindSet
-	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration, kindLayout, kindFuture, kindChineseName} {
+	for _, k := range []answerKind{kindNumber, kindTime, kindPerson, kindAmount, kindRank, kindFormerName, kindRival, kindPurpose, kindDuration, kindLayout, kindFuture, kindChineseName, kindListing} {
 		if k.fits(text) {
 			s |= 1 << k
 		}
@@ -160,8 +169,11 @@ func kindOf(question string) answerKind {
 			return kindNumber
 		}
 	}
-	// A rival, a layout and the future are asked after any date, figure
-	// or rank: "how many competitors…" asks for a count.
+	// A listing, a rival, a layout and the future are asked after any
+	// date, figure or rank: "how many competitors…" asks for a count.
+	if listingAsked.MatchString(q) {
+		return kindListing
+	}
 	if rivalAsked.MatchString(question) {
 		return kindRival
 	}
@@ -227,6 +239,7 @@ var wordedKinds = map[answerKind]worded{
 	// "going forward" say which future, as a year would.
 	kindFuture:      {futureClues, hasFuture, futureAux, "The series makes no forecast of that."},
 	kindChineseName: {[]string{"(", "（"}, hasChineseName, chineseNameAsked, "The series gives no Chinese name for that."},
+	kindListing:     {[]string{":"}, hasListing, listingAsked, "The series gives no stock code for that."},
 }
 
 var numberOne = regexp.MustCompile(`(?i)\bnumber one\b`)
