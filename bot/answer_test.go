@@ -1048,3 +1048,12 @@ func TestListing(t *testing.T) {
 		{"what is youku's stock code", "The series gives no stock code for that.", false},
 	})
 }
+
+// TestNameOf: "the name of" asks for a name, which the series gives
+// without the word; a sentence that merely says "under the name" is no
+// better an answer for sharing it.
+func TestNameOf(t *testing.T) {
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"quick q whats the name of alibabas ecommerce site in turkey", "Trendyol is Alibaba's e-commerce platform serving Turkey [1].", true},
+	})
+}

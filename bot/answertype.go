@@ -284,8 +284,13 @@ func (k answerKind) unmarked(question string) string {
 	if w, ok := wordedKinds[k]; ok {
 		return w.asked.ReplaceAllString(question, " ")
 	}
-	return question
+	// "What's the name of Alibaba's site in Turkey?" asks for a name,
+	// which the answer gives without the word: "Trendyol is…".
+	return nameOf.ReplaceAllString(question, " ")
 }
+
+// nameOf asks for the name of something.
+var nameOf = regexp.MustCompile(`(?i)\bthe names? of\b`)
 
 // nameAsked is what is left of how a question asks for an earlier name
 // once formerAsked is taken out ("… go by what name").
