@@ -1057,3 +1057,13 @@ func TestNameOf(t *testing.T) {
 		{"quick q whats the name of alibabas ecommerce site in turkey", "Trendyol is Alibaba's e-commerce platform serving Turkey [1].", true},
 	})
 }
+
+// TestWhatDoesItRun: "what does Alibaba run in South Asia?" asks for a
+// thing by its name, which a sentence opening on that name gives, however
+// late it names the place.
+func TestWhatDoesItRun(t *testing.T) {
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"@SeriesBot what does alibab run in south asia lol", "Daraz is Alibaba's e-commerce platform serving South Asia", true},
+		{"what does alibaba run in africa", "The series does not cover that.", false},
+	})
+}
