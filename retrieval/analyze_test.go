@@ -80,6 +80,8 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"beginnings", []string{"started", "founded", "launched", "Launch", "starting"}, true},
 		{"Chinese and English revenue", []string{"收入", "revenue"}, true},
 		{"Chinese and English founding", []string{"成立", "founded"}, true},
+		{"Chinese and English Hong Kong", []string{"香港", "Hong Kong"}, true},
+		{"Chinese and English percent", []string{"百分之几", "what percent"}, true},
 		{"plural and singular", []string{"customers", "customer"}, true},
 		{"derivations of a word", []string{"operations", "operating", "operator", "operational"}, true},
 		{"adverb and adjective", []string{"formerly", "former"}, true},

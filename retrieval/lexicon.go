@@ -130,6 +130,7 @@ var hanLexicon = map[string]string{
 	"领域": "area", "今后": "futur", "未来": "futur", "国际": "international", "海外": "international", "占比": "percent", "比例": "percent",
 	"票务": "ticket", "服务": "serv", "复合": "compound", "增长率": "rat", "股票": "stock", "代码": "cod", "股价": "stock", "门票": "ticket", "上市": "list", "小企业": "business",
 	"娱乐": "entertainment", "媒体": "media", "财务": "financ", "年": "year",
+	"香港": "hong kong", "百分之": "percent", "起家": "found", "最早": "found",
 }
 
 // hanConcepts finds thesaurus words inside a run of Han characters.
