@@ -1040,12 +1040,14 @@ func TestListing(t *testing.T) {
 		"is it listed anywhere":              kindListing,
 		"when was alibaba pictures listed":   kindTime,
 		"阿里巴巴影业的股票代码是什么？":                    kindListing,
+		"阿里巴巴影业在香港的股票代码是多少？":                 kindListing,
 		"what does alibaba pictures produce": kindAny,
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"who owns alibaba pictures? is it listed anywhere", "HKEX: 1060", true},
 		{"what ticker did autonavi trade under before it went private?", "NASDAQ: AMAP", true},
 		{"what is youku's stock code", "The series gives no stock code for that.", false},
+		{"阿里巴巴影业在香港的股票代码是多少？", "HKEX: 1060", true},
 	})
 }
 

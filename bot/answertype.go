@@ -164,16 +164,18 @@ func kindOf(question string) answerKind {
 	if durationAsked.MatchString(q) {
 		return kindDuration
 	}
+	// A stock code is asked for as a figure is (股票代码是多少: "how much
+	// is the stock code"), and is none.
+	if listingAsked.MatchString(q) {
+		return kindListing
+	}
 	for _, w := range numberWords {
 		if strings.Contains(q, w) {
 			return kindNumber
 		}
 	}
-	// A listing, a rival, a layout and the future are asked after any
-	// date, figure or rank: "how many competitors…" asks for a count.
-	if listingAsked.MatchString(q) {
-		return kindListing
-	}
+	// A rival, a layout and the future are asked after any date, figure
+	// or rank: "how many competitors…" asks for a count.
 	if rivalAsked.MatchString(question) {
 		return kindRival
 	}
