@@ -86,6 +86,8 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"derivations of a word", []string{"operations", "operating", "operator", "operational"}, true},
 		{"adverb and adjective", []string{"formerly", "former"}, true},
 		{"thesaurus reached through inflections", []string{"closed", "ended", "closing"}, true},
+		{"taking off is gaining momentum", []string{"gained momentum", "took off", "take off", "catching on"}, true},
+		{"taking off is not taking up", []string{"take off", "takes up"}, false},
 		{"revenue is not profit", []string{"revenue", "profit"}, false},
 		{"revenue is not cost", []string{"revenue", "cost"}, false},
 	}

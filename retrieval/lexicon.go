@@ -234,6 +234,10 @@ var phrases = []struct {
 	// "First" beside a beginning says no more than the beginning does
 	// ("when it first started out"): it is not the "first" of an order.
 	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\s+(start|started|starts|began|begin|begins|launched|launch|set up|founded|came out|appeared|opened)\b|\b(start|started|began|launched|founded)\s+(?:out\s+)?first\b`), "$1$2"},
+	// Taking off is gaining momentum, not taking: "did Alibaba Cloud take
+	// off right after it launched?" is not answered by what Part 2 takes
+	// up.
+	{[]string{"off", "catch", "caught", "traction"}, regexp.MustCompile(`(?i)\b(?:take|takes|took|taken|taking)\s+off\b|\b(?:catch|catches|caught|catching)\s+on\b|\b(?:gain|gains|gained|gaining)\s+traction\b`), "gain momentum"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as
