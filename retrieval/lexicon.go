@@ -26,7 +26,7 @@ var stopWords = setOf(
 	// say nothing about the topic
 	"lol", "lmao", "nah", "yeah", "yep", "ok", "okay", "hey", "hi", "hello", "pls", "plz", "please", "thanks", "thx",
 	"btw", "tbh", "imo", "r", "u", "ur", "ya", "gonna", "wanna", "gotta", "actually", "even", "really", "ever",
-	"bruh", "bro", "smth", "sth", "noob", "rn", "idk", "ngl", "fr", "lmk", "tho", "kinda", "sorta",
+	"bruh", "bro", "smth", "sth", "noob", "rn", "idk", "ngl", "fr", "lmk", "tho", "til", "kinda", "sorta",
 	"wat", "wut", "wot", "smh", "tbf", "afaik", "iirc", "fwiw", "imho", "omg", "wtf", "idc", "ikr", "nvm",
 	"ppl", "bc", "cuz", "coz", "abt", "rly", "srsly", "hmm", "pls", "yall", "gimme", "lemme",
 	"stuff", "thing", "things", "guys", "anyone", "someone", "somebody", "basically", "literally", "exactly", "give", "say", "said", "series", "article", "part",
