@@ -177,8 +177,9 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 		sought = strings.Replace(text, e.asked, " ", 1)
 	}
 	// "Besides maps, what else…" asks for what else: a sentence need not
-	// share what is set aside.
-	sought = setAside(sought)
+	// share what is set aside, nor a name it is only likened to ("like
+	// TikTok").
+	sought = lib.Index.Unliken(setAside(sought))
 	ix, m, hits, err := a.ranked(ctx, lib, sought, kind, q)
 	if err != nil {
 		return Answer{}, err
@@ -196,7 +197,8 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	case shifted:
 		keep = e.holds
 	}
-	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, m, sought, q.search, kind, hits, keep)
+	own := lib.Index.Unliken(q.search)
+	ans.Text, ans.Sources, closest, unsaid = a.extract(lib, ix, m, sought, own, kind, hits, keep)
 	ans.Grounded = len(ans.Sources) > 0 && !closest
 	// The series may say what is asked, only of other years: it is told
 	// so, which is not "it does not cover that". A question that named its
@@ -205,7 +207,7 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	var otherYears string
 	var otherSources []Source
 	if shifted && len(ans.Sources) == 0 {
-		if _, found, near, _ := a.extract(lib, ix, m, sought, q.search, kind, hits, nil); len(found) > 0 {
+		if _, found, near, _ := a.extract(lib, ix, m, sought, own, kind, hits, nil); len(found) > 0 {
 			otherYears, otherSources = e.nothing(), []Source{}
 			if cands, _ := a.candidates(lib, ix, m, sought, kind, hits, nil); !e.followUp && !near && len(cands) > 0 {
 				quoted, sources := a.quote(cands, hits, 1)

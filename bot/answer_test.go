@@ -849,6 +849,7 @@ func TestRivals(t *testing.T) {
 		"whats amap's main rival app":               kindRival,
 		"钉钉的竞争对手是谁":                                 kindRival,
 		"who founded alibaba":                       kindPerson,
+		"whos the founder of alibaba":               kindPerson,
 		"what is dingtalk":                          kindAny,
 		// A rank, a date or a count is asked before a rival.
 		"what rank is taobao among its competitors": kindRank,
@@ -995,6 +996,7 @@ func TestChineseName(t *testing.T) {
 	checkKinds(t, map[string]answerKind{
 		"wats the chinese name of alibaba group": kindChineseName,
 		"what is amap called in chinese":         kindChineseName,
+		"when did taobao get its chinese name":   kindTime,
 		"what is the chinese market like":        kindAny,
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
@@ -1010,15 +1012,18 @@ func TestChineseName(t *testing.T) {
 // unless little else is asked.
 func TestLikeness(t *testing.T) {
 	checkKinds(t, map[string]answerKind{
-		"what apps is dingtalk similar to":                kindRival,
-		"is dingtalk basically alibaba's version of zoom": kindRival,
-		"what is dingtalk like":                           kindAny,
+		"what apps is dingtalk similar to":                  kindRival,
+		"is dingtalk basically alibaba's version of zoom":   kindRival,
+		"what is dingtalk like":                             kindAny,
+		"what version of tmall genie sold the most":         kindAny,
+		"what are the alternatives for merchants on taobao": kindAny,
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"is dingtalk basically alibaba's version of zoom?", "in the same category as Zoom and Microsoft Teams", true},
 		{"is youku a short video app like tiktok?", "long-form video", true},
 		{"is alibaba like amazon", "The series does not cover that.", false},
 		{"how does alibaba cloud's revenue compare to aws", "The series does not cover that.", false},
+		{"does alibaba cloud have rivals like aws", "The series does not cover that.", false},
 	})
 }
 
@@ -1036,12 +1041,14 @@ func TestReferredBack(t *testing.T) {
 // listing the series does not give is told so.
 func TestListing(t *testing.T) {
 	checkKinds(t, map[string]answerKind{
-		"alibaba pictures ticker?":           kindListing,
-		"is it listed anywhere":              kindListing,
-		"when was alibaba pictures listed":   kindTime,
-		"阿里巴巴影业的股票代码是什么？":                    kindListing,
-		"阿里巴巴影业在香港的股票代码是多少？":                 kindListing,
-		"what does alibaba pictures produce": kindAny,
+		"alibaba pictures ticker?":                      kindListing,
+		"is it listed anywhere":                         kindListing,
+		"when was alibaba pictures listed":              kindTime,
+		"阿里巴巴影业的股票代码是什么？":                               kindListing,
+		"阿里巴巴影业在香港的股票代码是多少？":                            kindListing,
+		"what does alibaba pictures produce":            kindAny,
+		"天猫精灵上市后卖了多少台":                                  kindNumber, // 上市 is a product's launch too
+		"what percentage of alibaba pictures is listed": kindNumber,
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"who owns alibaba pictures? is it listed anywhere", "HKEX: 1060", true},
@@ -1052,8 +1059,8 @@ func TestListing(t *testing.T) {
 }
 
 // TestNameOf: "the name of" asks for a name, which the series gives
-// without the word; a sentence that merely says "under the name" is no
-// better an answer for sharing it.
+// without the word: a sentence that says "under the name" does not come
+// first for sharing it.
 func TestNameOf(t *testing.T) {
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"quick q whats the name of alibabas ecommerce site in turkey", "Trendyol is Alibaba's e-commerce platform serving Turkey [1].", true},
@@ -1067,5 +1074,6 @@ func TestWhatDoesItRun(t *testing.T) {
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"@SeriesBot what does alibab run in south asia lol", "Daraz is Alibaba's e-commerce platform serving South Asia", true},
 		{"what does alibaba run in africa", "The series does not cover that.", false},
+		{"what does tencent run in south asia", "The series does not cover that.", false},
 	})
 }

@@ -64,7 +64,7 @@ var (
 	numberWords = []string{"how much", "how many", "number of", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
 	// personWords ask for the person behind something: "who founded
 	// Alibaba?" is not answered by what Alibaba was founded as.
-	personWords = regexp.MustCompile(`(?i)\bwho\s+(?:(?:was|were|is|are|will|would)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
+	personWords = regexp.MustCompile(`(?i)\bwho(?:'s|’s|s)?\s+(?:(?:was|were|is|are|will|would)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
 	// hasPerson finds where a sentence names a person: by a title, or as
 	// the one who did something ("founded by …").
 	hasPerson = regexp.MustCompile(`(?i)\b(?:founder|co-founder|ceo|chief executive|chairman|chairwoman|chairperson|president|mr|ms|mrs|dr)\b\.?|\b(?:founded|started|created|set up|led|run|headed|co-founded) by [A-Z]`)
@@ -80,7 +80,7 @@ var (
 	// ("main", "biggest"), which says which, not what; or for a peer
 	// ("what is DingTalk comparable to?", "Alibaba's version of Zoom"),
 	// which the series names the same way, side by side.
-	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|\b(?:similar|comparable|akin|analogous) to\b|\b(?:equivalents?|counterparts?|alternatives?)(?:\s+(?:of|to))?\b|\bversion of\b|竞争对手|对手|竞品`)
+	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|\b(?:similar|comparable|akin|analogous) to\b|\b(?:equivalents?|counterparts?)(?:\s+(?:of|to))?\b|\balternatives? to\b|(?:'s|’s|\b(?:a|an|its|their))\s+(?:own\s+)?version of\b|竞争对手|对手|竞品`)
 	// hasRival sets something beside another of its kind: side by side,
 	// ahead or behind, or one of the few that lead.
 	hasRival = regexp.MustCompile(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)
@@ -113,7 +113,10 @@ var (
 	chineseNameAsked = regexp.MustCompile(`(?i)\bchinese\s+(?:name|characters|for)\b|\b(?:name|called|written|say)\s+in\s+chinese\b|中文名|中文名字|汉字`)
 	// listingAsked asks where something trades, by the words that only
 	// ask that.
-	listingAsked = regexp.MustCompile(`(?i)\b(?:tickers?|ticker symbol|stock (?:code|symbol)|(?:is|was|are|were|get|got)\s+listed|listed|listing|trades? under|traded under|trade under)\b|股票代码|代码|上市`)
+	listingAsked = regexp.MustCompile(`(?i)\b(?:tickers?|stock (?:code|symbol)s?|listed|listing|trades? under|traded under)\b|股票代码`)
+	// codeAsked asks for the code outright, which a question may ask for as
+	// it asks for a figure (股票代码是多少: "how much is the stock code").
+	codeAsked = regexp.MustCompile(`(?i)\b(?:tickers?|stock (?:code|symbol)s?)\b|股票代码`)
 	// hasListing gives an exchange and a code.
 	hasListing = regexp.MustCompile(`\b[A-Z]{2,8}: ?[A-Z0-9]{1,6}\b`)
 	// hasChineseName gives a name in Chinese, in brackets.
@@ -153,9 +156,6 @@ func kindOf(question string) answerKind {
 	if formerAsked.MatchString(q) {
 		return kindFormerName
 	}
-	if chineseNameAsked.MatchString(q) {
-		return kindChineseName
-	}
 	for _, w := range timeWords {
 		if strings.Contains(q, w) {
 			return kindTime
@@ -164,15 +164,22 @@ func kindOf(question string) answerKind {
 	if durationAsked.MatchString(q) {
 		return kindDuration
 	}
-	// A stock code is asked for as a figure is (股票代码是多少: "how much
-	// is the stock code"), and is none.
-	if listingAsked.MatchString(q) {
+	// "When did Taobao get its Chinese name" asks for a date.
+	if chineseNameAsked.MatchString(q) {
+		return kindChineseName
+	}
+	// A stock code is asked for as a figure is (股票代码是多少), and is
+	// none; "what percentage of it is listed" asks for a figure.
+	if codeAsked.MatchString(q) {
 		return kindListing
 	}
 	for _, w := range numberWords {
 		if strings.Contains(q, w) {
 			return kindNumber
 		}
+	}
+	if listingAsked.MatchString(q) {
+		return kindListing
 	}
 	// A rival, a layout and the future are asked after any date, figure
 	// or rank: "how many competitors…" asks for a count.

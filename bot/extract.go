@@ -196,7 +196,10 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			if below && !(allNamed && m.Coverage >= namedCoverage*a.minCoverage()) || m.Names > 0 && m.NamesMatched == 0 {
 				continue
 			}
-			if q.InPassing(s.read) && !(asksName && answersWhich(ix, s.lead, subjects)) || q.Lacks(s.read.Terms, s.context) || q.AboutAnother(s.read) {
+			// A sentence opening on the name asked for names the rest in
+			// passing, when it names all the question names: "what does
+			// Tencent run in South Asia" is not answered by Daraz.
+			if q.InPassing(s.read) && !(asksName && m.NamesMatched == m.Names && answersWhich(ix, s.lead, subjects)) || q.Lacks(s.read.Terms, s.context) || q.AboutAnother(s.read) {
 				continue
 			}
 			c := candidate{hit: i, sentence: j, text: s.text, score: m.Coverage + passageWeight*h.Coverage + rankWeight/float64(i+1), named: allNamed}

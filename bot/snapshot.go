@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -113,7 +114,7 @@ func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
 		if i+1 >= len(r.sentences) {
 			continue
 		}
-		if named := refersBack.FindStringSubmatch(r.sentences[i+1].text); named != nil {
+		if named := refersBack.FindStringSubmatch(r.sentences[i+1].text); named != nil && !notReferring[strings.ToLower(strings.Fields(named[1])[0])] {
 			c := maps.Clone(r.heading)
 			if c == nil {
 				c = retrieval.TermSet{}
@@ -127,8 +128,15 @@ func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
 
 // refersBack finds a sentence that names what the one before it said by
 // a demonstrative ("this growth strategy", "these businesses"), and the
-// words it names it by, to the punctuation.
-var refersBack = regexp.MustCompile(`(?i)\b(?:this|these|such)\s+([a-z]+(?:[ -][a-z]+){0,2})`)
+// words it names it by: up to three, to the punctuation.
+var refersBack = regexp.MustCompile(`(?i)\b(?:this|these)\s+([a-z]+(?:[ -][a-z]+){0,2})`)
+
+// notReferring are the words after "this" or "these" that name no earlier
+// sentence: a verb ("this is why"), or a time ("this year").
+var notReferring = map[string]bool{
+	"is": true, "was": true, "are": true, "were": true, "has": true, "have": true, "had": true, "means": true, "meant": true, "shows": true, "showed": true, "makes": true, "made": true,
+	"year": true, "years": true, "month": true, "months": true, "quarter": true, "quarters": true, "week": true, "weeks": true, "time": true, "day": true, "days": true,
+}
 
 // Loader builds what the answerer serves from a corpus source. It is kept
 // by the caller so that a reload re-reads the same source the same way.

@@ -462,19 +462,8 @@ type Matcher struct {
 // Matcher prepares question for Match. Chinese names the corpus gives in
 // English too are read as the English names, and typos of the corpus's
 // words as those words.
-//
-// A name the corpus never uses that the question only likens something to
-// ("is Youku a short video app like TikTok?", "their Shopee equivalent") is
-// a point of reference, not what is asked about: it is left out, when
-// enough else is asked (minLikened).
 func (ix *Index) Matcher(question string) Matcher {
 	_, terms, pairs := ix.read(ix.aliases.translate(question))
-	if refs := references(question); len(refs) > 0 {
-		reference := func(t term) bool { return len(ix.lex.postings[t.text]) == 0 && slices.Contains(refs, t.surface) }
-		if n := len(terms) - countFunc(terms, reference); n >= minLikened {
-			terms = slices.DeleteFunc(terms, reference)
-		}
-	}
 	m := Matcher{ix: ix, terms: terms, named: ix.namesIn(pairs, terms), unqualified: ix.unqualified(pairs, terms)}
 	n := float64(len(ix.lex.docLen))
 	for _, t := range terms {
@@ -494,38 +483,57 @@ func (ix *Index) Matcher(question string) Matcher {
 	return m
 }
 
-// likeness finds the word a question likens something to: after "like",
-// "similar to", "a version of" and the like, or before "equivalent". A
-// comparison that weighs both sides ("versus", "compared to", "bigger
-// than") asks about each of them, and is not one.
-var likeness = regexp.MustCompile(`(?i)\b(?:like|similar to|comparable to|akin to|analogous to|equivalent (?:of|to)|(?:version|counterpart|clone|copy) of|alternative to)\s+(?:(?:a|an|the|their|its|his|her|our|your)\s+)?([\p{L}\p{N}]+)|([\p{L}\p{N}]+)\s+(?:equivalent|counterpart|clone|copycat|lookalike)\b`)
+// likeness finds the word a question likens something to, after "like"
+// ("is Youku a short video app like TikTok?"). A question that asks for a
+// peer or a rival ("a version of", "similar to", "compete with") asks
+// about the other side as much (peerAsked), and one that weighs both sides
+// ("versus", "compared to", "bigger than") asks about each of them: in
+// neither is it a mere point of reference.
+var (
+	likeness  = regexp.MustCompile(`(?i)\blike\s+(?:(?:a|an|the|their|its|his|her|our|your)\s+)?([\p{L}\p{N}]+)`)
+	peerAsked = regexp.MustCompile(`(?i)\b(?:rivals?|rivalry|competitors?|compet\w*|versions?|equivalents?|counterparts?|alternatives?|similar|comparable|akin|analogous|clones?|copy|copies|versus|vs|compared?)\b`)
+)
 
 // minLikened is how many terms a question must have besides what it likens
-// something to for that to be left out: "is Alibaba like Amazon?" asks
-// about Amazon as much as about Alibaba, which the series never compares.
+// something to for that to be left out, one of them a name the corpus
+// uses: "is Alibaba like Amazon?" asks about Amazon as much as about
+// Alibaba, which the series never compares.
 const minLikened = 2
 
-func countFunc[T any](s []T, f func(T) bool) int {
-	n := 0
-	for _, v := range s {
-		if f(v) {
-			n++
+// Unliken returns question without the names the corpus never uses that
+// it only likens something to ("is Youku a short video app like
+// TikTok?"): a point of reference, not what is asked about, when enough
+// else is asked (minLikened). Read before the words that only ask for a
+// kind of answer are taken out, so that a rival asked for ("rivals like
+// AWS") is seen.
+func (ix *Index) Unliken(question string) string {
+	if peerAsked.MatchString(question) {
+		return question
+	}
+	found := likeness.FindAllStringSubmatchIndex(question, -1)
+	if len(found) == 0 {
+		return question
+	}
+	_, terms, _ := ix.read(ix.aliases.translate(question))
+	var refs []string
+	for _, loc := range found {
+		refs = append(refs, strings.ToLower(question[loc[2]:loc[3]]))
+	}
+	reference := func(t term) bool { return len(ix.lex.postings[t.text]) == 0 && slices.Contains(refs, t.surface) }
+	rest := slices.DeleteFunc(slices.Clone(terms), reference)
+	if len(rest) == len(terms) || len(rest) < minLikened || !slices.ContainsFunc(rest, func(t term) bool { return ix.vocab.names[t.text] }) {
+		return question
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range found {
+		if w := strings.ToLower(question[loc[2]:loc[3]]); slices.ContainsFunc(terms, func(t term) bool { return t.surface == w && reference(t) }) {
+			b.WriteString(question[last:loc[2]])
+			last = loc[3]
 		}
 	}
-	return n
-}
-
-// references returns the words a question likens something to, lower-cased.
-func references(question string) []string {
-	var out []string
-	for _, m := range likeness.FindAllStringSubmatch(question, -1) {
-		for _, w := range m[1:] {
-			if w != "" {
-				out = append(out, strings.ToLower(w))
-			}
-		}
-	}
-	return out
+	b.WriteString(question[last:])
+	return b.String()
 }
 
 // read corrects the typos of question against the corpus and returns it

@@ -278,7 +278,8 @@ func TestMatch(t *testing.T) {
 
 // TestMatcherLikeness: a name the corpus never gives that a question only
 // likens something to is no name of what it asks about; a name it does give
-// is matched as any other, and one compared on both sides stays.
+// is matched as any other, and one asked about as a rival, a peer or the
+// other side of a comparison stays.
 func TestMatcherLikeness(t *testing.T) {
 	ix := defaultIndex(t)
 	tests := []struct {
@@ -287,16 +288,18 @@ func TestMatcherLikeness(t *testing.T) {
 		foreignIn bool
 	}{
 		{"is youku a short video app like tiktok?", 1, false},
-		{"whats alibabas online store in turkey, their Amazon equivalent", 2, false},
-		{"is dingtalk like zoom", 2, false},
-		{"is alibaba like Amazon", 2, true},                // little else is asked
-		{"how does alibaba cloud compare to AWS", 2, true}, // both sides are asked about
+		{"whats alibabas online store in turkey, something like Amazon", 2, false},
+		{"is dingtalk like zoom", 2, false},                          // a name the corpus gives is matched
+		{"is alibaba like Amazon", 2, true},                          // little else is asked
+		{"does alibaba compete with companies like Amazon", 2, true}, // a rival is asked about
+		{"what is the chinese version of Twitter", 2, true},          // so is a peer
+		{"how does alibaba cloud compare to AWS", 2, true},           // both sides are asked about
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			m := ix.Matcher(tt.question).Match("")
+			m := ix.Matcher(ix.Unliken(tt.question)).Match("")
 			if m.Names != tt.names || (m.Names > m.KnownNames) != tt.foreignIn {
-				t.Errorf("Matcher(%q) = %+v, want %d names, some unknown = %v", tt.question, m, tt.names, tt.foreignIn)
+				t.Errorf("Matcher(Unliken(%q)) = %+v, want %d names, some unknown = %v", tt.question, m, tt.names, tt.foreignIn)
 			}
 		})
 	}
