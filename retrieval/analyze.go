@@ -188,6 +188,13 @@ type analyzer struct {
 	last string
 }
 
+// plural reports whether w, lower-cased, reads as a plural noun by its
+// ending: an s that is not of "ss", "us" or "is" ("costs", not "business",
+// "status" or "analysis").
+func plural(w string) bool {
+	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is")
+}
+
 // maxOwned is how many words after an owner or an article are what it has:
 // "Alibaba's net income" has two, and a longer run is rarely one thing.
 const maxOwned = 2
@@ -246,6 +253,11 @@ func (a *analyzer) flushWord() {
 	s := termOf(w)
 	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0, article: a.owned > 0 && a.article})
 	a.owned = max(0, a.owned-1)
+	// A plural ends what is owned: it is the head of its phrase, and what
+	// follows it is what is said of it ("Alibaba's costs gone up").
+	if plural(w) {
+		a.owned = 0
+	}
 	if counted {
 		a.owned, a.article = 1, true
 	}

@@ -556,6 +556,24 @@ func (ix *Index) read(question string) (string, []term, []string) {
 		terms[i].common = terms[i].surface != "" && english.IsCommon(terms[i].surface)
 		terms[i].foreign = len(ix.lex.postings[terms[i].text]) == 0 && (foreignWord(terms[i]) || ix.vocab.acronym(terms[i]))
 	}
+	// A name of the corpus typed with an s and no apostrophe ("alibabas
+	// share price") owns what follows, as "alibaba's" does: the series'
+	// names take no plural.
+	for i, t := range terms {
+		if t.possessor || !ix.vocab.names[t.text] || !strings.HasSuffix(t.surface, "s") {
+			continue
+		}
+		if _, written := ix.vocab.stems[t.surface]; written {
+			continue
+		}
+		terms[i].possessor = true
+		for j := i + 1; j <= i+maxOwned && j < len(terms) && slices.Contains(pairs, terms[j-1].text+" "+terms[j].text); j++ {
+			terms[j].owned = true
+			if plural(terms[j].surface) {
+				break
+			}
+		}
+	}
 	// A Chinese word the corpus never uses names what the question is
 	// about only when it names nothing the corpus does: 腾讯 of 腾讯的营收,
 	// not 上线 of 钉钉是哪年上线的.

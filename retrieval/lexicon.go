@@ -87,6 +87,8 @@ var synonyms = map[string]string{
 	"client": "custom", "consum": "custom", "shopp": "custom", "buyer": "custom",
 	// who does business
 	"firm": "business", "enterpris": "business", "compani": "business", "merchant": "business",
+	// what a group calls its parts ("the cloud arm")
+	"arm": "business", "divis": "business", "subsidiari": "business",
 	"shop": "commerc", "stor": "commerc", "storefront": "commerc",
 	// places (their adjectives are read as them: english.ProperNouns)
 	"europ": "europe", "southeast": "southeast", "domestic": "china",

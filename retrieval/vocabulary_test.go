@@ -171,6 +171,13 @@ func TestUnsaid(t *testing.T) {
 		{"how many smbs does ant grp serve", nil},
 		{"how much cash did alibabas cloud arm pull in", nil}, // an amount, however worded
 		{"what is alibaba's main dividend", []string{"dividend"}},
+		// A name with an s and no apostrophe owns what follows, as with one.
+		{"whats alibabas share price rn", []string{"price"}},
+		{"whats alibaba's share price rn", []string{"price"}},
+		{"what is dingtalks market cap", []string{"cap"}},
+		// A plural is what is owned; what follows is said of it.
+		{"why have alibabas costs gone up so much", nil},
+		{"why have alibaba's costs gone up so much", nil},
 	}
 	for _, tt := range tests {
 		if got := ix.Matcher(tt.q).Unsaid(); !slices.Equal(got, tt.want) {
