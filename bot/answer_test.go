@@ -978,14 +978,17 @@ func TestBesides(t *testing.T) {
 // says Alibaba expects or plans, and a past fact is no forecast.
 func TestFuture(t *testing.T) {
 	checkKinds(t, map[string]answerKind{
-		"will alibaba's cost of revenue keep going up? pls":   kindFuture,
-		"what's part 4 of the alibaba series going to cover?": kindFuture,
-		"how much will cloud revenue be in 2025":              kindNumber,
+		"will alibaba's cost of revenue keep going up? pls":             kindFuture,
+		"what's part 4 of the alibaba series going to cover?":           kindFuture,
+		"how much will cloud revenue be in 2025":                        kindNumber,
+		"whats the forecast for alibaba cloud revenue next fiscal year": kindFuture,
+		"what's the outlook for alibaba's cost of revenue":              kindFuture,
 	})
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"will alibaba's cost of revenue keep going up? pls", "keep growing", true},
 		{"what's part 4 of the alibaba series going to cover?", "Part 4 looks ahead to the Group's future", true},
 		{"what will baba stock be trading at by end of next year", "The series makes no forecast of that.", false},
+		{"whats the forecast for alibaba cloud revenue next fiscal year", "The series makes no forecast of that.", false},
 	})
 }
 

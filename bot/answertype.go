@@ -104,7 +104,7 @@ var (
 	// hasLayout says how something is arranged.
 	hasLayout = regexp.MustCompile(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
 	// futureAsked asks what is to come.
-	futureAsked = regexp.MustCompile(`(?i)\b(?:will|going to|gonna|going forward|going fwd|next year|in the future|from now on|expected to|plans? to|planning to)\b|将来|未来|今后|明年`)
+	futureAsked = regexp.MustCompile(`(?i)\b(?:will|going to|gonna|going forward|going fwd|next (?:fiscal |financial )?year|in the future|from now on|expected to|plans? to|planning to|forecasts?|outlook|projections?|projected)\b|将来|未来|今后|明年|预测|预期`)
 	// futureAux only marks the future.
 	futureAux = regexp.MustCompile(`(?i)\b(?:going to|gonna)\b`)
 	// hasFuture says what is expected, planned or to come.
