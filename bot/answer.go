@@ -149,6 +149,16 @@ func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text s
 	if smallTalk(q.search) {
 		return Answer{Question: q.text, Text: smallTalkReply(q.text, a.series(lib)), Sources: []Source{}, SmallTalk: true}, nil
 	}
+	// Offline, whatever sentence shares the most words with "should I buy
+	// Alibaba stock?" would be quoted as its answer; the series analyses
+	// the businesses and advises no one.
+	if a.LLM == nil && asksAdvice.MatchString(q.search) {
+		text := "The series gives no investment advice or share prices."
+		if list := coverage(lib.Corpus); list != "" {
+			text += " " + list
+		}
+		return Answer{Question: q.text, Text: text, Sources: []Source{}}, nil
+	}
 	if a.LLM == nil {
 		compare := a.compare
 		if len(q.History) > 0 {
@@ -354,6 +364,11 @@ func searchOptions(lib *Snapshot, kind answerKind, q Question) retrieval.Options
 	}
 	return opt
 }
+
+// asksAdvice matches a question asking whether to buy, sell or hold a
+// stock, or what it is worth: advice and prices, which a series of
+// analyses does not give. General investing English, kept short.
+var asksAdvice = regexp.MustCompile(`(?i)\bshould (?:i|we|you|one) (?:buy|sell|short|invest|hold|get|dump|keep)\b|\b(?:good|bad|smart|safe|wise) (?:investment|buy|stock to buy)\b|\bworth (?:buying|investing in|holding)\b|\b(?:buy|sell|hold),? or (?:buy|sell|hold)\b|\b(?:undervalued|overvalued|price target|target price)\b`)
 
 // notCovered says plainly that the series does not answer the question and
 // lists what it does cover, so the user can rephrase or read on.

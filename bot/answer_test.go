@@ -1080,3 +1080,15 @@ func TestWhatDoesItRun(t *testing.T) {
 		{"what does tencent run in south asia", "The series does not cover that.", false},
 	})
 }
+
+// TestAdvice: whether to buy or sell a stock is advice, which a series of
+// analyses does not give; offline, it is told so rather than quoted the
+// sentence that shares the most words. Investing that the series reports
+// is still answered.
+func TestAdvice(t *testing.T) {
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"hey bot should i buy baba stock or sell it", "The series gives no investment advice or share prices. It covers:", false},
+		{"is alibaba a good investment", "The series gives no investment advice or share prices.", false},
+		{"what does alibaba plan to invest in", "new retail", true},
+	})
+}
