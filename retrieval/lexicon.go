@@ -240,6 +240,9 @@ var phrases = []struct {
 	// off right after it launched?" is not answered by what Part 2 takes
 	// up.
 	{[]string{"off", "catch", "caught", "traction"}, regexp.MustCompile(`(?i)\b(?:take|takes|took|taken|taking)\s+off\b|\b(?:catch|catches|caught|catching)\s+on\b|\b(?:gain|gains|gained|gaining)\s+traction\b`), "gain momentum"},
+	// A share of a market is no share of revenue ("shar" is "percent"):
+	// one word, which a series that never gives one never uses.
+	{[]string{"market"}, regexp.MustCompile(`(?i)\bmarket[ -]shares?\b`), "marketshare"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as
