@@ -261,6 +261,9 @@ var phrases = []struct {
 	{[]string{"mn"}, regexp.MustCompile(`(?i)(\d)\s?mn\b|\bmn\b`), "${1} million"},
 	{[]string{"mau"}, regexp.MustCompile(`(?i)\bmaus?\b`), "monthly active users"},
 	{[]string{"biz"}, regexp.MustCompile(`(?i)\bbiz\b`), "business"},
+	// Selling business to business is wholesale, and to consumers retail.
+	{[]string{"b2b"}, regexp.MustCompile(`(?i)\bb2b\b`), "wholesale"},
+	{[]string{"b2c"}, regexp.MustCompile(`(?i)\bb2c\b`), "retail"},
 }
 
 func replacePhrases(text string) string {
