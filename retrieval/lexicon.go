@@ -236,6 +236,9 @@ var phrases = []struct {
 	// "First" beside a beginning says no more than the beginning does
 	// ("when it first started out"): it is not the "first" of an order.
 	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\s+(start|started|starts|began|begin|begins|launched|launch|set up|founded|came out|appeared|opened)\b|\b(start|started|began|launched|founded)\s+(?:out\s+)?first\b`), "$1$2"},
+	// So it does a few words from it ("Alibaba's first business when it
+	// started", "when it began, what was its first line of business").
+	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\b((?:\s+[\w']+){1,6}?\s+(?:start|started|starts|began|begin|begins|founded|beginning))\b|\b((?:start|started|began|founded|beginning)(?:\s+[\w',]+){1,6}?\s+)first\b`), "$1$2"},
 	// Taking off is gaining momentum, not taking: "did Alibaba Cloud take
 	// off right after it launched?" is not answered by what Part 2 takes
 	// up.
