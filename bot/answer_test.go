@@ -1078,6 +1078,7 @@ func TestWhatDoesItRun(t *testing.T) {
 		{"@SeriesBot what does alibab run in south asia lol", "Daraz is Alibaba's e-commerce platform serving South Asia", true},
 		{"what does alibaba run in africa", "The series does not cover that.", false},
 		{"what does tencent run in south asia", "The series does not cover that.", false},
+		{"what online shopping platforms does alibaba run outside china?", "Trendyol is Alibaba's e-commerce platform serving Turkey", true},
 	})
 }
 
