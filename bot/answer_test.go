@@ -1093,3 +1093,12 @@ func TestAdvice(t *testing.T) {
 		{"what does alibaba plan to invest in", "new retail", true},
 	})
 }
+
+// TestHowBig: "how big" asks for a figure of what it measures, not for
+// what the series calls biggest or leading.
+func TestHowBig(t *testing.T) {
+	askEach(t, defaultAnswerer(t), []wantAnswer{
+		{"how big was the antitrust fine alibaba got from chinese regulators?", "The series does not cover that.", false},
+		{"how big was alibaba cloud's revenue in fiscal 2021", "RMB60 billion", true},
+	})
+}
