@@ -51,8 +51,8 @@ type term struct {
 	// content word. It is what such a question asks about.
 	owned bool
 	// article marks an owned word that follows "a" or "an" rather than an
-	// owner.
-	article bool
+	// owner, or "how many" (then counted is set too).
+	article, counted bool
 }
 
 // analyze turns text into terms. Index and query go through the same path,
@@ -184,6 +184,8 @@ type analyzer struct {
 	// article says an article, not an owner, began them.
 	owned   int
 	article bool
+	// counted says "how many" began them.
+	counted bool
 	// last is the word before, stop word or not: "how" of "how many".
 	last string
 }
@@ -194,6 +196,10 @@ type analyzer struct {
 func plural(w string) bool {
 	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is")
 }
+
+// maxCounted is how many words after "how many" are what it counts, to
+// the first plural: "how many daily active users".
+const maxCounted = 3
 
 // maxOwned is how many words after an owner or an article are what it has:
 // "Alibaba's net income" has two, and a longer run is rarely one thing.
@@ -241,17 +247,17 @@ func (a *analyzer) flushWord() {
 	}
 	if isStopWord(w) {
 		a.prev = ""
-		a.owned = 0
+		a.owned, a.counted = 0, false
 		switch {
 		case w == "a" || w == "an":
 			a.owned, a.article = maxOwned, true
 		case counted:
-			a.owned, a.article = 1, true
+			a.owned, a.article, a.counted = maxCounted, true, true
 		}
 		return
 	}
 	s := termOf(w)
-	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0, article: a.owned > 0 && a.article})
+	a.out = append(a.out, term{text: s, weight: 1, content: true, proper: proper, capital: unicode.IsUpper(first) && !nameSuffixes[w], surface: w, owned: a.owned > 0, article: a.owned > 0 && a.article, counted: a.owned > 0 && a.counted})
 	a.owned = max(0, a.owned-1)
 	// A plural ends what is owned: it is the head of its phrase, and what
 	// follows it is what is said of it ("Alibaba's costs gone up").
@@ -259,7 +265,7 @@ func (a *analyzer) flushWord() {
 		a.owned = 0
 	}
 	if counted {
-		a.owned, a.article = 1, true
+		a.owned, a.article, a.counted = maxCounted, true, true
 	}
 	if a.prev != "" {
 		a.out = append(a.out, term{text: a.prev + " " + s, weight: 0.5})

@@ -905,7 +905,7 @@ func (m Matcher) Unsaid() []string {
 		// question") as what: a common word there is not what is asked.
 		// An acronym is no name here ("alibaba's ceo"): it is said as a
 		// word, and a series that never uses it never mentions it.
-		if t.proper || t.capital || t.possessor || t.foreign && len(t.surface) >= minForeignLen || t.article && (t.common || !english.IsWord(t.surface)) {
+		if t.proper || t.capital || t.possessor || t.foreign && len(t.surface) >= minForeignLen || t.article && (t.common && !t.counted || !english.IsWord(t.surface)) {
 			continue
 		}
 		if !slices.Contains(out, t.surface) {

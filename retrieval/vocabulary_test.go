@@ -169,6 +169,8 @@ func TestUnsaid(t *testing.T) {
 		// What "how many" counts is asked about; shorthand is not.
 		{"how many employees does alibaba have in total", []string{"employees"}},
 		{"how many smbs does ant grp serve", nil},
+		{"how many daily active users does wechat have", []string{"daily"}}, // all of what is counted
+		{"how many small businesses did ant group serve", nil},
 		{"how much cash did alibabas cloud arm pull in", nil}, // an amount, however worded
 		{"what is alibaba's main dividend", []string{"dividend"}},
 		// A name with an s and no apostrophe owns what follows, as with one.
