@@ -139,7 +139,6 @@ func TestAnswerDeclinesWhatTheSeriesDoesNotCover(t *testing.T) {
 		"when is ant group going to ipo",
 		// The series gives the stock code of Alibaba Pictures, not of
 		// Alibaba.
-		"should i buy alibaba stock lol",
 		"what is alibaba's own hong kong stock code?",
 	} {
 		t.Run(q, func(t *testing.T) {
@@ -776,7 +775,7 @@ func TestSentenceGivingAllTheNames(t *testing.T) {
 		grounded bool
 	}{
 		{"which online marketplace does alibaba run for turkish shoppers", "Trendyol", true},
-		{"how many daily users does dingtalk have", "The series does not cover that.", false},
+		{"how many daily users does dingtalk have", "The series never mentions “daily”.", false},
 	} {
 		ans := askAfter(t, a, nil, tt.q)
 		if ans.Grounded != tt.grounded || !strings.HasPrefix(ans.Text, tt.want) {
@@ -950,7 +949,7 @@ func TestLayout(t *testing.T) {
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"how is the financial overview article structured", `Part 3 sets out its findings as numbered "stylized facts"`, true},
 		{"How is the financial overview in Part 3 organised?", "stylized facts", true},
-		{"how many daily users does microsoft teams have", "The series gives no figure for that.", false},
+		{"how many daily users does microsoft teams have", "The series never mentions “daily”.", false},
 	})
 }
 
@@ -1090,6 +1089,7 @@ func TestAdvice(t *testing.T) {
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"hey bot should i buy baba stock or sell it", "The series gives no investment advice or share prices. It covers:", false},
 		{"is alibaba a good investment", "The series gives no investment advice or share prices.", false},
+		{"should i buy alibaba stock lol", "The series gives no investment advice or share prices. It covers:\n- Part 1", false},
 		{"what does alibaba plan to invest in", "new retail", true},
 	})
 }
