@@ -1102,3 +1102,23 @@ func TestHowBig(t *testing.T) {
 		{"how big was alibaba cloud's revenue in fiscal 2021", "RMB60 billion", true},
 	})
 }
+
+// TestTheOneFor: "the one for South Asia" and "what is it called" ask for
+// a thing by its name, as "which" does.
+func TestTheOneFor(t *testing.T) {
+	a := defaultAnswerer(t)
+	ctx := context.Background()
+	first, err := a.Answer(ctx, question(t, "what is lazada?"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := question(t, "and whats the one for south asia called")
+	q.History = []Turn{{Question: "what is lazada?", Answer: first.Text}}
+	ans, err := a.Answer(ctx, q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Grounded || !strings.Contains(ans.Text, "Daraz is Alibaba's e-commerce platform serving South Asia") {
+		t.Errorf("follow-up answered %q (grounded %v), want Daraz", ans.Text, ans.Grounded)
+	}
+}

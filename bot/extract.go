@@ -347,8 +347,8 @@ type candidate struct {
 // asksWhich matches a question that asks for things by name: which ones,
 // where, what something runs or did ("what does Alibaba run in South
 // Asia?" is answered by "Daraz is…", "what platforms does it run" by
-// their names).
-var asksWhich = regexp.MustCompile(`(?i)\b(?:which|where)\b|\bwhat (?:are|were|r) the\b|\bwhat\s+(?:[\w-]+\s+){0,3}?(?:does|do|did)\b`)
+// their names), the one for something, what it is called.
+var asksWhich = regexp.MustCompile(`(?i)\b(?:which|where)\b|\bwhat (?:are|were|r) the\b|\bwhat\s+(?:[\w-]+\s+){0,3}?(?:does|do|did)\b|\bthe ones? (?:for|in|that|which|serving)\b|\b(?:called|named)\W*$`)
 
 // list answers a question asking for things by name ("which platforms
 // does Alibaba run outside China?") when the sentence that best covers it
