@@ -1078,6 +1078,7 @@ func TestWhatDoesItRun(t *testing.T) {
 		{"what does alibaba run in africa", "The series does not cover that.", false},
 		{"what does tencent run in south asia", "The series does not cover that.", false},
 		{"what online shopping platforms does alibaba run outside china?", "Trendyol is Alibaba's e-commerce platform serving Turkey", true},
+		{"which regions outside china does alibabas intl ecommerce cover", "Trendyol is Alibaba's e-commerce platform serving Turkey", true},
 	})
 }
 

@@ -361,14 +361,14 @@ func (a *Answerer) list(lib *Snapshot, ix *retrieval.Index, question string, hit
 		return "", nil, false
 	}
 	best := bestOf(cands)
-	asked := names(ix, question)
-	if namesOther(names(ix, best.text), asked) {
+	asked := nameTerms(ix, question)
+	if namesOther(nameTerms(ix, best.text), asked) {
 		return "", nil, false
 	}
 	read := lib.passage(hits[best.hit].Passage)
 	texts := []string{cite(best.text, 1)}
 	for _, s := range read.sentences[best.sentence+1:] {
-		if len(texts) > a.maxSentences() || !namesOther(names(ix, s.text), asked) {
+		if len(texts) > a.maxSentences() || !namesOther(nameTerms(ix, s.text), asked) {
 			break
 		}
 		texts = append(texts, cite(s.text, 1))
@@ -447,6 +447,20 @@ func names(ix *retrieval.Index, text string) []string {
 }
 
 // namesOther reports whether have holds a name asked does not.
+// nameTerms returns the names of text as terms, so that "alibabas" and
+// "Alibaba's" are one name.
+func nameTerms(ix *retrieval.Index, text string) []string {
+	var out []string
+	for _, s := range ix.Subjects(text) {
+		for t := range ix.Terms(s) {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 func namesOther(have, asked []string) bool {
 	for _, h := range have {
 		if !slices.Contains(asked, h) {
