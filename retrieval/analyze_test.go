@@ -81,6 +81,7 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"Chinese and English revenue", []string{"收入", "revenue"}, true},
 		{"Chinese and English founding", []string{"成立", "founded"}, true},
 		{"Chinese and English Hong Kong", []string{"香港", "Hong Kong"}, true},
+		{"Chinese and English monthly active users", []string{"月活跃用户", "monthly active users"}, true},
 		{"Chinese and English percent", []string{"百分之几", "what percent"}, true},
 		{"plural and singular", []string{"customers", "customer"}, true},
 		{"derivations of a word", []string{"operations", "operating", "operator", "operational"}, true},

@@ -133,6 +133,7 @@ var hanLexicon = map[string]string{
 	"票务": "ticket", "服务": "serv", "复合": "compound", "增长率": "rat", "股票": "stock", "代码": "cod", "股价": "stock", "门票": "ticket", "上市": "list", "小企业": "business",
 	"娱乐": "entertainment", "媒体": "media", "财务": "financ", "年": "year",
 	"香港": "hong kong", "百分之": "percent", "起家": "found", "最早": "found",
+	"中国": "china", "平台": "platform", "活跃": "activ", "按月": "month", "月活": "month activ", "长视频": "long form",
 }
 
 // hanConcepts finds thesaurus words inside a run of Han characters.
