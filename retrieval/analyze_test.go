@@ -90,6 +90,7 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"taking off is gaining momentum", []string{"gained momentum", "took off", "take off", "catching on"}, true},
 		{"taking off is not taking up", []string{"take off", "takes up"}, false},
 		{"a share of a market is no share of revenue", []string{"market share", "share of revenue"}, false},
+		{"a share's price is no share of revenue", []string{"share price", "share of revenue"}, false},
 		{"b2b is wholesale", []string{"b2b", "wholesale"}, true},
 		{"a first business when it started is no first of an order", []string{"first business when it started", "first pillar"}, false},
 		{"revenue is not profit", []string{"revenue", "profit"}, false},

@@ -247,6 +247,8 @@ var phrases = []struct {
 	// A share of a market is no share of revenue ("shar" is "percent"):
 	// one word, which a series that never gives one never uses.
 	{[]string{"market"}, regexp.MustCompile(`(?i)\bmarket[ -]shares?\b`), "marketshare"},
+	// Nor is the price of a share: a price the series never gives.
+	{[]string{"price"}, regexp.MustCompile(`(?i)\b(?:share|stock) prices?\b`), "shareprice"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as

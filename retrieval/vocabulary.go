@@ -29,6 +29,9 @@ type vocabulary struct {
 	// (of Ant Group), not "Cloud" (of Alibaba Cloud, but also of cloud
 	// computing). A question typed in lower case names them all the same.
 	names map[string]bool
+	// subject is the name the corpus writes most often, as written in
+	// lower case: what the series is about ("alibaba").
+	subject string
 	// qualifier maps a term the corpus only ever writes after one other
 	// word, at least minQualified times, onto that word: "incom" onto
 	// "oper" (the series writes operating income, never income alone).
@@ -97,6 +100,11 @@ func learnVocabulary(texts [][]term) vocabulary {
 	for t, n := range initial {
 		if n > 0 && proper[t] == 0 && lower[t] == 0 && !verbal[t] {
 			v.names[t] = true
+		}
+	}
+	for w, n := range v.count {
+		if t := v.stems[w]; v.names[t] && t == w && (n > v.count[v.subject] || n == v.count[v.subject] && w < v.subject) {
+			v.subject = w
 		}
 	}
 	v.qualifier = map[string]string{}
@@ -184,6 +192,24 @@ func (v vocabulary) clipped(w string) string {
 	return best
 }
 
+// subjectClipped returns the name of what the series is about (its name
+// of most passages, "alibaba") when w, no word of the corpus or of
+// English, begins or ends it and leaves out two letters or more ("ali",
+// "baba", as chat and the ticker clip it), or "". Other names are not
+// read so: "ent" ends Tencent, and is entertainment.
+func (v vocabulary) subjectClipped(w string) string {
+	if v.subject == "" || len(w) < minShortened || len(v.subject) < len(w)+minClipped {
+		return ""
+	}
+	if strings.HasPrefix(v.subject, w) || strings.HasSuffix(v.subject, w) {
+		return v.subject
+	}
+	return ""
+}
+
+// minShortened is the shortest clipping subjectClipped reads.
+const minShortened = 3
+
 // acronym reports whether t, a word of three or four letters the corpus
 // never uses and no word of English, names something the way "aws" and
 // "ipo" do, rather than shortening a word: one without a vowel is a
@@ -269,6 +295,9 @@ func (v vocabulary) correct(question string, known func(term string) bool) (stri
 			}
 			if c == "" {
 				c = v.clipped(lw)
+			}
+			if c == "" {
+				c = v.subjectClipped(lw)
 			}
 		}
 		if c == "" {
