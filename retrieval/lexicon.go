@@ -249,6 +249,8 @@ var phrases = []struct {
 	{[]string{"market"}, regexp.MustCompile(`(?i)\bmarket[ -]shares?\b`), "marketshare"},
 	// Nor is the price of a share: a price the series never gives.
 	{[]string{"price"}, regexp.MustCompile(`(?i)\b(?:share|stock) prices?\b`), "shareprice"},
+	// "Right now" is now.
+	{[]string{"right"}, regexp.MustCompile(`(?i)\bright (?:now|away)\b`), "now"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as
