@@ -92,6 +92,7 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"a share of a market is no share of revenue", []string{"market share", "share of revenue"}, false},
 		{"a share's price is no share of revenue", []string{"share price", "share of revenue"}, false},
 		{"b2b is wholesale", []string{"b2b", "wholesale"}, true},
+		{"topline is revenue", []string{"topline", "top line", "revenue"}, true},
 		{"a first business when it started is no first of an order", []string{"first business when it started", "first pillar"}, false},
 		{"revenue is not profit", []string{"revenue", "profit"}, false},
 		{"revenue is not cost", []string{"revenue", "cost"}, false},

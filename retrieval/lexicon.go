@@ -12,7 +12,7 @@ var stopWords = setOf(
 	"a", "about", "above", "after", "again", "all", "also", "am", "among", "an", "and", "any", "are", "as", "at",
 	"be", "because", "been", "before", "being", "between", "both", "but", "by",
 	"can", "could", "did", "do", "does", "doing", "during", "each", "either", "else", "ever",
-	"few", "for", "from", "further", "get", "gets", "got", "had", "has", "have", "having",
+	"few", "for", "from", "further", "get", "gets", "getting", "got", "gotten", "had", "has", "have", "having",
 	"he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
 	"just", "kind", "let", "like", "me", "might", "more", "most", "much", "must", "my",
 	"no", "nor", "not", "now", "of", "off", "on", "once", "one's", "only", "or", "other", "our", "ours",
@@ -74,7 +74,7 @@ var nameSuffixes = setOf("group", "inc", "co", "corp", "corporation", "ltd", "li
 var synonyms = map[string]string{
 	// money coming in
 	"sal": "revenu", "turnov": "revenu", "earn": "revenu", "mak": "revenu",
-	"generat": "revenu", "topline": "revenu",
+	"generat": "revenu", "toplin": "revenu",
 	// money left over
 	"profit": "incom", "profitabl": "incom", "margin": "incom",
 	// beginnings
