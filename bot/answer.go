@@ -368,7 +368,7 @@ func searchOptions(lib *Snapshot, kind answerKind, q Question) retrieval.Options
 // asksAdvice matches a question asking whether to buy, sell or hold a
 // stock, or what it is worth: advice and prices, which a series of
 // analyses does not give. General investing English, kept short.
-var asksAdvice = regexp.MustCompile(`(?i)\bshould (?:i|we|you|one) (?:buy|sell|short|invest|hold|get|dump|keep)\b|\b(?:good|bad|smart|safe|wise) (?:investment|buy|stock to buy)\b|\bworth (?:buying|investing in|holding)\b|\b(?:buy|sell|hold),? or (?:buy|sell|hold)\b|\b(?:undervalued|overvalued|price target|target price)\b`)
+var asksAdvice = regexp.MustCompile(`(?i)\bshould (?:i|we|you|one) (?:buy|sell|short|hold|dump|invest in)\b(?:\s+[\w']+){0,3}?\s+(?:stocks?|shares?|baba|alibaba|equity)\b|\bshould (?:i|we|you|one) invest\b|\b(?:good|bad|smart|safe|wise) investment\b|\b(?:stocks?|shares?|baba)\b[^?.!]*\b(?:worth (?:buying|it)|good buy|buy or sell|sell or buy|undervalued|overvalued)\b|\b(?:price target|target price)\b`)
 
 // notCovered says plainly that the series does not answer the question and
 // lists what it does cover, so the user can rephrase or read on.

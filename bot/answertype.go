@@ -289,8 +289,6 @@ func (k answerKind) unmarked(question string) string {
 		return timeAsked.ReplaceAllString(question, " ")
 	case kindFormerName:
 		return nameAsked.ReplaceAllString(formerAsked.ReplaceAllString(question, " "), " ")
-	case kindNumber:
-		return sizeAsked.ReplaceAllString(question, " ")
 	}
 	if w, ok := wordedKinds[k]; ok {
 		return w.asked.ReplaceAllString(question, " ")
@@ -302,10 +300,6 @@ func (k answerKind) unmarked(question string) string {
 
 // nameOf asks for the name of something.
 var nameOf = regexp.MustCompile(`(?i)\bthe names? of\b`)
-
-// sizeAsked asks for a figure by the size it measures: "how big was the
-// fine" asks for the fine's figure, not for what is biggest.
-var sizeAsked = regexp.MustCompile(`(?i)\bhow (?:big|large)\b`)
 
 // nameAsked is what is left of how a question asks for an earlier name
 // once formerAsked is taken out ("… go by what name").

@@ -446,7 +446,6 @@ func names(ix *retrieval.Index, text string) []string {
 	return out
 }
 
-// namesOther reports whether have holds a name asked does not.
 // nameTerms returns the names of text as terms, so that "alibabas" and
 // "Alibaba's" are one name.
 func nameTerms(ix *retrieval.Index, text string) []string {
@@ -461,6 +460,7 @@ func nameTerms(ix *retrieval.Index, text string) []string {
 	return out
 }
 
+// namesOther reports whether have holds a name asked does not.
 func namesOther(have, asked []string) bool {
 	for _, h := range have {
 		if !slices.Contains(asked, h) {

@@ -29,9 +29,10 @@ type term struct {
 	// han marks Chinese character terms. Bigrams cut across word boundaries,
 	// so one the corpus never uses says little about the question.
 	han bool
-	// hanWord marks a bigram that stands alone between function words,
-	// digits or punctuation (腾讯 of 腾讯2021年的营收): a word, not a
-	// piece of a longer run, so one the corpus never uses is a name it
+	// hanWord marks a bigram of a short run that stands alone between
+	// function words, digits or punctuation (腾讯 of 腾讯2021年的营收, 拼多
+	// of 拼多多是什么平台), and is no word of the lexicon: of a word, not a
+	// piece of a longer run, so one the corpus never uses is of a name it
 	// never gives.
 	hanWord bool
 	// surface is the word as written, lower-cased, before stemming.
@@ -53,6 +54,9 @@ type term struct {
 	// article marks an owned word that follows "a" or "an" rather than an
 	// owner, or "how many" (then counted is set too).
 	article, counted bool
+	// concept marks a term a Chinese word of the lexicon stands for
+	// (平台: platform): a common word, not a name the question gives.
+	concept bool
 }
 
 // analyze turns text into terms. Index and query go through the same path,
@@ -273,6 +277,11 @@ func (a *analyzer) flushWord() {
 	a.prev = s
 }
 
+// maxHanWord is the longest run of Han characters standing alone that is
+// read as a word: the names of companies and their products are two to
+// four characters long (腾讯, 拼多多, 中国移动).
+const maxHanWord = 4
+
 func (a *analyzer) flushHan() {
 	if len(a.han) == 0 {
 		return
@@ -281,7 +290,7 @@ func (a *analyzer) flushHan() {
 	run := a.han
 	a.han = a.han[:0]
 	for _, c := range hanConcepts(run) {
-		a.out = append(a.out, term{text: c, weight: 1, content: true})
+		a.out = append(a.out, term{text: c, weight: 1, content: true, concept: true})
 	}
 	for _, piece := range splitHanStops(run) {
 		if len(piece) == 1 {
@@ -290,7 +299,7 @@ func (a *analyzer) flushHan() {
 		for i := 0; i+1 < len(piece); i++ {
 			w := string(piece[i : i+2])
 			_, concept := hanLexicon[w]
-			a.out = append(a.out, term{text: w, weight: 1, content: true, han: true, hanWord: len(piece) == 2 && !concept})
+			a.out = append(a.out, term{text: w, weight: 1, content: true, han: true, hanWord: len(piece) <= maxHanWord && !concept})
 		}
 	}
 }

@@ -578,7 +578,7 @@ func (ix *Index) read(question string) (string, []term, []string) {
 	// about only when it names nothing the corpus does: 腾讯 of 腾讯的营收,
 	// not 上线 of 钉钉是哪年上线的.
 	for _, t := range terms {
-		if ix.lex.names[t.text] && len(ix.lex.postings[t.text]) > 0 && !unicode.IsDigit([]rune(t.text)[0]) {
+		if ix.lex.names[t.text] && !t.concept && len(ix.lex.postings[t.text]) > 0 && !unicode.IsDigit([]rune(t.text)[0]) {
 			for i := range terms {
 				terms[i].hanWord = false
 			}

@@ -61,7 +61,10 @@ var cliticHosts = setOf("who", "what", "wat", "how", "where", "when", "why", "th
 // selectors pick one of several things ("Alibaba's main business"): they
 // say which is asked about, not what, so a series that never writes them
 // may still answer.
-var selectors = setOf("main", "major", "primary", "principal", "chief", "key", "central", "predominant", "dominant", "foremost")
+var selectors = setOf("main", "major", "primary", "principal", "chief", "key", "central", "predominant", "dominant", "foremost",
+	// and of a count, that they are told apart ("how many separate
+	// businesses")
+	"different", "separate", "distinct", "individual", "various")
 
 // nameSuffixes end company names without telling them apart: "Alibaba
 // Group" and "Alibaba" are the same name.
@@ -88,7 +91,7 @@ var synonyms = map[string]string{
 	// who does business
 	"firm": "business", "enterpris": "business", "compani": "business", "merchant": "business",
 	// what a group calls its parts ("the cloud arm")
-	"arm": "business", "divis": "business", "subsidiari": "business",
+	"arm": "segment", "divis": "segment",
 	"shop": "commerc", "stor": "commerc", "storefront": "commerc",
 	// places (their adjectives are read as them: english.ProperNouns)
 	"europ": "europe", "southeast": "southeast", "domestic": "china",
@@ -239,7 +242,7 @@ var phrases = []struct {
 	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\s+(start|started|starts|began|begin|begins|launched|launch|set up|founded|came out|appeared|opened)\b|\b(start|started|began|launched|founded)\s+(?:out\s+)?first\b`), "$1$2"},
 	// So it does a few words from it ("Alibaba's first business when it
 	// started", "when it began, what was its first line of business").
-	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\b((?:\s+[\w']+){1,6}?\s+(?:start|started|starts|began|begin|begins|founded|beginning))\b|\b((?:start|started|began|founded|beginning)(?:\s+[\w',]+){1,6}?\s+)first\b`), "$1$2"},
+	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\b((?:\s+[\w']+){1,6}?\s+(?:start|started|starts|began|begin|begins|founded|beginning))\b|\b((?:start|started|began|founded|beginning)(?:[\s,]+[\w']+){1,6}?[\s,]+)first\b`), "$1$2"},
 	// Taking off is gaining momentum, not taking: "did Alibaba Cloud take
 	// off right after it launched?" is not answered by what Part 2 takes
 	// up.
@@ -250,7 +253,7 @@ var phrases = []struct {
 	// Nor is the price of a share: a price the series never gives.
 	{[]string{"price"}, regexp.MustCompile(`(?i)\b(?:share|stock) prices?\b`), "shareprice"},
 	// "Right now" is now.
-	{[]string{"right"}, regexp.MustCompile(`(?i)\bright (?:now|away)\b`), "now"},
+	{[]string{"right"}, regexp.MustCompile(`(?i)\bright now\b`), "now"},
 	// Going live is being launched.
 	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as

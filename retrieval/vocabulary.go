@@ -192,11 +192,11 @@ func (v vocabulary) clipped(w string) string {
 	return best
 }
 
-// subjectClipped returns the name of what the series is about (its name
-// of most passages, "alibaba") when w, no word of the corpus or of
-// English, begins or ends it and leaves out two letters or more ("ali",
-// "baba", as chat and the ticker clip it), or "". Other names are not
-// read so: "ent" ends Tencent, and is entertainment.
+// subjectClipped returns the name of what the series is about (the name
+// it writes most often, "alibaba") when w, no word of the corpus or of
+// English, begins or ends it and leaves out two letters or more ("baba",
+// as chat and the ticker clip it), or "". Other names are not read so:
+// "ent" ends Tencent, and is entertainment.
 func (v vocabulary) subjectClipped(w string) string {
 	if v.subject == "" || len(w) < minShortened || len(v.subject) < len(w)+minClipped {
 		return ""
@@ -207,8 +207,9 @@ func (v vocabulary) subjectClipped(w string) string {
 	return ""
 }
 
-// minShortened is the shortest clipping subjectClipped reads.
-const minShortened = 3
+// minShortened is the shortest clipping subjectClipped reads: "baba";
+// "ali" and "aba" are as often names or words of their own.
+const minShortened = 4
 
 // acronym reports whether t, a word of three or four letters the corpus
 // never uses and no word of English, names something the way "aws" and
