@@ -177,7 +177,7 @@ func TestUnsaid(t *testing.T) {
 		{"how many daily active users does wechat have", []string{"daily"}}, // all of what is counted
 		{"how many small businesses did ant group serve", nil},
 		{"how many separate businesses does the cloud segment have", nil}, // "separate" tells them apart
-		{"how much cash did alibabas cloud arm pull in", nil}, // an amount, however worded
+		{"how much cash did alibabas cloud arm pull in", nil},             // an amount, however worded
 		{"what is alibaba's main dividend", []string{"dividend"}},
 		// A name with an s and no apostrophe owns what follows, as with one.
 		{"whats alibabas net worth", []string{"net", "worth"}},
