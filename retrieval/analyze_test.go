@@ -89,6 +89,8 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"thesaurus reached through inflections", []string{"closed", "ended", "closing"}, true},
 		{"taking off is gaining momentum", []string{"gained momentum", "took off", "take off", "catching on"}, true},
 		{"taking off is not taking up", []string{"take off", "takes up"}, false},
+		{"going up is rising", []string{"went up", "rise", "rising"}, true},
+		{"going up is not going on", []string{"go up", "go on"}, false},
 		{"a share of a market is no share of revenue", []string{"market share", "share of revenue"}, false},
 		{"a share's price is no share of revenue", []string{"share price", "share of revenue"}, false},
 		{"b2b is wholesale", []string{"b2b", "wholesale"}, true},

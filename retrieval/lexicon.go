@@ -252,6 +252,10 @@ var phrases = []struct {
 	{[]string{"market"}, regexp.MustCompile(`(?i)\bmarket[ -]shares?\b`), "marketshare"},
 	// Nor is the price of a share: a price the series never gives.
 	{[]string{"price"}, regexp.MustCompile(`(?i)\b(?:share|stock) prices?\b`), "shareprice"},
+	// Going up is rising, and coming down falling: "why did it go up so
+	// much?" is not answered by what Alibaba will "go on" investing in.
+	{[]string{"up"}, regexp.MustCompile(`(?i)\b(?:go|goes|going|gone|went)\s+up\b`), "rise"},
+	{[]string{"down"}, regexp.MustCompile(`(?i)\b(?:go|goes|going|gone|went|come|comes|came|coming)\s+down\b`), "fall"},
 	// "Right now" is now.
 	{[]string{"right"}, regexp.MustCompile(`(?i)\bright now\b`), "now"},
 	// Going live is being launched.
