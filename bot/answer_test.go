@@ -646,6 +646,14 @@ func TestFollowUpChains(t *testing.T) {
 		// and is what a later follow-up is about.
 		{[]string{"what % of rev is cloud computing"}, "what's stylized fact #1 in the financial overview part?", "total revenue went up in every year"},
 		{[]string{"how fast did alibaba's revenue grow from 2017 to 2021?", "did operating income grow as smoothly?"}, "why not?", "59%"},
+		// "When" asks for a date, not for the year the question before
+		// it named.
+		{[]string{"How much revenue did Alibaba Cloud make in fiscal 2021?"}, "and when was it launched?", "launched in 2009"},
+		// "Which year" only asks for a date: "had the biggest jump" is no
+		// subject of its own.
+		{[]string{"why did alibabas cost of revenue go up so much"}, "which year had the biggest jump", "2018 to 2019"},
+		// Going up is rising, not going on.
+		{[]string{"when did alibaba's cost of revenue jump the most?"}, "why did it go up so much?", "down to logistics"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -114,10 +114,18 @@ func withSubject(ix *retrieval.Index, question string, turns []prompts.Turn) str
 		if swap {
 			earlier = without(earlier, ix.Subjects(earlier), own)
 		}
+		// "And when was it launched?" asks for a date: the one the
+		// question before it named ("… in fiscal 2021?") is no part of it.
+		if kindOf(question) == kindTime {
+			earlier = datesNamed.ReplaceAllString(earlier, " ")
+		}
 		return earlier + " " + question
 	}
 	return searchable(turns[len(turns)-1].Question) + " " + question
 }
+
+// datesNamed finds the years a question names, fiscal or not.
+var datesNamed = regexp.MustCompile(`(?i)\b(?:(?:in|of|for|during)\s+)?(?:(?:fiscal|financial)\s+(?:year\s+)?)?(?:19|20)\d\d\b|\bfy\s?'?\d{2}(?:\d{2})?\b`)
 
 // without is text without the words of names that are not in keep.
 func without(text string, names, keep []string) string {
@@ -166,7 +174,9 @@ func standsAlone(ix *retrieval.Index, question string) bool {
 	if pronoun.MatchString(question) {
 		return false
 	}
-	if len(ix.Subjects(question)) == 0 && !(whole.MatchString(question) && ix.Matcher(question).Match("").Known >= minOwnTerms) {
+	// The words that only ask for a kind of answer ("which year") are no
+	// subject of its own.
+	if len(ix.Subjects(question)) == 0 && !(whole.MatchString(question) && ix.Matcher(kindOf(question).unmarked(question)).Match("").Known >= minOwnTerms) {
 		return false
 	}
 	if loc := followUp.FindStringIndex(question); loc != nil {
