@@ -469,6 +469,10 @@ func TestComparisonSides(t *testing.T) {
 		{"is Alibaba Cloud bigger than DingTalk?", "Alibaba Cloud", "DingTalk"},
 		{"what is DingTalk?", "", ""},
 		{"is Youku bigger or smaller?", "", ""},
+		// What stands between the comparative and "than" is what is
+		// measured.
+		{"does the innovation initiatives segment make more money than digital media?", "the innovation initiatives segment make", "digital media"},
+		{"does cloud bring in more revenue than digital media", "cloud bring in", "digital media"},
 	}
 	for _, tt := range tests {
 		a, b, _, ok := comparisonSides(tt.q)

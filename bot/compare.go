@@ -55,6 +55,14 @@ func comparisonSides(question string) (a, b, rest string, ok bool) {
 		start = cmpLoc[1]
 	}
 	a = left[start:]
+	// "Does X make more money than Y?": what stands between the
+	// comparative and "than" is what is measured, and X the side.
+	if measured := strings.Fields(a); len(measured) > 0 && len(measured) <= maxMeasure && start == cmpLoc[1] && strings.EqualFold(strings.TrimSpace(question[sep[0]:sep[1]]), "than") {
+		if before := askingWords.ReplaceAllString(strings.TrimSpace(left[:cmpLoc[0]]), ""); before != "" {
+			a, rest = before, a+" "+rest
+			return finishSides(a, b, rest)
+		}
+	}
 	switch {
 	case strings.TrimSpace(a) != "":
 		rest = left[:start] + " " + rest
@@ -62,6 +70,16 @@ func comparisonSides(question string) (a, b, rest string, ok bool) {
 		a = askingWords.ReplaceAllString(strings.TrimSpace(left[:cmpLoc[0]]), "")
 		rest = left[cmpLoc[0]:] + " " + rest
 	}
+	return finishSides(a, b, rest)
+}
+
+// maxMeasure is how many words between a comparative and "than" are read as
+// what is measured ("more money than"), not as a side.
+const maxMeasure = 2
+
+// finishSides trims the sides of a comparison and what else it asks, and
+// reports whether they make one.
+func finishSides(a, b, rest string) (string, string, string, bool) {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	if a == "" || b == "" || strings.EqualFold(a, b) || comparative.FindString(a) == a || comparative.FindString(b) == b {
 		return "", "", "", false
