@@ -142,6 +142,17 @@ func (a *Answerer) minCoverage() float64 {
 // checked by NewQuestion, so only the zero Question is refused
 // (ErrEmptyQuestion).
 func (a *Answerer) Answer(ctx context.Context, q Question, onPartial func(text string)) (Answer, error) {
+	ans, err := a.answer(ctx, q, onPartial)
+	// Offline, a question asking two things is answered part by part too;
+	// a model reads the whole question against the passages.
+	if err != nil || a.LLM != nil || ans.SmallTalk {
+		return ans, err
+	}
+	return a.withParts(ctx, q, ans)
+}
+
+// answer is Answer for one question, however many things it asks.
+func (a *Answerer) answer(ctx context.Context, q Question, onPartial func(text string)) (Answer, error) {
 	if q.text == "" {
 		return Answer{}, ErrEmptyQuestion
 	}

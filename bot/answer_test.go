@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1136,4 +1137,30 @@ func TestTheOneFor(t *testing.T) {
 	if !ans.Grounded || !strings.Contains(ans.Text, "Daraz is Alibaba's e-commerce platform serving South Asia") {
 		t.Errorf("follow-up answered %q (grounded %v), want Daraz", ans.Text, ans.Grounded)
 	}
+}
+
+// TestCompoundQuestion: a question asking two things is answered with what
+// each part adds, cited; one asking one thing is not split.
+func TestCompoundQuestion(t *testing.T) {
+	for q, want := range map[string][]string{
+		"What was Alibaba Pictures called before Alibaba bought it, and what is its stock code?": {"What was Alibaba Pictures called before Alibaba bought it", "what is its stock code?"},
+		"whats damai and when did alibaba get it":                                                {"whats damai", "when did alibaba get it"},
+		"did alibaba cloud grow fast? how long til it took off":                                  {"did alibaba cloud grow fast?", "how long til it took off"},
+		"which is bigger, cloud and digital media?":                                              nil,
+		"and how many customers?":                                                                nil,
+	} {
+		if got := compoundParts(q); !slices.Equal(got, want) {
+			t.Errorf("compoundParts(%q) = %q, want %q", q, got, want)
+		}
+	}
+	ans, err := defaultAnswerer(t).Answer(context.Background(), question(t, "What was Alibaba Pictures called before Alibaba bought it, and what is its stock code?"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"ChinaVision Media", "HKEX: 1060"} {
+		if !ans.Grounded || !strings.Contains(ans.Text, w) {
+			t.Errorf("answer = %q (grounded %v), want %q", ans.Text, ans.Grounded, w)
+		}
+	}
+	checkCitations(t, ans)
 }

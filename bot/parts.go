@@ -1,0 +1,101 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A question may ask two things at once ("whats damai and when did alibaba
+// get it", "what was Alibaba Pictures called before, and what is its stock
+// code?"), which no one sentence of the series answers: each part is asked
+// on its own, the second read after the first as a follow-up, and what each
+// adds is quoted after the answer to the whole.
+var (
+	// secondQuestion opens the second part: "and" before a question word
+	// or an auxiliary. "Which is bigger, cloud and digital media?" has
+	// none.
+	secondQuestion = regexp.MustCompile(`(?i)(?:,\s*|\s+)(and)\s+(?:what|what's|whats|when|how|who|whos|which|where|why|was|is|are|were|did|does|do|has|have)\b`)
+	// asks opens a question, as whole does, contractions typed without an
+	// apostrophe too ("whats damai").
+	asks = regexp.MustCompile(`(?i)^(?:what(?:'s|’s|s)?|who(?:'s|’s|s)?|how|when|where|which|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b`)
+	// citedSentence is one quoted sentence of an offline answer and the
+	// source it cites ("… in 2016 [1].").
+	citedSentence = regexp.MustCompile(`[^\[]*?\s\[(\d+)\][.!?。！？]?`)
+)
+
+// compoundParts returns the two questions a question asks, or nil when it
+// asks one. A question ended by "?" and followed by another is two as well.
+func compoundParts(question string) []string {
+	if loc := secondQuestion.FindStringSubmatchIndex(question); loc != nil {
+		first := strings.TrimRight(question[:loc[0]], " ,;")
+		second := strings.TrimSpace(question[loc[3]:])
+		if asks.MatchString(first) && len(strings.Fields(first)) >= 2 && len(strings.Fields(second)) >= 2 {
+			return []string{first, second}
+		}
+	}
+	if i := strings.Index(question, "? "); i > 0 {
+		first, second := question[:i+1], strings.TrimSpace(question[i+2:])
+		if asks.MatchString(first) && asks.MatchString(second) && len(strings.Fields(second)) >= 2 {
+			return []string{first, second}
+		}
+	}
+	return nil
+}
+
+// withParts adds to ans, the answer to a question asking two things, what
+// the answer to each part alone adds: its best sentence, when the part is
+// answered and the answer does not quote it yet. A question the series does
+// not answer as a whole is not answered part by part: a part read as a
+// follow-up ("how big is it?") is more often answered wrongly than the
+// whole.
+func (a *Answerer) withParts(ctx context.Context, q Question, ans Answer) (Answer, error) {
+	parts := compoundParts(q.search)
+	if parts == nil || !ans.Grounded {
+		return ans, nil
+	}
+	history := slices.Clone(q.History)
+	for _, p := range parts {
+		sub, err := NewQuestion(p)
+		if err != nil {
+			return ans, nil
+		}
+		sub.Part, sub.K, sub.History = q.Part, q.K, history
+		got, err := a.answer(ctx, sub, nil)
+		if err != nil {
+			return Answer{}, err
+		}
+		history = append(history, Turn{Question: p, Answer: got.Text})
+		if got.Grounded {
+			ans = addBest(ans, got)
+		}
+	}
+	return ans, nil
+}
+
+// addBest appends to ans the first sentence of more that ans does not quote,
+// its citation renumbered into ans's sources.
+func addBest(ans, more Answer) Answer {
+	for _, m := range citedSentence.FindAllStringSubmatch(more.Text, -1) {
+		n, err := strconv.Atoi(m[1])
+		if err != nil || n < 1 || n > len(more.Sources) {
+			continue
+		}
+		marker := " [" + m[1] + "]"
+		sentence := strings.TrimSpace(strings.Replace(m[0], marker, "", 1))
+		if strings.Contains(ans.Text, strings.TrimRight(sentence, ".!?。！？")) {
+			continue
+		}
+		src := more.Sources[n-1]
+		k := slices.IndexFunc(ans.Sources, func(s Source) bool { return s.URL == src.URL && s.Section == src.Section && s.Text == src.Text })
+		if k < 0 {
+			ans.Sources = append(ans.Sources, src)
+			k = len(ans.Sources) - 1
+		}
+		ans.Text += " " + strings.Replace(strings.TrimSpace(m[0]), marker, " ["+strconv.Itoa(k+1)+"]", 1)
+		return ans
+	}
+	return ans
+}
