@@ -474,6 +474,7 @@ func TestComparisonSides(t *testing.T) {
 		// measured.
 		{"does the innovation initiatives segment make more money than digital media?", "the innovation initiatives segment make", "digital media"},
 		{"does cloud bring in more revenue than digital media", "cloud bring in", "digital media"},
+		{"did alibaba spend more on cloud than on media", "on cloud", "on media"},
 	}
 	for _, tt := range tests {
 		a, b, _, ok := comparisonSides(tt.q)
@@ -1142,18 +1143,22 @@ func TestTheOneFor(t *testing.T) {
 // TestCompoundQuestion: a question asking two things is answered with what
 // each part adds, cited; one asking one thing is not split.
 func TestCompoundQuestion(t *testing.T) {
+	a := defaultAnswerer(t)
+	ix := a.Snapshot().Index
 	for q, want := range map[string][]string{
 		"What was Alibaba Pictures called before Alibaba bought it, and what is its stock code?": {"What was Alibaba Pictures called before Alibaba bought it", "what is its stock code?"},
 		"whats damai and when did alibaba get it":                                                {"whats damai", "when did alibaba get it"},
 		"did alibaba cloud grow fast? how long til it took off":                                  {"did alibaba cloud grow fast?", "how long til it took off"},
 		"which is bigger, cloud and digital media?":                                              nil,
 		"and how many customers?":                                                                nil,
+		"how much revenue and how much profit did alibaba make in 2021":                          nil, // "how much revenue" asks too little
+		"what's the gap between revenue and what is reported as profit":                          nil,
 	} {
-		if got := compoundParts(q); !slices.Equal(got, want) {
+		if got := compoundParts(ix, q); !slices.Equal(got, want) {
 			t.Errorf("compoundParts(%q) = %q, want %q", q, got, want)
 		}
 	}
-	ans, err := defaultAnswerer(t).Answer(context.Background(), question(t, "What was Alibaba Pictures called before Alibaba bought it, and what is its stock code?"), nil)
+	ans, err := a.Answer(context.Background(), question(t, "What was Alibaba Pictures called before Alibaba bought it, and what is its stock code?"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,8 @@ func comparisonSides(question string) (a, b, rest string, ok bool) {
 	a = left[start:]
 	// "Does X make more money than Y?": what stands between the
 	// comparative and "than" is what is measured, and X the side.
-	if measured := strings.Fields(a); len(measured) > 0 && len(measured) <= maxMeasure && start == cmpLoc[1] && strings.EqualFold(strings.TrimSpace(question[sep[0]:sep[1]]), "than") {
+	if measured := strings.Fields(a); len(measured) > 0 && len(measured) <= maxMeasure && start == cmpLoc[1] && strings.EqualFold(strings.TrimSpace(question[sep[0]:sep[1]]), "than") &&
+		!measurePreposition[strings.ToLower(measured[0])] && !asksWhichOne.MatchString(question) {
 		if before := askingWords.ReplaceAllString(strings.TrimSpace(left[:cmpLoc[0]]), ""); before != "" {
 			a, rest = before, a+" "+rest
 			return finishSides(a, b, rest)
@@ -72,6 +73,14 @@ func comparisonSides(question string) (a, b, rest string, ok bool) {
 	}
 	return finishSides(a, b, rest)
 }
+
+// measurePreposition opens a side, not a measure ("more on cloud than on
+// media"), and asksWhichOne a question whose side is what it asks for
+// ("what makes more money than cloud?").
+var (
+	measurePreposition = map[string]bool{"on": true, "in": true, "from": true, "for": true, "at": true, "with": true, "to": true}
+	asksWhichOne       = regexp.MustCompile(`(?i)^\s*(?:what|which|who)\b`)
+)
 
 // maxMeasure is how many words between a comparative and "than" are read as
 // what is measured ("more money than"), not as a side.

@@ -117,7 +117,12 @@ func withSubject(ix *retrieval.Index, question string, turns []prompts.Turn) str
 		// "And when was it launched?" asks for a date: the one the
 		// question before it named ("… in fiscal 2021?") is no part of it.
 		if kindOf(question) == kindTime {
-			earlier = datesNamed.ReplaceAllString(earlier, " ")
+			// That is, the year of a figure; one that names the subject
+			// ("what did alibaba add in 2003?" then "when was it spun
+			// off?") stays.
+			if kindOf(earlier) == kindNumber {
+				earlier = datesNamed.ReplaceAllString(earlier, " ")
+			}
 		}
 		return earlier + " " + question
 	}

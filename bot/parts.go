@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"seriesbot/retrieval"
 )
 
 // A question may ask two things at once ("whats damai and when did alibaba
@@ -28,22 +30,25 @@ var (
 
 // compoundParts returns the two questions a question asks, or nil when it
 // asks one. A question ended by "?" and followed by another is two as well.
-func compoundParts(question string) []string {
-	if loc := secondQuestion.FindStringSubmatchIndex(question); loc != nil {
-		first := strings.TrimRight(question[:loc[0]], " ,;")
-		second := strings.TrimSpace(question[loc[3]:])
-		if asks.MatchString(first) && len(strings.Fields(first)) >= 2 && len(strings.Fields(second)) >= 2 {
-			return []string{first, second}
-		}
+// The first must name something, or ask with minOwnTerms words of the
+// series ("how much revenue" of "how much revenue and how much profit…"
+// asks too little), and "between" before the "and" joins two things of one
+// question ("the gap between revenue and what is reported").
+func compoundParts(ix *retrieval.Index, question string) []string {
+	var first, second string
+	if loc := secondQuestion.FindStringSubmatchIndex(question); loc != nil && !between.MatchString(question[:loc[0]]) {
+		first, second = strings.TrimRight(question[:loc[0]], " ,;"), strings.TrimSpace(question[loc[3]:])
+	} else if i := strings.Index(question, "? "); i > 0 && asks.MatchString(question[i+2:]) {
+		first, second = question[:i+1], strings.TrimSpace(question[i+2:])
 	}
-	if i := strings.Index(question, "? "); i > 0 {
-		first, second := question[:i+1], strings.TrimSpace(question[i+2:])
-		if asks.MatchString(first) && asks.MatchString(second) && len(strings.Fields(second)) >= 2 {
-			return []string{first, second}
-		}
+	if !asks.MatchString(first) || len(strings.Fields(second)) < 2 || len(ix.Subjects(first)) == 0 && ix.Matcher(first).Match("").Known < minOwnTerms {
+		return nil
 	}
-	return nil
+	return []string{first, second}
 }
+
+// between joins two things a question asks about as one.
+var between = regexp.MustCompile(`(?i)\bbetween\b`)
 
 // withParts adds to ans, the answer to a question asking two things, what
 // the answer to each part alone adds: its best sentence, when the part is
@@ -52,20 +57,30 @@ func compoundParts(question string) []string {
 // follow-up ("how big is it?") is more often answered wrongly than the
 // whole.
 func (a *Answerer) withParts(ctx context.Context, q Question, ans Answer) (Answer, error) {
-	parts := compoundParts(q.search)
-	if parts == nil || !ans.Grounded {
+	if !ans.Grounded {
+		return ans, nil
+	}
+	parts := compoundParts(a.snap.Load().Index, q.search)
+	if parts == nil {
 		return ans, nil
 	}
 	history := slices.Clone(q.History)
-	for _, p := range parts {
+	for i, p := range parts {
 		sub, err := NewQuestion(p)
 		if err != nil {
 			return ans, nil
 		}
 		sub.Part, sub.K, sub.History = q.Part, q.K, history
+		// The second part is read after the first only when it needs to
+		// be ("when did alibaba get it"): one that stands alone is asked
+		// as it is.
+		if i > 0 && standsAlone(a.snap.Load().Index, p) {
+			sub.History = q.History
+		}
 		got, err := a.answer(ctx, sub, nil)
 		if err != nil {
-			return Answer{}, err
+			// The answer to the whole stands; what a part would add is lost.
+			return ans, nil
 		}
 		history = append(history, Turn{Question: p, Answer: got.Text})
 		if got.Grounded {
@@ -75,18 +90,18 @@ func (a *Answerer) withParts(ctx context.Context, q Question, ans Answer) (Answe
 	return ans, nil
 }
 
-// addBest appends to ans the first sentence of more that ans does not quote,
-// its citation renumbered into ans's sources.
+// addBest appends to ans the best sentence of more, its first, when ans
+// does not quote it, its citation renumbered into ans's sources.
 func addBest(ans, more Answer) Answer {
-	for _, m := range citedSentence.FindAllStringSubmatch(more.Text, -1) {
+	for _, m := range citedSentence.FindAllStringSubmatch(more.Text, 1) {
 		n, err := strconv.Atoi(m[1])
 		if err != nil || n < 1 || n > len(more.Sources) {
-			continue
+			return ans
 		}
 		marker := " [" + m[1] + "]"
 		sentence := strings.TrimSpace(strings.Replace(m[0], marker, "", 1))
 		if strings.Contains(ans.Text, strings.TrimRight(sentence, ".!?。！？")) {
-			continue
+			return ans
 		}
 		src := more.Sources[n-1]
 		k := slices.IndexFunc(ans.Sources, func(s Source) bool { return s.URL == src.URL && s.Section == src.Section && s.Text == src.Text })
