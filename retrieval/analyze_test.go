@@ -93,6 +93,7 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"going up is not going on", []string{"go up", "go on"}, false},
 		{"a share of a market is no share of revenue", []string{"market share", "share of revenue"}, false},
 		{"a share's price is no share of revenue", []string{"share price", "share of revenue"}, false},
+		{"a percent of a market is its share", []string{"percent of china's online retail market", "market share"}, true},
 		{"b2b is wholesale", []string{"b2b", "wholesale"}, true},
 		{"topline is revenue", []string{"topline", "top line", "revenue"}, true},
 		{"a first business when it started is no first of an order", []string{"first business when it started", "first pillar"}, false},

@@ -896,8 +896,13 @@ var phraseOpeners = setOf("in", "on", "at", "as", "by", "since", "from", "during
 // figures are left to Match, which weighs them as names.
 func (m Matcher) Unsaid() []string {
 	var out []string
-	for _, t := range m.terms {
+	for i, t := range m.terms {
 		if !t.owned || t.han || t.surface == "" || unicode.IsDigit([]rune(t.surface)[0]) || len(m.ix.lex.postings[t.text]) > 0 {
+			continue
+		}
+		// A clipping of the word the corpus always writes before the next
+		// one is that word: "alibaba's op income" is its operating income.
+		if i+1 < len(m.terms) && strings.HasPrefix(m.ix.vocab.qualifier[m.terms[i+1].text], t.surface) {
 			continue
 		}
 		// Names are Match's to weigh; and what follows an article is as
