@@ -1037,6 +1037,7 @@ func TestChineseName(t *testing.T) {
 func TestLikeness(t *testing.T) {
 	checkKinds(t, map[string]answerKind{
 		"what apps is dingtalk similar to":                  kindRival,
+		"what's alibaba's answer to slack":                  kindRival,
 		"is dingtalk basically alibaba's version of zoom":   kindRival,
 		"what is dingtalk like":                             kindAny,
 		"what version of tmall genie sold the most":         kindAny,
