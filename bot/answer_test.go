@@ -971,6 +971,8 @@ func TestLayout(t *testing.T) {
 	askEach(t, defaultAnswerer(t), []wantAnswer{
 		{"how is the financial overview article structured", `Part 3 sets out its findings as numbered "stylized facts"`, true},
 		{"How is the financial overview in Part 3 organised?", "stylized facts", true},
+		// "The financial part" is Part 3, by its title.
+		{"how does the financial part lay out its main findings? like what format", "stylized facts", true},
 		{"how many daily users does microsoft teams have", "The series never mentions “daily”.", false},
 	})
 }

@@ -95,7 +95,7 @@ var (
 	// hasDuration gives a stretch of time.
 	hasDuration = regexp.MustCompile(`(?i)\bdecades?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?)\b`)
 	// layoutAsked asks how something is arranged.
-	layoutAsked = regexp.MustCompile(`(?i)\b(?:laid out|structured|organi[sz]ed|arranged|set out|broken down|split up)\b|\b(?:structure|layout|format)\b(?:\s+of\b)?`)
+	layoutAsked = regexp.MustCompile(`(?i)\b(?:laid out|lays? out|laying out|structured|organi[sz]ed|arranged|set out|broken down|split up)\b|\b(?:structure|layout|format)\b(?:\s+of\b)?`)
 	// layoutNamed names a layout outright; the verbs of layoutAsked ask
 	// for one only after "how" ("what findings are set out" asks what).
 	layoutNamed = regexp.MustCompile(`(?i)\b(?:structure|layout|format) of (?:the |this |that )?(?:part|article|series|overview|post|section)`)

@@ -71,6 +71,9 @@ var leadWords = map[string]bool{"the": true, "a": true, "an": true, "in": true, 
 var (
 	presentsTheSeries  = regexp.MustCompile(`(?i)\b(?:part \d+|the (?:\w+ )?series|this article)\b(?: of the (?:\w+ )?series)?,? (?:introduces|covers|gives|offers|looks|takes|completes|returns|discusses|treats|turns|leaves|describes|explains|reviews|begins|ends|presents|is about|deals)\b`)
 	asksAboutTheSeries = regexp.MustCompile(`(?i)\bpart \d+\b|\bseries\b|\barticles?\b`)
+	// namesAPart matches a question naming a part of the series by its
+	// subject: "the financial part", "the cloud article", "that post".
+	namesAPart = regexp.MustCompile(`(?i)\b(?:part|article|post|chapter|instal+ment)\b`)
 )
 
 // extract picks the sentences of hits that best answer question, which q
@@ -166,6 +169,9 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 	subjects := ix.Subjects(question)
 	asksAboutSeries := asksAboutTheSeries.MatchString(question)
 	asksName := asksWhich.MatchString(question)
+	// "How does the financial part lay out its findings?" names Part 3 by
+	// its subject, which its title gives and its sentences leave implicit.
+	namesPart := namesAPart.MatchString(question)
 	for i, h := range hits {
 		// A passage that names none of the names in the question is about
 		// something else: "Tencent's revenue in 2021" is not answered by
@@ -179,7 +185,11 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 				continue
 			}
 			// The heading is context the sentence leaves implicit.
-			m := q.MatchTerms(s.read.Terms, s.context)
+			context := s.context
+			if namesPart {
+				context = s.titled
+			}
+			m := q.MatchTerms(s.read.Terms, context)
 			// One word of a longer question is a coincidence, not an
 			// answer: "Tencent's revenue in 2021" against a sentence that
 			// only names Tencent. Words the series never uses cannot be

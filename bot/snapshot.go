@@ -70,6 +70,10 @@ type readSentence struct {
 	// of the series returns to this growth strategy"), which say what it
 	// was about. A question word found only there counts for less.
 	context retrieval.TermSet
+	// titled is context with the title of the sentence's article: what a
+	// question naming the part by its subject ("the financial part") reads
+	// it in.
+	titled retrieval.TermSet
 }
 
 // passage returns what answering needs of p, read when the snapshot was
@@ -109,21 +113,35 @@ func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
 		r.kinds |= rs.kinds
 		r.sentences = append(r.sentences, rs)
 	}
+	title := ix.Terms(p.Title)
 	for i := range r.sentences {
-		r.sentences[i].context = r.heading
-		if i+1 >= len(r.sentences) {
-			continue
+		r.sentences[i].context = contextOf(ix, r.heading, r.sentences, i)
+		t := maps.Clone(r.sentences[i].context)
+		if t == nil {
+			t = retrieval.TermSet{}
 		}
-		if named := refersBack.FindStringSubmatch(r.sentences[i+1].text); named != nil && !notReferring[strings.ToLower(strings.Fields(named[1])[0])] {
-			c := maps.Clone(r.heading)
-			if c == nil {
-				c = retrieval.TermSet{}
-			}
-			maps.Copy(c, ix.Terms(named[1]))
-			r.sentences[i].context = c
-		}
+		maps.Copy(t, title)
+		r.sentences[i].titled = t
 	}
 	return r
+}
+
+// contextOf is what sentence i is read in: heading, and the words by which
+// the sentence after it refers back to it, when it does.
+func contextOf(ix *retrieval.Index, heading retrieval.TermSet, sentences []readSentence, i int) retrieval.TermSet {
+	if i+1 >= len(sentences) {
+		return heading
+	}
+	named := refersBack.FindStringSubmatch(sentences[i+1].text)
+	if named == nil || notReferring[strings.ToLower(strings.Fields(named[1])[0])] {
+		return heading
+	}
+	c := maps.Clone(heading)
+	if c == nil {
+		c = retrieval.TermSet{}
+	}
+	maps.Copy(c, ix.Terms(named[1]))
+	return c
 }
 
 // refersBack finds a sentence that names what the one before it said by
