@@ -457,6 +457,20 @@ type Matcher struct {
 	// unqualified holds the words the question puts before a term the
 	// corpus always writes after another (vocabulary.qualifier).
 	unqualified []string
+	// or is another reading of the question a sentence may match better
+	// (Or).
+	or *Matcher
+}
+
+// Or returns m reading sentences (MatchTerms) with other too, and giving
+// the better of the two matches; all else is m's. A follow-up read with the
+// question before it ("when did alibaba take amap private? whats its main
+// rival?") is also read with only what that question named ("amap whats
+// its main rival?"), so that what the earlier question asked does not
+// weigh against what the follow-up asks.
+func (m Matcher) Or(other Matcher) Matcher {
+	m.or = &other
+	return m
 }
 
 // Matcher prepares question for Match. Chinese names the corpus gives in
@@ -969,7 +983,13 @@ func (ix *Index) Terms(text string) TermSet { return termSet(text) }
 
 // MatchTerms is MatchIn for texts analysed beforehand with Terms.
 func (m Matcher) MatchTerms(text, context TermSet) Match {
-	return m.ix.lex.match(m.terms, text, context)
+	got := m.ix.lex.match(m.terms, text, context)
+	if m.or != nil {
+		if o := m.or.MatchTerms(text, context); o.Coverage > got.Coverage {
+			return o
+		}
+	}
+	return got
 }
 
 // MatchIn measures how much of the question text contains, read in

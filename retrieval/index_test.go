@@ -305,6 +305,22 @@ func TestMatcherLikeness(t *testing.T) {
 	}
 }
 
+// TestMatcherOr: a Matcher read with another gives the better of the two
+// matches of a sentence, and the first one's names and terms otherwise.
+func TestMatcherOr(t *testing.T) {
+	ix := defaultIndex(t)
+	sentence := ix.Terms("Amap and Baidu Maps are the two navigation apps that Chinese users rely on most.")
+	merged := ix.Matcher("when did alibaba take amap private? whats its rival")
+	alone := ix.Matcher("amap whats its rival")
+	got := merged.Or(alone).MatchTerms(sentence, nil)
+	if want := alone.MatchTerms(sentence, nil); got != want || got.Coverage <= merged.MatchTerms(sentence, nil).Coverage {
+		t.Errorf("Or = %+v, want the better match %+v", got, want)
+	}
+	if merged.Or(alone).Match("").Terms != merged.Match("").Terms {
+		t.Error("Or changed what the question is made of")
+	}
+}
+
 // TestSearchConcurrent: an Index serves many conversations at once; run
 // with -race. Every goroutine must see the answers a lone caller sees.
 func TestSearchConcurrent(t *testing.T) {
