@@ -324,7 +324,34 @@ func (a *Answerer) ranked(ctx context.Context, lib *Snapshot, text string, kind 
 	if _, _, _, ok := comparisonSides(text); !ok {
 		hits = bySentence(lib, m, hits)
 	}
+	if a.LLM == nil {
+		m = a.followedUp(ix, m, text, kind, q)
+	}
 	return ix, m, hits, nil
+}
+
+// followedUp returns m, which reads text, a follow-up merged offline with
+// the question before it (withSubject), reading sentences with only that
+// question's names and the follow-up as well ("amap whats its main
+// rival?"), and with its rare names alone: not the name of half the series
+// ("Alibaba"), which tells little of what "it" is and which a sentence
+// answering the follow-up need not repeat. What the earlier question asked
+// does not then weigh against what the follow-up asks. The passages are
+// ranked as before.
+func (a *Answerer) followedUp(ix *retrieval.Index, m retrieval.Matcher, text string, kind answerKind, q Question) retrieval.Matcher {
+	earlier, ok := strings.CutSuffix(text, " "+q.search)
+	if !ok || len(q.History) == 0 {
+		return m
+	}
+	names := ix.Subjects(earlier)
+	if len(names) == 0 {
+		return m
+	}
+	alt := ix.Matcher(kind.unmarked(strings.Join(names, " ") + " " + q.search))
+	if rare := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !ix.Matcher(n).HasRareNames() }); len(rare) > 0 && len(rare) < len(names) {
+		alt = alt.Or(ix.Matcher(kind.unmarked(strings.Join(rare, " ") + " " + q.search)))
+	}
+	return m.Or(alt)
 }
 
 // bySentence orders hits by the sentence of each that best covers the

@@ -658,6 +658,10 @@ func TestFollowUpChains(t *testing.T) {
 		// "Which year" only asks for a date: "had the biggest jump" is no
 		// subject of its own.
 		{[]string{"why did alibabas cost of revenue go up so much"}, "which year had the biggest jump", "2018 to 2019"},
+		// What the questions before asked weighs nothing against what a
+		// follow-up asks of what they named.
+		{[]string{"what was amap called before alibaba got it?", "when did alibaba take it private?"}, "whats its main rival?", "Baidu Maps"},
+		{[]string{"what is youku", "when did alibaba buy youku?"}, "who's ahead of it", "iQIYI"},
 		// Going up is rising, not going on.
 		{[]string{"when did alibaba's cost of revenue jump the most?"}, "why did it go up so much?", "down to logistics"},
 	}
