@@ -344,6 +344,13 @@ func (a *Answerer) followedUp(ix *retrieval.Index, m retrieval.Matcher, text str
 		return m
 	}
 	names := ix.Subjects(earlier)
+	if len(names) == 0 && len(ix.Subjects(q.search)) == 0 {
+		// One that named nothing ("what's stylized fact #1?") was about
+		// what its answer named first; a follow-up naming its own subject
+		// ("and the one for turkey?") is not.
+		first, _, _ := strings.Cut(q.History[len(q.History)-1].Answer, " [")
+		names = ix.Subjects(first)
+	}
 	if len(names) == 0 {
 		return m
 	}

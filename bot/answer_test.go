@@ -662,6 +662,8 @@ func TestFollowUpChains(t *testing.T) {
 		// follow-up asks of what they named.
 		{[]string{"what was amap called before alibaba got it?", "when did alibaba take it private?"}, "whats its main rival?", "Baidu Maps"},
 		{[]string{"what is youku", "when did alibaba buy youku?"}, "who's ahead of it", "iQIYI"},
+		// One that named nothing was about what its answer named.
+		{[]string{"what's stylized fact #1 in the financial overview part?"}, "what's the growth rate", "31.4%"},
 		// Going up is rising, not going on.
 		{[]string{"when did alibaba's cost of revenue jump the most?"}, "why did it go up so much?", "down to logistics"},
 	}
