@@ -94,6 +94,7 @@ func TestAnalyzeWordsMeet(t *testing.T) {
 		{"a share of a market is no share of revenue", []string{"market share", "share of revenue"}, false},
 		{"a share's price is no share of revenue", []string{"share price", "share of revenue"}, false},
 		{"a percent of a market is its share", []string{"percent of china's online retail market", "market share"}, true},
+		{"what the market is of stays", []string{"share of china's video market", "video"}, true},
 		{"b2b is wholesale", []string{"b2b", "wholesale"}, true},
 		{"topline is revenue", []string{"topline", "top line", "revenue"}, true},
 		{"a first business when it started is no first of an order", []string{"first business when it started", "first pillar"}, false},

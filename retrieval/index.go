@@ -457,20 +457,53 @@ type Matcher struct {
 	// unqualified holds the words the question puts before a term the
 	// corpus always writes after another (vocabulary.qualifier).
 	unqualified []string
-	// or is another reading of the question a sentence may match better
-	// (Or).
+	// or is another reading of the question (Or).
 	or *Matcher
 }
 
-// Or returns m reading sentences (MatchTerms) with other too, and giving
-// the better of the two matches; all else is m's. A follow-up read with the
-// question before it ("when did alibaba take amap private? whats its main
-// rival?") is also read with only what that question named ("amap whats
-// its main rival?"), so that what the earlier question asked does not
-// weigh against what the follow-up asks.
+// Or returns m carrying other, another reading of the same question, for
+// the caller to measure sentences with as well (Alternative): a follow-up
+// read with the question before it ("when did alibaba take amap private?
+// whats its main rival?") may be read with only what that question named
+// ("amap whats its main rival?"). m's own matches are unchanged.
 func (m Matcher) Or(other Matcher) Matcher {
 	m.or = &other
 	return m
+}
+
+// Subjects returns the words of the question that name what it is about,
+// as Index.Subjects does for a text.
+func (m Matcher) Subjects() []string {
+	var out []string
+	for _, t := range m.terms {
+		if t.surface != "" && !unicode.IsDigit([]rune(t.surface)[0]) && (t.proper || m.ix.vocab.names[t.text]) && !slices.Contains(out, t.surface) {
+			out = append(out, t.surface)
+		}
+	}
+	return out
+}
+
+// OpensOn reports whether s opens on a name of m's question: among its
+// first words, or the first after an opening phrase ("On the basis of
+// monthly active users, Youku was …"), where InPassing looks for a subject.
+func (m Matcher) OpensOn(s Sentence) bool {
+	for i, t := range s.seq {
+		if i >= leadTerms && (s.opening < 0 || i < s.opening || i >= s.opening+leadTerms) {
+			continue
+		}
+		if slices.ContainsFunc(m.terms, func(q term) bool { return q.text == t && (q.proper || m.ix.vocab.names[q.text]) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// Alternative returns the reading Or gave m, if any.
+func (m Matcher) Alternative() (Matcher, bool) {
+	if m.or == nil {
+		return Matcher{}, false
+	}
+	return *m.or, true
 }
 
 // Matcher prepares question for Match. Chinese names the corpus gives in
@@ -916,7 +949,7 @@ func (m Matcher) Unsaid() []string {
 		}
 		// A clipping of the word the corpus always writes before the next
 		// one is that word: "alibaba's op income" is its operating income.
-		if i+1 < len(m.terms) && strings.HasPrefix(m.ix.vocab.qualifier[m.terms[i+1].text], t.surface) {
+		if i+1 < len(m.terms) && len(t.surface) >= 2 && strings.HasPrefix(m.ix.vocab.qualifier[m.terms[i+1].text], t.surface) {
 			continue
 		}
 		// Names are Match's to weigh; and what follows an article is as
@@ -983,13 +1016,7 @@ func (ix *Index) Terms(text string) TermSet { return termSet(text) }
 
 // MatchTerms is MatchIn for texts analysed beforehand with Terms.
 func (m Matcher) MatchTerms(text, context TermSet) Match {
-	got := m.ix.lex.match(m.terms, text, context)
-	if m.or != nil {
-		if o := m.or.MatchTerms(text, context); o.Coverage > got.Coverage {
-			return o
-		}
-	}
-	return got
+	return m.ix.lex.match(m.terms, text, context)
 }
 
 // MatchIn measures how much of the question text contains, read in

@@ -249,7 +249,7 @@ var phrases = []struct {
 	{[]string{"off", "catch", "caught", "traction"}, regexp.MustCompile(`(?i)\b(?:take|takes|took|taken|taking)\s+off\b|\b(?:catch|catches|caught|catching)\s+on\b|\b(?:gain|gains|gained|gaining)\s+traction\b`), "gain momentum"},
 	// A share of a market is no share of revenue ("shar" is "percent"):
 	// one word, which a series that never gives one never uses.
-	{[]string{"market"}, regexp.MustCompile(`(?i)\bmarket[ -]shares?\b|\b(?:percent|percentage|share|proportion)\s+of\s+(?:[\w'’-]+\s+){0,4}?market\b`), "marketshare"},
+	{[]string{"market"}, regexp.MustCompile(`(?i)\bmarket[ -]shares?\b|\b(?:percent|percentage|share|proportion)\s+of\s+((?:[\w'’-]+\s+){0,4}?)market\b`), "${1}marketshare"},
 	// Nor is the price of a share: a price the series never gives.
 	{[]string{"price"}, regexp.MustCompile(`(?i)\b(?:share|stock) prices?\b`), "shareprice"},
 	// Going up is rising, and coming down falling: "why did it go up so
