@@ -331,13 +331,14 @@ func (a *Answerer) ranked(ctx context.Context, lib *Snapshot, text string, kind 
 }
 
 // followedUp returns m, which reads text, a follow-up merged offline with
-// the question before it (withSubject), reading sentences with only that
-// question's names and the follow-up as well ("amap whats its main
-// rival?"), and with its rare names alone: not the name of half the series
-// ("Alibaba"), which tells little of what "it" is and which a sentence
-// answering the follow-up need not repeat. What the earlier question asked
-// does not then weigh against what the follow-up asks. The passages are
-// ranked as before.
+// the question before it (withSubject), carrying other readings
+// (Matcher.Or) for extract to read sentences with (betterReading): that
+// question's names and the follow-up ("amap alibaba whats its main
+// rival?"), and its rare names alone ("amap whats its main rival?"): not
+// the name of half the series ("Alibaba"), which tells little of what "it"
+// is and which a sentence answering the follow-up need not repeat. What the
+// earlier question asked does not then weigh against what the follow-up
+// asks. The passages are ranked as before.
 func (a *Answerer) followedUp(ix *retrieval.Index, m retrieval.Matcher, text string, kind answerKind, q Question) retrieval.Matcher {
 	earlier, ok := strings.CutSuffix(text, " "+q.search)
 	if !ok || len(q.History) == 0 {
@@ -348,8 +349,10 @@ func (a *Answerer) followedUp(ix *retrieval.Index, m retrieval.Matcher, text str
 		// One that named nothing ("what's stylized fact #1?") was about
 		// what its answer named first; a follow-up naming its own subject
 		// ("and the one for turkey?") is not.
-		first, _, _ := strings.Cut(q.History[len(q.History)-1].Answer, " [")
-		names = ix.Subjects(first)
+		// A refusal quotes nothing, and what it lists is no subject.
+		if first, _, quoted := strings.Cut(q.History[len(q.History)-1].Answer, " ["); quoted {
+			names = ix.Subjects(first)
+		}
 	}
 	if len(names) == 0 {
 		return m

@@ -675,6 +675,34 @@ func TestFollowUpChains(t *testing.T) {
 			}
 		})
 	}
+	// Read with what the question before named, a sentence must open on it
+	// and give what is asked: one naming it in passing is no answer.
+	for _, tt := range []struct {
+		history []string
+		q       string
+	}{
+		{[]string{"who won the world cup"}, "when was it launched?"},
+		{[]string{"how much revenue did alibaba cloud make in 2021?"}, "who are its rivals"},
+	} {
+		if ans := askAfter(t, a, tt.history, tt.q); ans.Grounded {
+			t.Errorf("%q after %q answered %q", tt.q, tt.history, ans.Text)
+		}
+	}
+}
+
+// TestNamesPart: a question naming a part by its subject reads its
+// sentences with the part's title; one naming it by number does not.
+func TestNamesPart(t *testing.T) {
+	for q, want := range map[string]bool{
+		"how does the financial part lay out its findings": true,
+		"what does the cloud article say":                  true,
+		"how does part 1 rate alibaba's cloud biz":         false,
+		"is cloud part of alibaba":                         false,
+	} {
+		if got := namesPart(q); got != want {
+			t.Errorf("namesPart(%q) = %v, want %v", q, got, want)
+		}
+	}
 }
 
 // TestFollowUpNamingItsSubject: a follow-up that names something new
@@ -1045,7 +1073,6 @@ func TestChineseName(t *testing.T) {
 func TestLikeness(t *testing.T) {
 	checkKinds(t, map[string]answerKind{
 		"what apps is dingtalk similar to":                  kindRival,
-		"what's alibaba's answer to slack":                  kindRival,
 		"is dingtalk basically alibaba's version of zoom":   kindRival,
 		"what is dingtalk like":                             kindAny,
 		"what version of tmall genie sold the most":         kindAny,

@@ -80,7 +80,7 @@ var (
 	// ("main", "biggest"), which says which, not what; or for a peer
 	// ("what is DingTalk comparable to?", "Alibaba's version of Zoom"),
 	// which the series names the same way, side by side.
-	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|\b(?:similar|comparable|akin|analogous) to\b|\b(?:equivalents?|counterparts?)(?:\s+(?:of|to))?\b|\balternatives? to\b|(?:'s|’s|\bits|\btheir)\s+answer to\b|(?:'s|’s|\b(?:a|an|its|their))\s+(?:own\s+)?version of\b|竞争对手|对手|竞品`)
+	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|\b(?:similar|comparable|akin|analogous) to\b|\b(?:equivalents?|counterparts?)(?:\s+(?:of|to))?\b|\balternatives? to\b|\b(?:ahead of|in front of|outranks?|outranked)\b|(?:'s|’s|\b(?:a|an|its|their))\s+(?:own\s+)?version of\b|竞争对手|对手|竞品`)
 	// hasRival sets something beside another of its kind: side by side,
 	// ahead or behind, or one of the few that lead.
 	hasRival = regexp.MustCompile(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)

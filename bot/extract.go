@@ -71,10 +71,18 @@ var leadWords = map[string]bool{"the": true, "a": true, "an": true, "in": true, 
 var (
 	presentsTheSeries  = regexp.MustCompile(`(?i)\b(?:part \d+|the (?:\w+ )?series|this article)\b(?: of the (?:\w+ )?series)?,? (?:introduces|covers|gives|offers|looks|takes|completes|returns|discusses|treats|turns|leaves|describes|explains|reviews|begins|ends|presents|is about|deals)\b`)
 	asksAboutTheSeries = regexp.MustCompile(`(?i)\bpart \d+\b|\bseries\b|\barticles?\b`)
-	// namesAPart matches a question naming a part of the series by its
-	// subject: "the financial part", "the cloud article", "that post".
-	namesAPart = regexp.MustCompile(`(?i)\b(?:part|article|post|chapter|instal+ment)\b`)
+	// namesAPart finds where a question names a part of the series by
+	// its subject: "the financial part", "the cloud article"; not "part
+	// 3", nor "part of" (namesPart).
+	namesAPart = regexp.MustCompile(`(?i)\b(?:the|that|this)\s+(?:[\w-]+\s+){1,2}?(?:part|article|post|chapter|instal+ment)\b(?:\s+(?:of|\d))?`)
 )
+
+// namesPart reports whether question names a part of the series by its
+// subject (namesAPart).
+func namesPart(question string) bool {
+	loc := namesAPart.FindStringSubmatch(question)
+	return loc != nil && !strings.HasSuffix(loc[0], " of") && !unicode.IsDigit(rune(loc[0][len(loc[0])-1]))
+}
 
 // extract picks the sentences of hits that best answer question, which q
 // reads (ix.Matcher of kind.unmarked(question)), and cites each. It
@@ -171,7 +179,7 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 	asksName := asksWhich.MatchString(question)
 	// "How does the financial part lay out its findings?" names Part 3 by
 	// its subject, which its title gives and its sentences leave implicit.
-	namesPart := namesAPart.MatchString(question)
+	namesPart := namesPart(question)
 	for i, h := range hits {
 		// A passage that names none of the names in the question is about
 		// something else: "Tencent's revenue in 2021" is not answered by
@@ -190,6 +198,9 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 				context = s.titled
 			}
 			m := q.MatchTerms(s.read.Terms, context)
+			if am, ok := betterReading(q, s, context, kind); ok && am.Coverage > m.Coverage {
+				m = am
+			}
 			// One word of a longer question is a coincidence, not an
 			// answer: "Tencent's revenue in 2021" against a sentence that
 			// only names Tencent. Words the series never uses cannot be
@@ -248,6 +259,31 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 		}
 	}
 	return cands, near, named
+}
+
+// betterReading measures s with the other readings of a follow-up
+// (Answerer.followedUp), and returns the best that s answers as such: s
+// opens on one of the names that reading gives, and shares with it a word
+// besides its names, unless the kind of answer asked for (a rival, a date)
+// is what s must give. A sentence naming the subject in passing, or one
+// sharing only its name with an off-topic follow-up ("what's the weather
+// there?"), is no answer.
+func betterReading(q retrieval.Matcher, s readSentence, context retrieval.TermSet, kind answerKind) (retrieval.Match, bool) {
+	if _, ok := q.Alternative(); !ok {
+		return retrieval.Match{}, false
+	}
+	var best retrieval.Match
+	found := false
+	for alt, ok := q.Alternative(); ok; alt, ok = alt.Alternative() {
+		am := alt.MatchTerms(s.read.Terms, context)
+		if !alt.OpensOn(s.read) || kind == kindAny && am.Matched <= am.NamesMatched {
+			continue
+		}
+		if !found || am.Coverage > best.Coverage {
+			best, found = am, true
+		}
+	}
+	return best, found
 }
 
 // besides sets aside what a question says it knows already ("besides
