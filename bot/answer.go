@@ -408,7 +408,7 @@ func plausible(ix *retrieval.Index, question string, hits []retrieval.Hit) bool 
 func searchOptions(lib *Snapshot, kind answerKind, q Question) retrieval.Options {
 	opt := retrieval.Options{K: q.K, Part: q.Part}
 	if kind != kindAny {
-		opt.Prefer = func(p corpus.Passage) bool { return lib.passage(p).kinds.has(kind) }
+		opt.Prefer = func(p corpus.Passage) bool { return lib.kinds(p).has(kind) }
 	}
 	return opt
 }

@@ -1205,3 +1205,31 @@ func TestCompoundQuestion(t *testing.T) {
 	}
 	checkCitations(t, ans)
 }
+
+// TestSnapshotReadsOnlyWhatItNeeds: one question reads the sentences of the
+// passages it retrieves, not of the whole series (what a single `ask`
+// pays for), and the same passages read the same afterwards.
+func TestSnapshotReadsOnlyWhatItNeeds(t *testing.T) {
+	snap, _, err := Loader{}.Load(context.Background()) // a fresh one: the shared one is read by other tests
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewAnswerer(snap)
+	before, err := a.Answer(context.Background(), question(t, "what is youku"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.readMu.Lock()
+	read := len(snap.read)
+	snap.readMu.Unlock()
+	if read == 0 || read >= snap.Index.Len() {
+		t.Errorf("one question read %d of %d passages", read, snap.Index.Len())
+	}
+	again, err := a.Answer(context.Background(), question(t, "what is youku"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Text != before.Text {
+		t.Errorf("asked again: %q, first %q", again.Text, before.Text)
+	}
+}

@@ -40,11 +40,16 @@ type Snapshot struct {
 	// tell whether it is stored already.
 	fingerprint string
 
-	// read holds what answering needs of each passage, by ID, read once
-	// (see readPassages): a question is answered in a fraction of a
-	// millisecond because its sentences are not analysed again for it.
-	readOnce sync.Once
-	read     map[string]*readPassage
+	// read holds what answering needs of each passage, by ID, read the
+	// first time a question needs it (passage): a question is answered in
+	// a fraction of a millisecond because its sentences are not analysed
+	// again for it, and a command that asks one question (ask) reads only
+	// the passages it retrieves.
+	readMu sync.Mutex
+	read   map[string]*readPassage
+	// kindsRead holds the kinds of answer each passage holds, for ranking
+	// (kinds), read without the rest of readPassage.
+	kindsRead map[string]kindSet
 }
 
 // readPassage is a passage as answering reads it: its sentences with their
@@ -76,27 +81,55 @@ type readSentence struct {
 	titled retrieval.TermSet
 }
 
-// passage returns what answering needs of p, read when the snapshot was
-// first used, or now for a passage the index does not hold.
+// kinds returns the kinds of answer p holds, as passage does, reading only
+// what they need: search asks it of many passages, answering reads few.
+func (s *Snapshot) kinds(p corpus.Passage) kindSet {
+	if !s.Index.Holds(p) {
+		return passageKinds(p)
+	}
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
+	if r, ok := s.read[p.ID]; ok {
+		return r.kinds
+	}
+	k, ok := s.kindsRead[p.ID]
+	if !ok {
+		k = passageKinds(p)
+		if s.kindsRead == nil {
+			s.kindsRead = make(map[string]kindSet, s.Index.Len())
+		}
+		s.kindsRead[p.ID] = k
+	}
+	return k
+}
+
+// passageKinds reads the kinds of answer p's sentences hold.
+func passageKinds(p corpus.Passage) kindSet {
+	var k kindSet
+	for _, s := range corpus.Sentences(p.Text) {
+		k |= kindsOf(s)
+	}
+	return k
+}
+
+// passage returns what answering needs of p, read the first time it is
+// asked for, and kept; a passage the index does not hold is read anew each
+// time.
 func (s *Snapshot) passage(p corpus.Passage) *readPassage {
-	s.readAll()
+	if !s.Index.Holds(p) {
+		return readOne(s.Index, p)
+	}
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
 	if r, ok := s.read[p.ID]; ok {
 		return r
 	}
-	return readOne(s.Index, p)
-}
-
-// readAll reads the passages, once.
-func (s *Snapshot) readAll() { s.readOnce.Do(func() { s.read = readPassages(s.Index) }) }
-
-// readPassages reads every passage of ix. Local, when there is one, holds
-// the same passages.
-func readPassages(ix *retrieval.Index) map[string]*readPassage {
-	out := make(map[string]*readPassage, ix.Len())
-	for _, p := range ix.Passages() {
-		out[p.ID] = readOne(ix, p)
+	r := readOne(s.Index, p)
+	if s.read == nil {
+		s.read = make(map[string]*readPassage, s.Index.Len())
 	}
-	return out
+	s.read[p.ID] = r
+	return r
 }
 
 func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
@@ -391,7 +424,6 @@ func (l Loader) build(ctx context.Context, lib *corpus.Library, reuse []*retriev
 		}
 	}
 	snap.fingerprint = fingerprint(lib, l.MaxChars, snap)
-	snap.readAll() // now, not on the first question
 	return snap, stats, nil
 }
 

@@ -1028,6 +1028,12 @@ func (m Matcher) MatchIn(text, context string) Match {
 	return m.ix.lex.match(m.terms, termSet(text), termSet(context))
 }
 
+// Holds reports whether p is a passage of the index, text and all.
+func (ix *Index) Holds(p corpus.Passage) bool {
+	i, ok := ix.byID[p.ID]
+	return ok && ix.passages[i].Text == p.Text
+}
+
 // MatchPassage measures how much of the question a passage of the index
 // contains, with its section heading, from the terms stored at build time.
 // A passage the index does not hold is analysed as text.
