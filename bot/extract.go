@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -195,7 +196,11 @@ func (a *Answerer) candidatesAt(lib *Snapshot, ix *retrieval.Index, q retrieval.
 			// The heading is context the sentence leaves implicit.
 			context := s.context
 			if namesPart {
-				context = s.titled
+				context = maps.Clone(s.context)
+				if context == nil {
+					context = retrieval.TermSet{}
+				}
+				maps.Copy(context, read.title)
 			}
 			m := q.MatchTerms(s.read.Terms, context)
 			if am, ok := betterReading(q, s, context, kind); ok && am.Coverage > m.Coverage {

@@ -56,7 +56,11 @@ type Snapshot struct {
 // terms and the kinds of answer each can hold, its heading's terms, and
 // the kinds of answer the whole passage holds.
 type readPassage struct {
-	heading   retrieval.TermSet
+	heading retrieval.TermSet
+	// title holds the terms of the passage's article title: what a
+	// question naming the part by its subject ("the financial part") reads
+	// its sentences in, besides their context.
+	title     retrieval.TermSet
 	sentences []readSentence
 	kinds     kindSet
 }
@@ -75,10 +79,6 @@ type readSentence struct {
 	// of the series returns to this growth strategy"), which say what it
 	// was about. A question word found only there counts for less.
 	context retrieval.TermSet
-	// titled is context with the title of the sentence's article: what a
-	// question naming the part by its subject ("the financial part") reads
-	// it in.
-	titled retrieval.TermSet
 }
 
 // kinds returns the kinds of answer p holds, as passage does, reading only
@@ -133,7 +133,7 @@ func (s *Snapshot) passage(p corpus.Passage) *readPassage {
 }
 
 func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
-	r := &readPassage{heading: ix.Terms(p.Section)}
+	r := &readPassage{heading: ix.Terms(p.Section), title: ix.Terms(p.Title)}
 	for _, s := range corpus.Sentences(p.Text) {
 		read := ix.Sentence(s)
 		rs := readSentence{
@@ -146,15 +146,8 @@ func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
 		r.kinds |= rs.kinds
 		r.sentences = append(r.sentences, rs)
 	}
-	title := ix.Terms(p.Title)
 	for i := range r.sentences {
 		r.sentences[i].context = contextOf(ix, r.heading, r.sentences, i)
-		t := maps.Clone(r.sentences[i].context)
-		if t == nil {
-			t = retrieval.TermSet{}
-		}
-		maps.Copy(t, title)
-		r.sentences[i].titled = t
 	}
 	return r
 }

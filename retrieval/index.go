@@ -471,18 +471,6 @@ func (m Matcher) Or(other Matcher) Matcher {
 	return m
 }
 
-// Subjects returns the words of the question that name what it is about,
-// as Index.Subjects does for a text.
-func (m Matcher) Subjects() []string {
-	var out []string
-	for _, t := range m.terms {
-		if t.surface != "" && !unicode.IsDigit([]rune(t.surface)[0]) && (t.proper || m.ix.vocab.names[t.text]) && !slices.Contains(out, t.surface) {
-			out = append(out, t.surface)
-		}
-	}
-	return out
-}
-
 // OpensOn reports whether s opens on a name of m's question: among its
 // first words, or the first after an opening phrase ("On the basis of
 // monthly active users, Youku was …"), where InPassing looks for a subject.
