@@ -159,11 +159,12 @@ func without(text string, names, keep []string) string {
 // before it, and followUp the openings of a follow-up ("and …", "what
 // about …"); whole, a question that asks by itself after such an opening
 // ("and how much revenue did Alibaba Cloud make?"), by a question word
-// or an auxiliary in front. General English, kept short.
+// or an auxiliary in front, contractions typed without an apostrophe too
+// ("whats"). General English, kept short.
 var (
 	pronoun  = regexp.MustCompile(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b`)
 	followUp = regexp.MustCompile(`(?i)^(?:and|also|so|what about|how about)\b[\s,]*`)
-	whole    = regexp.MustCompile(`(?i)^(?:how|what|when|where|which|who|whom|whose|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b`)
+	whole    = regexp.MustCompile(`(?i)^(?:how|what(?:'s|’s|s)?|when|where|which|who(?:'s|’s|s)?|whom|whose|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b`)
 )
 
 // standsAlone reports whether a question can be understood without the

@@ -20,9 +20,6 @@ var (
 	// or an auxiliary. "Which is bigger, cloud and digital media?" has
 	// none.
 	secondQuestion = regexp.MustCompile(`(?i)(?:,\s*|\s+)(and)\s+(?:what|what's|whats|when|how|who|whos|which|where|why|was|is|are|were|did|does|do|has|have)\b`)
-	// asks opens a question, as whole does, contractions typed without an
-	// apostrophe too ("whats damai").
-	asks = regexp.MustCompile(`(?i)^(?:what(?:'s|’s|s)?|who(?:'s|’s|s)?|how|when|where|which|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b`)
 	// citedSentence is one quoted sentence of an offline answer and the
 	// source it cites ("… in 2016 [1].").
 	citedSentence = regexp.MustCompile(`[^\[]*?\s\[(\d+)\][.!?。！？]?`)
@@ -38,10 +35,10 @@ func compoundParts(ix *retrieval.Index, question string) []string {
 	var first, second string
 	if loc := secondQuestion.FindStringSubmatchIndex(question); loc != nil && !between.MatchString(question[:loc[0]]) {
 		first, second = strings.TrimRight(question[:loc[0]], " ,;"), strings.TrimSpace(question[loc[3]:])
-	} else if i := strings.Index(question, "? "); i > 0 && asks.MatchString(question[i+2:]) {
+	} else if i := strings.Index(question, "? "); i > 0 && whole.MatchString(question[i+2:]) {
 		first, second = question[:i+1], strings.TrimSpace(question[i+2:])
 	}
-	if !asks.MatchString(first) || len(strings.Fields(second)) < 2 || len(ix.Subjects(first)) == 0 && ix.Matcher(first).Match("").Known < minOwnTerms {
+	if !whole.MatchString(first) || len(strings.Fields(second)) < 2 || len(ix.Subjects(first)) == 0 && ix.Matcher(first).Match("").Known < minOwnTerms {
 		return nil
 	}
 	return []string{first, second}
