@@ -3,6 +3,8 @@ package retrieval
 import (
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
@@ -304,6 +306,34 @@ func (a *analyzer) flushHan() {
 	}
 }
 
+// termOf is the term a lower-case word is read as: its stem, or the stem
+// the corpus uses for it (canonical), of the place it names when it is a
+// proper adjective (place).
+func termOf(w string) string {
+	if t, ok := terms.Load(w); ok {
+		return t.(string)
+	}
+	t := canonical(stem(place(w)))
+	if terms.size.Add(1) <= maxTermsCached {
+		terms.Store(w, t)
+	}
+	return t
+}
+
+// terms caches termOf: a corpus repeats a few thousand words tens of
+// thousands of times, and stemming them is most of what analysing it
+// costs. What a word's term is depends on the word alone, so the cache
+// never goes stale; it stops growing at maxTermsCached words, as questions
+// may bring any number of new ones.
+var terms struct {
+	sync.Map
+	size atomic.Int64
+}
+
+// maxTermsCached is far more distinct words than a series of articles
+// uses, and a few megabytes at most.
+const maxTermsCached = 1 << 16
+
 // stem reduces an English word to the stem it shares with its inflections
 // and derivations ("operations", "operating" and "operator" all meet), with
 // the Snowball English stemmer. The domain thesaurus (synonyms, hanLexicon)
@@ -314,11 +344,6 @@ func (a *analyzer) flushHan() {
 // so questions and passages are stemmed alike. Short words, and words
 // written with anything but a to z (names in other scripts, figures), are
 // left as they are.
-// termOf is the term a lower-case word is read as: its stem, or the stem
-// the corpus uses for it (canonical), of the place it names when it is a
-// proper adjective (place).
-func termOf(w string) string { return canonical(stem(place(w))) }
-
 func stem(w string) string {
 	if len(w) <= 3 || !isASCIIWord(w) {
 		return w

@@ -220,8 +220,8 @@ func hanStopAt(run []rune, i int) int {
 
 // phrases are multi-word expressions whose words mean nothing apart: "top
 // line" is revenue, not a line at the top. Each is tried only when one of
-// its key words is in the text: regular expressions are the slowest part
-// of analysis, and most texts hold none of these.
+// its keys starts a word of the text (startsWord): regular expressions are
+// the slowest part of analysis, and most texts hold none of these.
 var phrases = []struct {
 	keys []string
 	re   *regexp.Regexp
@@ -281,6 +281,27 @@ var phrases = []struct {
 	{[]string{"b2c"}, regexp.MustCompile(`(?i)\bb2c\b`), "retail"},
 }
 
+// startsWord reports whether key stands in lower where no letter comes
+// before it: "up" in "go up" or "up-to-date", not in "group". Every phrase
+// starts its key where a word does, or after a figure ("5bn"), so a text
+// without such a key cannot match, and most texts are passed over without
+// running a single expression.
+func startsWord(lower, key string) bool {
+	for i := 0; ; {
+		j := strings.Index(lower[i:], key)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i == 0 || !isASCIILetter(lower[i-1]) {
+			return true
+		}
+		i++
+	}
+}
+
+func isASCIILetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
+
 func replacePhrases(text string) string {
 	var lower string
 	for _, p := range phrases {
@@ -288,7 +309,7 @@ func replacePhrases(text string) string {
 			lower = strings.ToLower(text)
 		}
 		for _, k := range p.keys {
-			if strings.Contains(lower, k) {
+			if startsWord(lower, k) {
 				text = p.re.ReplaceAllString(text, p.with)
 				lower = ""
 				break

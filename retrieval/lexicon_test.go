@@ -3,6 +3,8 @@ package retrieval
 import (
 	"strings"
 	"testing"
+
+	"seriesbot/corpus"
 )
 
 // TestThesaurusTargetsAreStems guards the thesaurus against a target the
@@ -23,6 +25,49 @@ func TestThesaurusTargetsAreStems(t *testing.T) {
 	for from, to := range hanLexicon {
 		for _, t := range strings.Fields(to) {
 			check(from, t)
+		}
+	}
+}
+
+func TestStartsWord(t *testing.T) {
+	for _, c := range []struct {
+		text, key string
+		want      bool
+	}{
+		{"why did it go up so much", "up", true},
+		{"up-to-date", "up", true},
+		{"the group grew", "up", false},
+		{"a group that went up", "up", true}, // a later occurrence counts
+		{"revenue of rmb5bn", "bn", true},    // after a figure
+		{"2017-21", "-", true},
+		{"online sales", "line", false},
+		{"top-line growth", "line", true},
+		{"", "up", false},
+	} {
+		if got := startsWord(c.text, c.key); got != c.want {
+			t.Errorf("startsWord(%q, %q) = %v, want %v", c.text, c.key, got, c.want)
+		}
+	}
+}
+
+// Checking keys changes no reading: the series' passages and the phrases'
+// own examples come out the same as with every expression run on them.
+func TestPhrasesKeyedByWordStart(t *testing.T) {
+	var texts []string
+	for _, p := range corpus.Default().Passages(0) {
+		texts = append(texts, indexedText(p))
+	}
+	for _, text := range append(texts, []string{
+		"Why did they make Alipay?", "how much did the cloud arm pull in", "did Alibaba Cloud take off",
+		"what is its market share", "RMB5bn in FY21", "revenue 2017-21", "its top-line grew",
+		"the group's revenue went up", "Alibaba's share price right now", "b2b and b2c",
+	}...) {
+		slow := text
+		for _, p := range phrases {
+			slow = p.re.ReplaceAllString(slow, p.with)
+		}
+		if got := replacePhrases(text); got != slow {
+			t.Errorf("replacePhrases(%q) = %q, want %q", text, got, slow)
 		}
 	}
 }
