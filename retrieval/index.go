@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	chromem "github.com/philippgille/chromem-go"
@@ -114,15 +116,27 @@ const embedChunk = 256
 // passage changed (see Vectors.Model).
 func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt BuildOptions) (*Index, BuildStats, error) {
 	var stats BuildStats
-	// Each text is analysed once, for every use Build makes of it.
+	ids := make([]string, len(passages))
+	byID := make(map[string]int, len(passages))
+	for i, p := range passages {
+		if _, dup := byID[p.ID]; dup || p.ID == "" {
+			return nil, stats, fmt.Errorf("build index: passage %d has a missing or duplicate id %q", i, p.ID)
+		}
+		byID[p.ID], ids[i] = i, p.ID
+	}
+	// Each text is analysed once, for every use Build makes of it. The
+	// passages are analysed side by side (inParallel), then the
+	// vocabulary, the BM25 index and the vectors are made from them at
+	// once: building the index is most of what a one-question
+	// `seriesbot ask` does, and a machine has more than one core.
 	texts := make([]string, len(passages))
 	hashes := make([]string, len(passages))
 	analyzed := make([][]term, len(passages))
-	for i, p := range passages {
-		texts[i] = indexedText(p)
+	inParallel(len(passages), func(i int) {
+		texts[i] = indexedText(passages[i])
 		hashes[i] = contentHash(texts[i])
 		analyzed[i] = analyze(texts[i])
-	}
+	})
 	var local *LocalEmbedder
 	model := ""
 	if emb == nil {
@@ -135,45 +149,44 @@ func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt
 	ix := &Index{
 		passages: slices.Clone(passages),
 		terms:    make([]map[string]bool, len(passages)),
-		byID:     make(map[string]int, len(passages)),
+		byID:     byID,
 		emb:      emb,
 		model:    model,
 		hashes:   hashes,
-		vocab:    learnVocabulary(analyzed),
 	}
-	ix.aliases = learnAliases(texts, func(w string) bool { _, ok := ix.vocab.stems[w]; return ok })
-	ix.aliases.isName = func(w string) bool { t, ok := ix.vocab.stems[w]; return ok && ix.vocab.names[t] }
-	ids := make([]string, len(passages))
-	metas := make([]map[string]string, len(passages))
 	lexDocs := make([][]string, len(passages))
-	for i, p := range passages {
-		if _, dup := ix.byID[p.ID]; dup || p.ID == "" {
-			return nil, stats, fmt.Errorf("build index: passage %d has a missing or duplicate id %q", i, p.ID)
+	var learning sync.WaitGroup
+	learning.Go(func() {
+		ix.vocab = learnVocabulary(analyzed)
+		ix.aliases = learnAliases(texts, func(w string) bool { _, ok := ix.vocab.stems[w]; return ok })
+		ix.aliases.isName = func(w string) bool { t, ok := ix.vocab.stems[w]; return ok && ix.vocab.names[t] }
+	})
+	learning.Go(func() {
+		for i := range passages {
+			lexDocs[i] = contentOf(analyzed[i])
+			ix.terms[i] = make(map[string]bool, len(lexDocs[i]))
+			for _, t := range lexDocs[i] {
+				ix.terms[i][t] = true
+			}
 		}
-		ix.byID[p.ID] = i
-		ids[i] = p.ID
-		metas[i] = map[string]string{"part": strconv.Itoa(p.Part), metaHash: hashes[i]}
-		lexDocs[i] = contentOf(analyzed[i])
-		ix.terms[i] = make(map[string]bool, len(lexDocs[i]))
-		for _, t := range lexDocs[i] {
-			ix.terms[i][t] = true
-		}
-	}
-	ix.lex = newBM25(lexDocs)
-	ix.entities = ix.learnEntities()
-	ix.lex.names = ix.vocab.names
-
+		ix.lex = newBM25(lexDocs)
+	})
 	vecs, stats, err := embedPassages(ctx, ix, texts, local, analyzed, opt)
+	learning.Wait()
 	if err != nil {
 		return nil, stats, err
 	}
+	ix.entities = ix.learnEntities()
+	ix.lex.names = ix.vocab.names
+
 	ix.vecs = vecs
 	if len(vecs) > 0 {
 		ix.dims = len(vecs[0])
 	}
 	dims := strconv.Itoa(ix.dims)
-	for _, m := range metas {
-		m[metaModel], m[metaDims] = model, dims
+	metas := make([]map[string]string, len(passages))
+	for i, p := range passages {
+		metas[i] = map[string]string{"part": strconv.Itoa(p.Part), metaHash: hashes[i], metaModel: model, metaDims: dims}
 	}
 	ix.db = chromem.NewDB()
 	coll, err := ix.db.CreateCollection(collectionName, map[string]string{"embedder": emb.Name()}, EmbeddingFunc(emb))
@@ -208,9 +221,7 @@ func embedPassages(ctx context.Context, ix *Index, texts []string, local *LocalE
 		todo = append(todo, i)
 	}
 	if local != nil {
-		for _, i := range todo {
-			vecs[i] = local.vectorOf(analyzed[i])
-		}
+		inParallel(len(todo), func(j int) { vecs[todo[j]] = local.vectorOf(analyzed[todo[j]]) })
 		stats.Embedded = len(todo)
 		return vecs, stats, nil
 	}
@@ -249,6 +260,21 @@ func embedPassages(ctx context.Context, ix *Index, texts []string, local *LocalE
 		}
 	}
 	return vecs, stats, nil
+}
+
+// inParallel calls do(i) for every i below n, on as many goroutines as
+// there are processors, each taking the next i as it finishes one.
+func inParallel(n int, do func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Len is the number of passages indexed.

@@ -473,3 +473,44 @@ func TestBuildNamesTheLocalEmbedder(t *testing.T) {
 		t.Errorf("Embedder() = %q, want the local embedder with %s dims", got, want)
 	}
 }
+
+func TestInParallelCallsEachOnce(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 1000} {
+		calls := make([]int, n)
+		var mu sync.Mutex
+		inParallel(n, func(i int) {
+			mu.Lock()
+			calls[i]++
+			mu.Unlock()
+		})
+		for i, c := range calls {
+			if c != 1 {
+				t.Errorf("n=%d: do(%d) called %d times", n, i, c)
+			}
+		}
+	}
+}
+
+// Building side by side reads the corpus as building one passage after
+// another would: two builds rank and cover alike.
+func TestBuildIsDeterministic(t *testing.T) {
+	ps := corpus.Default().Passages(0)
+	var ixs [2]*Index
+	for i := range ixs {
+		ix, err := Build(context.Background(), ps, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ixs[i] = ix
+	}
+	if !reflect.DeepEqual(ixs[0].vecs, ixs[1].vecs) || !reflect.DeepEqual(ixs[0].vocab, ixs[1].vocab) || !reflect.DeepEqual(ixs[0].lex, ixs[1].lex) || !reflect.DeepEqual(ixs[0].entities, ixs[1].entities) {
+		t.Fatal("two builds of the default corpus differ")
+	}
+	for _, q := range []string{"How much revenue did Alibaba Cloud make?", "what is youku", "who are dingtalk's rivals"} {
+		a, _ := ixs[0].Search(context.Background(), q, Options{})
+		b, _ := ixs[1].Search(context.Background(), q, Options{})
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%q: the two builds return different hits", q)
+		}
+	}
+}
