@@ -77,7 +77,13 @@ func (f Figure) StatedIn(sentence string) bool {
 		forms = append(forms, strings.Replace(f.Stated(), f.ValueText(), numberWords[int(f.Value)], 1))
 	}
 	found := false
-	for _, form := range forms {
+	for i, form := range forms {
+		// The value's digits stand in its first form as written: a
+		// sentence without them cannot state it, and most sentences are
+		// passed over without running an expression.
+		if i == 0 && !strings.Contains(sentence, f.ValueText()) {
+			continue
+		}
 		if compiled(`(?i)(?:^|[^\w.,])` + regexp.QuoteMeta(form) + `(?:$|[^\w])`).MatchString(sentence) {
 			found = true
 			break
@@ -86,7 +92,8 @@ func (f Figure) StatedIn(sentence string) bool {
 	if !found || f.Year == 0 {
 		return found
 	}
-	return compiled(`(?:^|\D)` + strconv.Itoa(f.Year) + `(?:$|\D)`).MatchString(sentence)
+	year := strconv.Itoa(f.Year)
+	return strings.Contains(sentence, year) && compiled(`(?:^|\D)`+year+`(?:$|\D)`).MatchString(sentence)
 }
 
 // statedForms holds the expressions StatedIn matches with, compiled once:
