@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -76,7 +75,7 @@ func smallTalkReply(message, series string) string {
 		"Ask me something like “How much revenue did Alibaba Cloud make?”, or see /help for the commands."
 }
 
-var thanks = regexp.MustCompile(`(?i)\b(?:thanks?|thx|ty|tysm|cheers|appreciated?)\b`)
+var thanks = newLazyRegexp(`(?i)\b(?:thanks?|thx|ty|tysm|cheers|appreciated?)\b`)
 
 // Answerer answers questions from the series. It is safe for concurrent use;
 // Swap replaces what it serves without interrupting answers in flight.
@@ -416,7 +415,7 @@ func searchOptions(lib *Snapshot, kind answerKind, q Question) retrieval.Options
 // asksAdvice matches a question asking whether to buy, sell or hold a
 // stock, or what it is worth: advice and prices, which a series of
 // analyses does not give. General investing English, kept short.
-var asksAdvice = regexp.MustCompile(`(?i)\bshould (?:i|we|you|one) (?:buy|sell|short|hold|dump|invest in)\b(?:\s+[\w']+){0,3}?\s+(?:stocks?|shares?|baba|alibaba|equity)\b|\bshould (?:i|we|you|one) invest\b|\b(?:good|bad|smart|safe|wise) investment\b|\b(?:stocks?|shares?|baba)\b[^?.!]*\b(?:worth (?:buying|it)|good buy|buy or sell|sell or buy|undervalued|overvalued)\b|\b(?:price target|target price)\b`)
+var asksAdvice = newLazyRegexp(`(?i)\bshould (?:i|we|you|one) (?:buy|sell|short|hold|dump|invest in)\b(?:\s+[\w']+){0,3}?\s+(?:stocks?|shares?|baba|alibaba|equity)\b|\bshould (?:i|we|you|one) invest\b|\b(?:good|bad|smart|safe|wise) investment\b|\b(?:stocks?|shares?|baba)\b[^?.!]*\b(?:worth (?:buying|it)|good buy|buy or sell|sell or buy|undervalued|overvalued)\b|\b(?:price target|target price)\b`)
 
 // notCovered says plainly that the series does not answer the question and
 // lists what it does cover, so the user can rephrase or read on.

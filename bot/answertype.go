@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -59,70 +58,70 @@ const (
 var (
 	// rankAsked asks for a place in an order; whole words, so that "what
 	// places" is not "what place".
-	rankAsked   = regexp.MustCompile(`(?i)第几|排名|排行|\b(?:what|which) (?:rank|place|position)\b|\b(?:how|where) (?:does|do|did) (?:it|they) rank\b`)
+	rankAsked   = newLazyRegexp(`(?i)第几|排名|排行|\b(?:what|which) (?:rank|place|position)\b|\b(?:how|where) (?:does|do|did) (?:it|they) rank\b`)
 	timeWords   = []string{"when ", "what year", "which year", "what yr", "which yr", "what date", "how long ago", "什么时候", "哪一年", "哪年", "何时", "哪一天"}
 	numberWords = []string{"how much", "how many", "number of", "how big", "how large", "what share", "what percentage", "what percent", "what proportion", "what portion", "what rate", "what pace", "多少", "几", "比例", "占比"}
 	// personWords ask for the person behind something: "who founded
 	// Alibaba?" is not answered by what Alibaba was founded as.
-	personWords = regexp.MustCompile(`(?i)\bwho(?:'s|’s|s)?\s+(?:(?:was|were|is|are|will|would)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
+	personWords = newLazyRegexp(`(?i)\bwho(?:'s|’s|s)?\s+(?:(?:was|were|is|are|will|would)\s+)?(?:the\s+)?(?:founded|found|started|created|set up|co-?founded|runs?|ran|leads?|led|heads?|headed|manages?|chairs?|founders?|ceo|chief executive|chair(?:man|woman|person)?|president|boss|owner|invented)\b|谁(?:创立|创办|创建|领导|是.*(?:CEO|创始人|董事长))`)
 	// hasPerson finds where a sentence names a person: by a title, or as
 	// the one who did something ("founded by …").
-	hasPerson = regexp.MustCompile(`(?i)\b(?:founder|co-founder|ceo|chief executive|chairman|chairwoman|chairperson|president|mr|ms|mrs|dr)\b\.?|\b(?:founded|started|created|set up|led|run|headed|co-founded) by [A-Z]`)
-	hasAmount = regexp.MustCompile(`\d+(?:\.\d+)?\s*(?:%|percent|million|billion|trillion)|RMB\s?\d|\$\s?\d`)
-	hasRank   = regexp.MustCompile(`(?i)\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|largest|biggest|leading|number one|no\. ?1|\d+(?:st|nd|rd|th))\b`)
-	hasYear   = regexp.MustCompile(`\b(19|20)\d\d\b|(19|20)\d\d年|January|February|March|April|May|June|July|August|September|October|November|December`)
+	hasPerson = newLazyRegexp(`(?i)\b(?:founder|co-founder|ceo|chief executive|chairman|chairwoman|chairperson|president|mr|ms|mrs|dr)\b\.?|\b(?:founded|started|created|set up|led|run|headed|co-founded) by [A-Z]`)
+	hasAmount = newLazyRegexp(`\d+(?:\.\d+)?\s*(?:%|percent|million|billion|trillion)|RMB\s?\d|\$\s?\d`)
+	hasRank   = newLazyRegexp(`(?i)\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|largest|biggest|leading|number one|no\. ?1|\d+(?:st|nd|rd|th))\b`)
+	hasYear   = newLazyRegexp(`\b(19|20)\d\d\b|(19|20)\d\d年|January|February|March|April|May|June|July|August|September|October|November|December`)
 	// A count or an amount: a figure that is not just a year, a
 	// percentage, or a number word. "How many users…?" is not answered by
 	// "in March 2021".
 	// formerAsked asks for an earlier name; hasFormerName gives one.
-	formerAsked = regexp.MustCompile(`(?i)\b(?:(?:former|old|previous|original|earlier) name|used to (?:be )?(?:called|named|known as)|used to go by|(?:called|named|known as|go by|went by) (?:before|previously|originally|at first|earlier)|(?:previously|formerly|originally) (?:called|named|known as))\b`)
+	formerAsked = newLazyRegexp(`(?i)\b(?:(?:former|old|previous|original|earlier) name|used to (?:be )?(?:called|named|known as)|used to go by|(?:called|named|known as|go by|went by) (?:before|previously|originally|at first|earlier)|(?:previously|formerly|originally) (?:called|named|known as))\b`)
 	// rivalAsked asks for a rival, with the word that picks the one meant
 	// ("main", "biggest"), which says which, not what; or for a peer
 	// ("what is DingTalk comparable to?", "Alibaba's version of Zoom"),
 	// which the series names the same way, side by side.
-	rivalAsked = regexp.MustCompile(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|\b(?:similar|comparable|akin|analogous) to\b|\b(?:equivalents?|counterparts?)(?:\s+(?:of|to))?\b|\balternatives? to\b|\b(?:ahead of|in front of|outranks?|outranked)\b|(?:'s|’s|\b(?:a|an|its|their))\s+(?:own\s+)?version of\b|竞争对手|对手|竞品`)
+	rivalAsked = newLazyRegexp(`(?i)\b(?:(?:main|major|biggest|big|chief|top|closest|nearest|fiercest|primary|key|largest|leading|direct)\s+)?(?:rivals?|rivalry|competitors?|competition|compet(?:e|es|ed|ing)|contenders?|challengers?)\b|\b(?:similar|comparable|akin|analogous) to\b|\b(?:equivalents?|counterparts?)(?:\s+(?:of|to))?\b|\balternatives? to\b|\b(?:ahead of|in front of|outranks?|outranked)\b|(?:'s|’s|\b(?:a|an|its|their))\s+(?:own\s+)?version of\b|竞争对手|对手|竞品`)
 	// hasRival sets something beside another of its kind: side by side,
 	// ahead or behind, or one of the few that lead.
-	hasRival = regexp.MustCompile(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)
+	hasRival = newLazyRegexp(`(?i)\b(?:alongside|along with|together with|rivals?|compet\w*|same category as|trailing|behind|ahead of|versus|vs)\b|\b(?:two|three|four|five) (?:\w+ )?(?:leading|largest|biggest|main|major|top|most)\b|\b(?:are|were) the (?:two|three|four|five)\b`)
 	// purposeAsked asks what something is for, by the nouns that name an
 	// aim; "why" asks for reasons of every kind and is asksWhy's.
-	purposeAsked = regexp.MustCompile(`(?i)\bwhat(?:'s|’s|s| is| was| are| were)?\s+(?:the\s+|their\s+|its\s+)?(?:stated\s+|whole\s+|real\s+|actual\s+)?(?:point|goal|aim|purpose|objective|rationale)\b(?:\s+(?:of|behind|for|with))?|\b(?:goal|aim|purpose|objective|rationale)\s+(?:of|behind)\b|\bwhat do they say the (?:point|goal|aim|purpose) is\b|目的|目标`)
+	purposeAsked = newLazyRegexp(`(?i)\bwhat(?:'s|’s|s| is| was| are| were)?\s+(?:the\s+|their\s+|its\s+)?(?:stated\s+|whole\s+|real\s+|actual\s+)?(?:point|goal|aim|purpose|objective|rationale)\b(?:\s+(?:of|behind|for|with))?|\b(?:goal|aim|purpose|objective|rationale)\s+(?:of|behind)\b|\bwhat do they say the (?:point|goal|aim|purpose) is\b|目的|目标`)
 	// hasPurpose states an aim.
-	hasPurpose = regexp.MustCompile(`(?i)\b(?:purpose|aims?|goals?|objectives?|in order to|so as to|meant to|designed to|intended to|set up to|mission)\b`)
+	hasPurpose = newLazyRegexp(`(?i)\b(?:purpose|aims?|goals?|objectives?|in order to|so as to|meant to|designed to|intended to|set up to|mission)\b`)
 	// durationAsked asks how long, with the words that only say so;
 	// "how long ago" asks for a date (timeWords).
-	durationAsked = regexp.MustCompile(`(?i)\bhow long\b(?:\s+(?:did|does|do|will|would|has|had|is|was)\b)?(?:\s+it\b)?(?:\s+(?:take|took)\b)?|多久|多长时间`)
+	durationAsked = newLazyRegexp(`(?i)\bhow long\b(?:\s+(?:did|does|do|will|would|has|had|is|was)\b)?(?:\s+it\b)?(?:\s+(?:take|took)\b)?|多久|多长时间`)
 	// hasDuration gives a stretch of time.
-	hasDuration = regexp.MustCompile(`(?i)\bdecades?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?)\b`)
+	hasDuration = newLazyRegexp(`(?i)\bdecades?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?)\b`)
 	// layoutAsked asks how something is arranged.
-	layoutAsked = regexp.MustCompile(`(?i)\b(?:laid out|lays? out|laying out|structured|organi[sz]ed|arranged|set out|broken down|split up)\b|\b(?:structure|layout|format)\b(?:\s+of\b)?`)
+	layoutAsked = newLazyRegexp(`(?i)\b(?:laid out|lays? out|laying out|structured|organi[sz]ed|arranged|set out|broken down|split up)\b|\b(?:structure|layout|format)\b(?:\s+of\b)?`)
 	// layoutNamed names a layout outright; the verbs of layoutAsked ask
 	// for one only after "how" ("what findings are set out" asks what).
-	layoutNamed = regexp.MustCompile(`(?i)\b(?:structure|layout|format) of (?:the |this |that )?(?:part|article|series|overview|post|section)`)
+	layoutNamed = newLazyRegexp(`(?i)\b(?:structure|layout|format) of (?:the |this |that )?(?:part|article|series|overview|post|section)`)
 	// layoutHow asks how something is, not how many or how much.
-	layoutHow = regexp.MustCompile(`(?i)^\s*how (?:is|are|was|were|does|do|did)\b`)
+	layoutHow = newLazyRegexp(`(?i)^\s*how (?:is|are|was|were|does|do|did)\b`)
 	// hasLayout says how something is arranged.
-	hasLayout = regexp.MustCompile(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
+	hasLayout = newLazyRegexp(`(?i)\b(?:sets? out|lays? out|laid out|structured|organi[sz]ed|arranged|divided into|split into|numbered|each followed by|in (?:two|three|four|five|six) (?:parts|sections))\b`)
 	// futureAsked asks what is to come.
-	futureAsked = regexp.MustCompile(`(?i)\b(?:will|going to|gonna|going forward|going fwd|next (?:fiscal |financial )?year|in the future|from now on|expected to|plans? to|planning to|forecasts?|outlook|projections?|projected)\b|将来|未来|今后|明年|预测|预期`)
+	futureAsked = newLazyRegexp(`(?i)\b(?:will|going to|gonna|going forward|going fwd|next (?:fiscal |financial )?year|in the future|from now on|expected to|plans? to|planning to|forecasts?|outlook|projections?|projected)\b|将来|未来|今后|明年|预测|预期`)
 	// futureAux only marks the future.
-	futureAux = regexp.MustCompile(`(?i)\b(?:going to|gonna)\b`)
+	futureAux = newLazyRegexp(`(?i)\b(?:going to|gonna)\b`)
 	// hasFuture says what is expected, planned or to come.
-	hasFuture = regexp.MustCompile(`(?i)\b(?:expects?|expected|plans?|planning|will|going forward|future|looks? ahead|keep (?:growing|rising|going)|go on|continues? to|intends?|forecasts?)\b`)
+	hasFuture = newLazyRegexp(`(?i)\b(?:expects?|expected|plans?|planning|will|going forward|future|looks? ahead|keep (?:growing|rising|going)|go on|continues? to|intends?|forecasts?)\b`)
 	// chineseNameAsked asks what something is called in Chinese.
-	chineseNameAsked = regexp.MustCompile(`(?i)\bchinese\s+(?:name|characters|for)\b|\b(?:name|called|written|say)\s+in\s+chinese\b|中文名|中文名字|汉字`)
+	chineseNameAsked = newLazyRegexp(`(?i)\bchinese\s+(?:name|characters|for)\b|\b(?:name|called|written|say)\s+in\s+chinese\b|中文名|中文名字|汉字`)
 	// listingAsked asks where something trades, by the words that only
 	// ask that.
-	listingAsked = regexp.MustCompile(`(?i)\b(?:tickers?|stock (?:code|symbol)s?|listed|listing|trades? under|traded under)\b|股票代码`)
+	listingAsked = newLazyRegexp(`(?i)\b(?:tickers?|stock (?:code|symbol)s?|listed|listing|trades? under|traded under)\b|股票代码`)
 	// codeAsked asks for the code outright, which a question may ask for as
 	// it asks for a figure (股票代码是多少: "how much is the stock code").
-	codeAsked = regexp.MustCompile(`(?i)\b(?:tickers?|stock (?:code|symbol)s?)\b|股票代码`)
+	codeAsked = newLazyRegexp(`(?i)\b(?:tickers?|stock (?:code|symbol)s?)\b|股票代码`)
 	// hasListing gives an exchange and a code.
-	hasListing = regexp.MustCompile(`\b[A-Z]{2,8}: ?[A-Z0-9]{1,6}\b`)
+	hasListing = newLazyRegexp(`\b[A-Z]{2,8}: ?[A-Z0-9]{1,6}\b`)
 	// hasChineseName gives a name in Chinese, in brackets.
-	hasChineseName = regexp.MustCompile(`[(（]\p{Han}`)
-	hasFormerName  = regexp.MustCompile(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
-	hasNumber      = regexp.MustCompile(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
+	hasChineseName = newLazyRegexp(`[(（]\p{Han}`)
+	hasFormerName  = newLazyRegexp(`(?i)\b(?:known as|used to be|under the name|formerly|renamed|new name|previously called|originally called)\b`)
+	hasNumber      = newLazyRegexp(`\d+(\.\d+)?\s*(%|percent|million|billion|trillion)|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion)\b|RMB\s?\d|\$\s?\d|\b([02-9]\d{0,2}|1\d{0,2}|\d{5,})\b`)
 )
 
 // kindSet holds the kinds of answer a text can give, one bit each.
@@ -234,8 +233,8 @@ func (k answerKind) fits(sentence string) bool {
 // and what to say when the series does not give it.
 type worded struct {
 	clues    []string
-	has      *regexp.Regexp
-	asked    *regexp.Regexp
+	has      *lazyRegexp
+	asked    *lazyRegexp
 	notGiven string
 }
 
@@ -251,7 +250,7 @@ var wordedKinds = map[answerKind]worded{
 	kindListing:     {[]string{":"}, hasListing, listingAsked, "The series gives no stock code for that."},
 }
 
-var numberOne = regexp.MustCompile(`(?i)\bnumber one\b`)
+var numberOne = newLazyRegexp(`(?i)\bnumber one\b`)
 
 // What the expressions of fits cannot match without.
 var (
@@ -278,7 +277,7 @@ func containsAny(s string, subs []string) bool {
 
 // timeAsked is how a question asks for a date: the answer holds a year,
 // not the word "year".
-var timeAsked = regexp.MustCompile(`(?i)\bhow long ago\b|\b(?:in\s+|on\s+)?(?:what|which)\s+(?:year|yr|date|month|day)\b|在?(?:哪一年|哪年|哪一天|哪天|什么时候|何时)`)
+var timeAsked = newLazyRegexp(`(?i)\bhow long ago\b|\b(?:in\s+|on\s+)?(?:what|which)\s+(?:year|yr|date|month|day)\b|在?(?:哪一年|哪年|哪一天|哪天|什么时候|何时)`)
 
 // unmarked is question without the words that only ask for an answer of
 // kind k ("what year did Taobao go live" is about Taobao going live), so
@@ -299,11 +298,11 @@ func (k answerKind) unmarked(question string) string {
 }
 
 // nameOf asks for the name of something.
-var nameOf = regexp.MustCompile(`(?i)\bthe names? of\b`)
+var nameOf = newLazyRegexp(`(?i)\bthe names? of\b`)
 
 // nameAsked is what is left of how a question asks for an earlier name
 // once formerAsked is taken out ("… go by what name").
-var nameAsked = regexp.MustCompile(`(?i)\b(?:what|which) name\b|\bname\b`)
+var nameAsked = newLazyRegexp(`(?i)\b(?:what|which) name\b|\bname\b`)
 
 // notGiven says plainly that the series does not give the kind of answer
 // asked for.

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,10 +10,10 @@ var (
 	// citeMarker is a citation as models write it: "[3]", "[1, 4]";
 	// "[2][5]" is two. It starts with a literal "[", which lets the
 	// regexp skip from bracket to bracket.
-	citeMarker = regexp.MustCompile(`\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
-	citeNumber = regexp.MustCompile(`\d+`)
+	citeMarker = newLazyRegexp(`\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
+	citeNumber = newLazyRegexp(`\d+`)
 	// openMarker is a citation still being streamed: "[", "[1", "[1, ".
-	openMarker = regexp.MustCompile(`\[\s*(?:\d+(?:\s*[,;]\s*\d*)*)?\s*$`)
+	openMarker = newLazyRegexp(`\[\s*(?:\d+(?:\s*[,;]\s*\d*)*)?\s*$`)
 )
 
 // rewriteCitations holds a model's answer to the sources it was given: a

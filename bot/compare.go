@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"regexp"
 	"strings"
 
 	"seriesbot/retrieval"
@@ -12,15 +11,15 @@ import (
 // cloud or digital media?"). No one sentence of the series answers it:
 // each side is looked up on its own and its fact quoted.
 var (
-	comparative = regexp.MustCompile(`(?i)\b(?:bigger|larger|smaller|higher|lower|greater|more|less|better|worse|faster|slower|older|newer|earlier|later)\b`)
+	comparative = newLazyRegexp(`(?i)\b(?:bigger|larger|smaller|higher|lower|greater|more|less|better|worse|faster|slower|older|newer|earlier|later)\b`)
 	// versus separates the sides; "than" only after a comparative.
-	versus = regexp.MustCompile(`(?i)\s+(?:or|vs\.?|versus|than)\s+`)
+	versus = newLazyRegexp(`(?i)\s+(?:or|vs\.?|versus|than)\s+`)
 	// separatorWords are what versus cannot match without.
 	separatorWords = []string{" or ", " vs", " than "}
 	// sideEnd ends a side: punctuation.
-	sideEnd = regexp.MustCompile(`[,;:?!.]`)
+	sideEnd = newLazyRegexp(`[,;:?!.]`)
 	// askingWords open a question before what it is about.
-	askingWords = regexp.MustCompile(`(?i)^(?:(?:which|what|who|is|was|are|were|does|did|do|has|have|had)\b\s*)+`)
+	askingWords = newLazyRegexp(`(?i)^(?:(?:which|what|who|is|was|are|were|does|did|do|has|have|had)\b\s*)+`)
 )
 
 // comparisonSides returns the two things question compares and the rest of
@@ -79,7 +78,7 @@ func comparisonSides(question string) (a, b, rest string, ok bool) {
 // ("what makes more money than cloud?").
 var (
 	measurePreposition = map[string]bool{"on": true, "in": true, "from": true, "for": true, "at": true, "with": true, "to": true}
-	asksWhichOne       = regexp.MustCompile(`(?i)^\s*(?:what|which|who)\b`)
+	asksWhichOne       = newLazyRegexp(`(?i)^\s*(?:what|which|who)\b`)
 )
 
 // maxMeasure is how many words between a comparative and "than" are read as
@@ -220,7 +219,7 @@ func (a *Answerer) sideFacts(ctx context.Context, lib *Snapshot, q Question, sid
 // that cannot be compared.
 const sameUnitBonus = 0.5
 
-var units = regexp.MustCompile(`(?i)%|percent|RMB|\$|trillion|billion|million`)
+var units = newLazyRegexp(`(?i)%|percent|RMB|\$|trillion|billion|million`)
 
 // unitOf is the unit of the first amount in sentence ("%", "rmb", …).
 func unitOf(sentence string) string {

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -130,7 +129,7 @@ func withSubject(ix *retrieval.Index, question string, turns []prompts.Turn) str
 }
 
 // datesNamed finds the years a question names, fiscal or not.
-var datesNamed = regexp.MustCompile(`(?i)\b(?:(?:in|of|for|during)\s+)?(?:(?:fiscal|financial)\s+(?:year\s+)?)?(?:19|20)\d\d\b|\bfy\s?'?\d{2}(?:\d{2})?\b`)
+var datesNamed = newLazyRegexp(`(?i)\b(?:(?:in|of|for|during)\s+)?(?:(?:fiscal|financial)\s+(?:year\s+)?)?(?:19|20)\d\d\b|\bfy\s?'?\d{2}(?:\d{2})?\b`)
 
 // without is text without the words of names that are not in keep.
 func without(text string, names, keep []string) string {
@@ -162,9 +161,9 @@ func without(text string, names, keep []string) string {
 // or an auxiliary in front, contractions typed without an apostrophe too
 // ("whats"). General English, kept short.
 var (
-	pronoun  = regexp.MustCompile(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b`)
-	followUp = regexp.MustCompile(`(?i)^(?:and|also|so|what about|how about)\b[\s,]*`)
-	whole    = regexp.MustCompile(`(?i)^(?:how|what(?:'s|’s|s)?|when|where|which|who(?:'s|’s|s)?|whom|whose|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b`)
+	pronoun  = newLazyRegexp(`(?i)\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|his|her|there|then|same)\b`)
+	followUp = newLazyRegexp(`(?i)^(?:and|also|so|what about|how about)\b[\s,]*`)
+	whole    = newLazyRegexp(`(?i)^(?:how|what(?:'s|’s|s)?|when|where|which|who(?:'s|’s|s)?|whom|whose|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b`)
 )
 
 // standsAlone reports whether a question can be understood without the

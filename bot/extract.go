@@ -3,7 +3,6 @@ package bot
 import (
 	"cmp"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,12 +69,12 @@ var leadWords = map[string]bool{"the": true, "a": true, "an": true, "in": true, 
 // what a part presents ("Part 3 of the series gives a financial
 // overview"), and a question that names a part or the series.
 var (
-	presentsTheSeries  = regexp.MustCompile(`(?i)\b(?:part \d+|the (?:\w+ )?series|this article)\b(?: of the (?:\w+ )?series)?,? (?:introduces|covers|gives|offers|looks|takes|completes|returns|discusses|treats|turns|leaves|describes|explains|reviews|begins|ends|presents|is about|deals)\b`)
-	asksAboutTheSeries = regexp.MustCompile(`(?i)\bpart \d+\b|\bseries\b|\barticles?\b`)
+	presentsTheSeries  = newLazyRegexp(`(?i)\b(?:part \d+|the (?:\w+ )?series|this article)\b(?: of the (?:\w+ )?series)?,? (?:introduces|covers|gives|offers|looks|takes|completes|returns|discusses|treats|turns|leaves|describes|explains|reviews|begins|ends|presents|is about|deals)\b`)
+	asksAboutTheSeries = newLazyRegexp(`(?i)\bpart \d+\b|\bseries\b|\barticles?\b`)
 	// namesAPart finds where a question names a part of the series by
 	// its subject: "the financial part", "the cloud article"; not "part
 	// 3", nor "part of" (namesPart).
-	namesAPart = regexp.MustCompile(`(?i)\b(?:the|that|this)\s+(?:[\w-]+\s+){1,2}?(?:part|article|post|chapter|instal+ment)\b(?:\s+(?:of|\d))?`)
+	namesAPart = newLazyRegexp(`(?i)\b(?:the|that|this)\s+(?:[\w-]+\s+){1,2}?(?:part|article|post|chapter|instal+ment)\b(?:\s+(?:of|\d))?`)
 )
 
 // namesPart reports whether question names a part of the series by its
@@ -294,10 +293,10 @@ func betterReading(q retrieval.Matcher, s readSentence, context retrieval.TermSe
 // besides sets aside what a question says it knows already ("besides
 // maps, what else can you do in Amap?"): up to four words after it, to the
 // punctuation or the question word that follows (which stay).
-var besides = regexp.MustCompile(`(?i)\b(?:besides|apart from|aside from|other than|except for|in addition to)\s+[^\s,?!.]+(?:\s+[^\s,?!.]+){0,3}?(\s*[,?!.]|\s*$|\s+(?:what|whats|what's|which|who|how|does|do|did|can|could|is|are|name)\b)`)
+var besides = newLazyRegexp(`(?i)\b(?:besides|apart from|aside from|other than|except for|in addition to)\s+[^\s,?!.]+(?:\s+[^\s,?!.]+){0,3}?(\s*[,?!.]|\s*$|\s+(?:what|whats|what's|which|who|how|does|do|did|can|could|is|are|name)\b)`)
 
 // adds marks a sentence that adds to what was said.
-var adds = regexp.MustCompile(`(?i)\b(?:also|as well|another|further|in addition|besides)\b`)
+var adds = newLazyRegexp(`(?i)\b(?:also|as well|another|further|in addition|besides)\b`)
 
 // setAside returns question without what it sets aside, which no sentence
 // needs to share: the answer is what else there is.
@@ -347,7 +346,7 @@ func continued(lib *Snapshot, ix *retrieval.Index, q retrieval.Matcher, hits []r
 // as naming a person (kindPerson), so that a question of who founded one
 // business is not steered to every passage where another says who
 // founded a third.
-var doneBy = regexp.MustCompile(`([^\s,]+),? (?:which|whom) [A-Z][^\s,]*(?: [A-Z][^\s,]*)* (?:co-)?(?:founded|started|created|set up|launched|built)\b`)
+var doneBy = newLazyRegexp(`([^\s,]+),? (?:which|whom) [A-Z][^\s,]*(?: [A-Z][^\s,]*)* (?:co-)?(?:founded|started|created|set up|launched|built)\b`)
 
 // doneByOther reports whether sentence says, in a relative clause, who did
 // something to one of subjects.
@@ -399,7 +398,7 @@ type candidate struct {
 // where, what something runs or did ("what does Alibaba run in South
 // Asia?" is answered by "Daraz is…", "what platforms does it run" by
 // their names), the one for something, what it is called.
-var asksWhich = regexp.MustCompile(`(?i)\b(?:which|where)\b|\bwhat (?:are|were|r) the\b|\bwhat\s+(?:[\w-]+\s+){0,3}?(?:does|do|did)\b|\bthe ones? (?:for|in|that|which|serving)\b|\b(?:called|named)\W*$`)
+var asksWhich = newLazyRegexp(`(?i)\b(?:which|where)\b|\bwhat (?:are|were|r) the\b|\bwhat\s+(?:[\w-]+\s+){0,3}?(?:does|do|did)\b|\bthe ones? (?:for|in|that|which|serving)\b|\b(?:called|named)\W*$`)
 
 // list answers a question asking for things by name ("which platforms
 // does Alibaba run outside China?") when the sentence that best covers it
@@ -433,8 +432,8 @@ func (a *Answerer) list(lib *Snapshot, ix *retrieval.Index, question string, hit
 // asksWhy matches a question that asks for a reason, and gaveReason a
 // sentence that gives one.
 var (
-	asksWhy    = regexp.MustCompile(`(?i)\bwhy\b|\bhow come\b|\bwhat (?:caused|causes|made|makes|drove|drives)\b|为什么|为何`)
-	gaveReason = regexp.MustCompile(`(?i)\b(?:because|since|due to|owing to|thanks to|as a result|so that|in order to|to serve|by solving|down to|driven by|caused by|attribut(?:es|ed) (?:it |this )?to|blames?)\b`)
+	asksWhy    = newLazyRegexp(`(?i)\bwhy\b|\bhow come\b|\bwhat (?:caused|causes|made|makes|drove|drives)\b|为什么|为何`)
+	gaveReason = newLazyRegexp(`(?i)\b(?:because|since|due to|owing to|thanks to|as a result|so that|in order to|to serve|by solving|down to|driven by|caused by|attribut(?:es|ed) (?:it |this )?to|blames?)\b`)
 )
 
 // explain answers a question asking why ("why have Alibaba's profits been

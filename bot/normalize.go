@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -16,19 +15,19 @@ import (
 var (
 	// discordSyntax is Discord's markup for mentions of users, roles and
 	// channels, custom emoji and timestamps, and the two mass mentions.
-	discordSyntax = regexp.MustCompile(`<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[a-zA-Z])?>|@everyone\b|@here\b`)
+	discordSyntax = newLazyRegexp(`<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|<t:-?\d+(?::[a-zA-Z])?>|@everyone\b|@here\b`)
 	// link is a URL, bare or in angle brackets as Discord writes it.
-	link = regexp.MustCompile(`<?https?://[^\s>]+>?|\bwww\.[^\s>]+`)
+	link = newLazyRegexp(`<?https?://[^\s>]+>?|\bwww\.[^\s>]+`)
 	// handle is a name typed with an @ at the start ("@SeriesBot what
 	// is…"), a mention Discord did not turn into markup.
-	handle = regexp.MustCompile(`^@[\w.-]+[,:]?\s+`)
+	handle = newLazyRegexp(`^@[\w.-]+[,:]?\s+`)
 	// opener is a greeting, an announcement of a question or chatter at
 	// the start of a message ("hey bot,", "quick q:", "ok so"), and closer
 	// chatter or thanks at its end ("lol", "asking for a friend",
 	// "thanks!"). Both are general chat English, kept short: a word missing
 	// here is only a word more in the question, not a question lost.
-	opener = regexp.MustCompile(`(?i)^(?:(?:hey|hi|hello|heya|hiya|yo|sup|gm|good (?:morning|afternoon|evening)|ok|okay|so|um+|uh+|hm+|oh|well|guys|folks|all|everyone|there|bot|seriesbot|quick q(?:uestion)?|q(?:uestion)?|random q(?:uestion)?|real quick|` + chatter + `)\b[\s,.:;!?-]*)+`)
-	closer = regexp.MustCompile(`(?i)(?:[\s,.;:!?-]*\b(?:` + chatter + `|asking for a friend|just curious|curious)\b)+[\s.!?]*$`)
+	opener = newLazyRegexp(`(?i)^(?:(?:hey|hi|hello|heya|hiya|yo|sup|gm|good (?:morning|afternoon|evening)|ok|okay|so|um+|uh+|hm+|oh|well|guys|folks|all|everyone|there|bot|seriesbot|quick q(?:uestion)?|q(?:uestion)?|random q(?:uestion)?|real quick|` + chatter + `)\b[\s,.:;!?-]*)+`)
+	closer = newLazyRegexp(`(?i)(?:[\s,.;:!?-]*\b(?:` + chatter + `|asking for a friend|just curious|curious)\b)+[\s.!?]*$`)
 )
 
 // chatter is what people add to a message in a chat without asking
@@ -38,7 +37,7 @@ const chatter = `lol+|lmao+|lmfao|rofl|bruh|bro|fr|ngl|tbh|imo|btw|pls|plz|pleas
 // stretched is a word with a letter typed three times or more in a row
 // ("whaaat", "hiii", "lmaooo"): chat stretches words so, English never
 // writes them so.
-var stretched = regexp.MustCompile(`(?i)\b\pL*(?:a{3,}|b{3,}|c{3,}|d{3,}|e{3,}|f{3,}|g{3,}|h{3,}|i{3,}|j{3,}|k{3,}|l{3,}|m{3,}|n{3,}|o{3,}|p{3,}|q{3,}|r{3,}|s{3,}|t{3,}|u{3,}|v{3,}|w{3,}|x{3,}|y{3,}|z{3,})\pL*\b`)
+var stretched = newLazyRegexp(`(?i)\b\pL*(?:a{3,}|b{3,}|c{3,}|d{3,}|e{3,}|f{3,}|g{3,}|h{3,}|i{3,}|j{3,}|k{3,}|l{3,}|m{3,}|n{3,}|o{3,}|p{3,}|q{3,}|r{3,}|s{3,}|t{3,}|u{3,}|v{3,}|w{3,}|x{3,}|y{3,}|z{3,})\pL*\b`)
 
 // unstretch writes a stretched word as it is spelt: each stretched letter
 // once, or twice where only twice makes an English word ("sooo" is "so",
@@ -77,7 +76,7 @@ func collapseRuns(w string, n int) string {
 
 // aboutTheBot matches what people ask a bot about itself rather than about
 // the series: a short line of help answers it.
-var aboutTheBot = regexp.MustCompile(`(?i)^(?:what (?:can|do) you do|who are you|what are you|what do you know(?: about)?|how (?:do|can) (?:i|we) use (?:you|this(?: bot)?|it)|how does (?:this|it) work|help(?: me)?|test(?:ing)?|ping)\??$`)
+var aboutTheBot = newLazyRegexp(`(?i)^(?:what (?:can|do) you do|who are you|what are you|what do you know(?: about)?|how (?:do|can) (?:i|we) use (?:you|this(?: bot)?|it)|how does (?:this|it) work|help(?: me)?|test(?:ing)?|ping)\??$`)
 
 // smallTalk reports whether a message's question (as searchable reads it)
 // asks nothing of the series: a greeting, thanks, or a question about the

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,10 +18,10 @@ var (
 	// secondQuestion opens the second part: "and" before a question word
 	// or an auxiliary. "Which is bigger, cloud and digital media?" has
 	// none.
-	secondQuestion = regexp.MustCompile(`(?i)(?:,\s*|\s+)(and)\s+(?:what|what's|whats|when|how|who|whos|which|where|why|was|is|are|were|did|does|do|has|have)\b`)
+	secondQuestion = newLazyRegexp(`(?i)(?:,\s*|\s+)(and)\s+(?:what|what's|whats|when|how|who|whos|which|where|why|was|is|are|were|did|does|do|has|have)\b`)
 	// citedSentence is one quoted sentence of an offline answer and the
 	// source it cites ("… in 2016 [1].").
-	citedSentence = regexp.MustCompile(`[^\[]*?\s\[(\d+)\][.!?。！？]?`)
+	citedSentence = newLazyRegexp(`[^\[]*?\s\[(\d+)\][.!?。！？]?`)
 )
 
 // compoundParts returns the two questions a question asks, or nil when it
@@ -45,7 +44,7 @@ func compoundParts(ix *retrieval.Index, question string) []string {
 }
 
 // between joins two things a question asks about as one.
-var between = regexp.MustCompile(`(?i)\bbetween\b`)
+var between = newLazyRegexp(`(?i)\bbetween\b`)
 
 // withParts adds to ans, the answer to a question asking two things, what
 // the answer to each part alone adds: its best sentence, when the part is

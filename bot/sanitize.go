@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -12,7 +11,7 @@ import (
 // in group 3), also with the URL in angle brackets, which Discord accepts
 // too; and a bare URL of any scheme (group 4), which chat clients make
 // clickable (https, http, and app schemes such as steam://).
-var linkish = regexp.MustCompile("(`[^`\\n]*`)" +
+var linkish = newLazyRegexp("(`[^`\\n]*`)" +
 	`|\[([^\[\]\n]*)\]\(\s*<?([^()<>\s]*)>?\s*\)` +
 	`|((?i:[a-z][a-z0-9+.\-]*)://[^\s<>()\x60\[\]]+)`)
 

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"maps"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -173,7 +172,7 @@ func contextOf(ix *retrieval.Index, heading retrieval.TermSet, sentences []readS
 // refersBack finds a sentence that names what the one before it said by
 // a demonstrative ("this growth strategy", "these businesses"), and the
 // words it names it by: up to three, to the punctuation.
-var refersBack = regexp.MustCompile(`(?i)\b(?:this|these)\s+([a-z]+(?:[ -][a-z]+){0,2})`)
+var refersBack = newLazyRegexp(`(?i)\b(?:this|these)\s+([a-z]+(?:[ -][a-z]+){0,2})`)
 
 // notReferring are the words after "this" or "these" that name no earlier
 // sentence: a verb ("this is why"), or a time ("this year").

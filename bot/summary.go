@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,7 +61,7 @@ func textParts(lib *corpus.Library) []int {
 }
 
 // partValue reads "part-2", "part:2", "part 2" and "Part 2".
-var partValue = regexp.MustCompile(`(?i)^part\s*[-: ]?\s*(\d+)$`)
+var partValue = newLazyRegexp(`(?i)^part\s*[-: ]?\s*(\d+)$`)
 
 // UnknownScopeError is a summary asked for something the corpus has no
 // segment or part for. Its message lists the valid values.

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -27,13 +26,13 @@ const (
 
 var (
 	// summaryYear finds the dates a sentence gives: years and months.
-	summaryYear = regexp.MustCompile(`\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b`)
+	summaryYear = newLazyRegexp(`\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b`)
 	// mentionsPart finds a sentence pointing at a part of the series
 	// ("…, which Part 2 describes"): with nothing else to give, it only
 	// introduces.
-	mentionsPart = regexp.MustCompile(`\b[Pp]art \d+\b`)
+	mentionsPart = newLazyRegexp(`\b[Pp]art \d+\b`)
 	// eventVerb finds a sentence telling of an event in a business's life.
-	eventVerb = regexp.MustCompile(`(?i)\b(?:launched|founded|set up|started|began|begun|created|established|added|acquired|acquisitions?|bought|purchased|merged|renamed|spun off|listed|shifted|moved|took it private|taken private|opened|closed)\b`)
+	eventVerb = newLazyRegexp(`(?i)\b(?:launched|founded|set up|started|began|begun|created|established|added|acquired|acquisitions?|bought|purchased|merged|renamed|spun off|listed|shifted|moved|took it private|taken private|opened|closed)\b`)
 )
 
 // summarySentence is a sentence of the scope, with what it carries.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 )
 
@@ -218,7 +217,7 @@ func ReadLines(ctx context.Context, r io.Reader, max int) <-chan Line {
 }
 
 // optionToken is "name:value" inside a command line.
-var optionToken = regexp.MustCompile(`^([a-z][-_a-z0-9]*):(.*)$`)
+var optionToken = newLazyRegexp(`^([a-z][-_a-z0-9]*):(.*)$`)
 
 // ParseLine reads one line typed in the terminal. "/name …" runs a
 // command: options are written "name:value" as on Discord, and the rest of

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,20 +14,20 @@ import (
 // answer the same quotes; the answer is rather what the series says of
 // the same thing from before (or after) the years the last answer gave.
 // General English, kept short.
-var asksOtherTime = regexp.MustCompile(`(?i)^(?:(?:and|also|what about|how about)\b[\s,]*)?(?:(?:in )?the (?:years?|time|period) )?(before|earlier|prior(?: to)?|after|later|since)(?: (?:that|then|this|it|those))?(?: (?:years?|time))?\??$`)
+var asksOtherTime = newLazyRegexp(`(?i)^(?:(?:and|also|what about|how about)\b[\s,]*)?(?:(?:in )?the (?:years?|time|period) )?(before|earlier|prior(?: to)?|after|later|since)(?: (?:that|then|this|it|those))?(?: (?:years?|time))?\??$`)
 
 // inYears is a question that names its own time: "what did Alibaba buy
 // before 2015?", "since 2014", "until 2016". Its answer is of those years,
 // however many others the series gives the same words for.
-var inYears = regexp.MustCompile(`(?i)\b(before|prior to|after|since|until|till|up to)\s+((?:19|20)\d\d)\b`)
+var inYears = newLazyRegexp(`(?i)\b(before|prior to|after|since|until|till|up to)\s+((?:19|20)\d\d)\b`)
 
 // inYear is a question that names the one year it asks of: "what was the
 // operating margin in 2022?", "cloud revenue for fiscal 2021". Its answer
 // states that year; a figure of other years is not one.
-var inYear = regexp.MustCompile(`(?i)\b(in|during|for)\s+(?:(?:the\s+)?fiscal\s+(?:year\s+)?|fy\s?)?((?:19|20)\d\d)\b`)
+var inYear = newLazyRegexp(`(?i)\b(in|during|for)\s+(?:(?:the\s+)?fiscal\s+(?:year\s+)?|fy\s?)?((?:19|20)\d\d)\b`)
 
 // yearIn finds the years of a text.
-var yearIn = regexp.MustCompile(`\b(?:19|20)\d\d\b`)
+var yearIn = newLazyRegexp(`\b(?:19|20)\d\d\b`)
 
 // era is the time a question asks about: before (or after) year, not
 // counting it; followUp marks the time of a follow-up ("and before
