@@ -124,7 +124,11 @@ func (f *libraryFlags) read(ctx context.Context, previous *corpus.Library) (*cor
 // from the store when it holds the index, reporting skipped corpus files
 // without stopping. An index that cannot be saved is served all the same.
 func (f *libraryFlags) load(ctx context.Context, emb retrieval.Embedder, log *slog.Logger) (*bot.Snapshot, error) {
+	// The answerer's expressions compile on another core meanwhile.
+	go bot.Warm()
+	release := holdGC()
 	lib, rep, err := f.loader(emb, log).Update(ctx, nil)
+	release()
 	switch {
 	case errors.Is(err, bot.ErrNotSaved):
 		log.Warn("the index could not be saved; it is served from memory", "store", f.store, "err", err)
