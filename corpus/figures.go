@@ -77,14 +77,8 @@ func (f Figure) StatedIn(sentence string) bool {
 		forms = append(forms, strings.Replace(f.Stated(), f.ValueText(), numberWords[int(f.Value)], 1))
 	}
 	found := false
-	for i, form := range forms {
-		// The value's digits stand in its first form as written: a
-		// sentence without them cannot state it, and most sentences are
-		// passed over without running an expression.
-		if i == 0 && !strings.Contains(sentence, f.ValueText()) {
-			continue
-		}
-		if compiled(`(?i)(?:^|[^\w.,])` + regexp.QuoteMeta(form) + `(?:$|[^\w])`).MatchString(sentence) {
+	for _, form := range forms {
+		if standsIn(sentence, form, isFigureBoundary) {
 			found = true
 			break
 		}
@@ -92,11 +86,62 @@ func (f Figure) StatedIn(sentence string) bool {
 	if !found || f.Year == 0 {
 		return found
 	}
-	year := strconv.Itoa(f.Year)
-	return strings.Contains(sentence, year) && compiled(`(?:^|\D)`+year+`(?:$|\D)`).MatchString(sentence)
+	return standsIn(sentence, strconv.Itoa(f.Year), isDigit)
 }
 
-// statedForms holds the expressions StatedIn matches with, compiled once:
+// standsIn reports whether form stands in s, in any case, with no byte
+// before or after it that stop says continues it. Forms in ASCII (all a
+// series' units and values so far) are looked up directly; others, whose
+// case folding may change their length, with an expression.
+func standsIn(s, form string, stop func(b byte, after bool) bool) bool {
+	if !isASCII(form) {
+		return compiled(`(?i)(?:^|[^\w.,])` + regexp.QuoteMeta(form) + `(?:$|[^\w])`).MatchString(s)
+	}
+	lower, form := asciiLower(s), asciiLower(form)
+	for i := 0; ; i++ {
+		j := strings.Index(lower[i:], form)
+		if j < 0 {
+			return false
+		}
+		i += j
+		end := i + len(form)
+		if (i == 0 || !stop(lower[i-1], false)) && (end == len(lower) || !stop(lower[end], true)) {
+			return true
+		}
+	}
+}
+
+// isFigureBoundary tells what continues a figure: a letter, digit or
+// underscore on either side, and a point or comma before it ("8%" is not
+// stated by "3.8%" or "1,8%").
+func isFigureBoundary(b byte, after bool) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || !after && (b == '.' || b == ',')
+}
+
+// isDigit tells what continues a year: 2021 is not stated by 12021.
+func isDigit(b byte, _ bool) bool { return '0' <= b && b <= '9' }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower lowers the ASCII letters of s alone, so that its bytes stay
+// where they were.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// statedForms holds the expressions standsIn matches with, compiled once:
 // a summary checks every figure of its scope against every sentence.
 var statedForms sync.Map // string → *regexp.Regexp
 

@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"errors"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -144,5 +146,53 @@ func TestDefaultFigures(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("the default corpus lists no figures")
+	}
+}
+
+func TestStatedIn(t *testing.T) {
+	tests := []struct {
+		f        Figure
+		sentence string
+		want     bool
+	}{
+		{Figure{Value: 8, Unit: "%"}, "Cloud made up 8% of revenue.", true},
+		{Figure{Value: 8, Unit: "%"}, "Cloud made up 38% of revenue.", false},
+		{Figure{Value: 8, Unit: "%"}, "Cloud made up 3.8% of revenue.", false},
+		{Figure{Value: 8, Unit: "%"}, "8% at the start", true},
+		{Figure{Value: 60, Unit: "RMB billion"}, "it earned rmb60 Billion", true},
+		{Figure{Value: 60, Unit: "RMB billion"}, "it earned RMB60 billions", false},
+		{Figure{Value: 4, Unit: "million customers"}, "four million customers", true},
+		{Figure{Value: 4, Unit: "million customers", Year: 2021}, "4 million customers in 2021.", true},
+		{Figure{Value: 4, Unit: "million customers", Year: 2021}, "4 million customers in 2020.", false},
+		{Figure{Value: 4, Unit: "million customers", Year: 2021}, "4 million customers by 20210.", false},
+		{Figure{Value: 5, Unit: "€ billion"}, "It made 5 € billion.", true},
+		{Figure{Value: 5, Unit: "€ billion"}, "It made 15 € billion.", false},
+	}
+	for _, tt := range tests {
+		if got := tt.f.StatedIn(tt.sentence); got != tt.want {
+			t.Errorf("%q.StatedIn(%q) = %v, want %v", tt.f.Stated(), tt.sentence, got, tt.want)
+		}
+	}
+}
+
+// standsIn reads every sentence of the shipped corpus as the expressions
+// it replaces did, for every figure the corpus lists.
+func TestStandsInAsExpressions(t *testing.T) {
+	for _, a := range Default().Articles {
+		for _, f := range a.Figures {
+			forms := []string{f.Stated(), f.ValueText() + "%", strconv.Itoa(f.Year)}
+			for _, sec := range a.Sections {
+				for _, p := range sec.Paragraphs {
+					for _, s := range Sentences(p) {
+						for _, form := range forms {
+							want := regexp.MustCompile(`(?i)(?:^|[^\w.,])` + regexp.QuoteMeta(form) + `(?:$|[^\w])`).MatchString(s)
+							if got := standsIn(s, form, isFigureBoundary); got != want {
+								t.Errorf("standsIn(%q, %q) = %v, the expression says %v", s, form, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
 	}
 }
