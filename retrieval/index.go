@@ -551,7 +551,9 @@ func (ix *Index) Matcher(question string) Matcher {
 // ("versus", "compared to", "bigger than") asks about each of them: in
 // neither is it a mere point of reference.
 var (
-	likeness  = regexp.MustCompile(`(?i)\blike\s+(?:(?:a|an|the|their|its|his|her|our|your)\s+)?([\p{L}\p{N}]+)`)
+	// (The letters are outside the case-blind group: \p{L} holds both
+	// cases already, and folding it costs a fifth of a millisecond.)
+	likeness  = regexp.MustCompile(`(?i:\blike\s+(?:(?:a|an|the|their|its|his|her|our|your)\s+)?)([\p{L}\p{N}]+)`)
 	peerAsked = regexp.MustCompile(`(?i)\b(?:rivals?|rivalry|competitors?|compet\w*|versions?|equivalents?|counterparts?|alternatives?|similar|comparable|akin|analogous|clones?|copy|copies|versus|vs|compared?)\b`)
 )
 

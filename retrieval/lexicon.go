@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // stopWords carry no topic: question words, auxiliaries, articles and
@@ -224,61 +225,68 @@ func hanStopAt(run []rune, i int) int {
 // the slowest part of analysis, and most texts hold none of these.
 var phrases = []struct {
 	keys []string
-	re   *regexp.Regexp
+	re   func() *regexp.Regexp
 	with string
 }{
-	{[]string{"line"}, regexp.MustCompile(`(?i)\btop[ -]line\b`), "revenue"},
-	{[]string{"line"}, regexp.MustCompile(`(?i)\bbottom[ -]line\b`), "profit"},
-	{[]string{"bring", "brought", "pull", "rake"}, regexp.MustCompile(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
-	{[]string{"from"}, regexp.MustCompile(`(?i)\bcome from\b|\bcame from\b`), "origin"},
+	{[]string{"line"}, lazily(`(?i)\btop[ -]line\b`), "revenue"},
+	{[]string{"line"}, lazily(`(?i)\bbottom[ -]line\b`), "profit"},
+	{[]string{"bring", "brought", "pull", "rake"}, lazily(`(?i)\b(bring|brings|brought|pull|pulls|pulled|rake|rakes|raked)( \w+)? in\b`), "earn"},
+	{[]string{"from"}, lazily(`(?i)\bcome from\b|\bcame from\b`), "origin"},
 	// A range of years written short ("2017-21") is the years in full.
-	{[]string{"-", "–"}, regexp.MustCompile(`\b((?:19|20)\d\d)\s?[-–]\s?(\d\d)\b`), "$1–20$2"},
+	{[]string{"-", "–"}, lazily(`\b((?:19|20)\d\d)\s?[-–]\s?(\d\d)\b`), "$1–20$2"},
 	// "Make" is earning in "how much did it make", and creating in "why
 	// did they make Alipay" or "when was DingTalk made": a question of why,
 	// when or who asks of the making, not the money.
-	{[]string{"make", "made"}, regexp.MustCompile(`(?i)\b((?:why|when|who)(?:'d|’d)?(?:\s+[\w']+){0,5}?)\s+(?:make|makes|made)\b`), "$1 create"},
+	{[]string{"make", "made"}, lazily(`(?i)\b((?:why|when|who)(?:'d|’d)?(?:\s+[\w']+){0,5}?)\s+(?:make|makes|made)\b`), "$1 create"},
 	// "First" beside a beginning says no more than the beginning does
 	// ("when it first started out"): it is not the "first" of an order.
-	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\s+(start|started|starts|began|begin|begins|launched|launch|set up|founded|came out|appeared|opened)\b|\b(start|started|began|launched|founded)\s+(?:out\s+)?first\b`), "$1$2"},
+	{[]string{"first"}, lazily(`(?i)\bfirst\s+(start|started|starts|began|begin|begins|launched|launch|set up|founded|came out|appeared|opened)\b|\b(start|started|began|launched|founded)\s+(?:out\s+)?first\b`), "$1$2"},
 	// So it does a few words from it ("Alibaba's first business when it
 	// started", "when it began, what was its first line of business").
-	{[]string{"first"}, regexp.MustCompile(`(?i)\bfirst\b((?:\s+[\w']+){1,6}?\s+(?:start|started|starts|began|begin|begins|founded|beginning))\b|\b((?:start|started|began|founded|beginning)(?:[\s,]+[\w']+){1,6}?[\s,]+)first\b`), "$1$2"},
+	{[]string{"first"}, lazily(`(?i)\bfirst\b((?:\s+[\w']+){1,6}?\s+(?:start|started|starts|began|begin|begins|founded|beginning))\b|\b((?:start|started|began|founded|beginning)(?:[\s,]+[\w']+){1,6}?[\s,]+)first\b`), "$1$2"},
 	// Taking off is gaining momentum, not taking: "did Alibaba Cloud take
 	// off right after it launched?" is not answered by what Part 2 takes
 	// up.
-	{[]string{"off", "catch", "caught", "traction"}, regexp.MustCompile(`(?i)\b(?:take|takes|took|taken|taking)\s+off\b|\b(?:catch|catches|caught|catching)\s+on\b|\b(?:gain|gains|gained|gaining)\s+traction\b`), "gain momentum"},
+	{[]string{"off", "catch", "caught", "traction"}, lazily(`(?i)\b(?:take|takes|took|taken|taking)\s+off\b|\b(?:catch|catches|caught|catching)\s+on\b|\b(?:gain|gains|gained|gaining)\s+traction\b`), "gain momentum"},
 	// A share of a market is no share of revenue ("shar" is "percent"):
 	// one word, which a series that never gives one never uses.
-	{[]string{"market"}, regexp.MustCompile(`(?i)\bmarket[ -]shares?\b|\b(?:percent|percentage|share|proportion)\s+of\s+((?:[\w'’-]+\s+){0,4}?)market\b`), "${1}marketshare"},
+	{[]string{"market"}, lazily(`(?i)\bmarket[ -]shares?\b|\b(?:percent|percentage|share|proportion)\s+of\s+((?:[\w'’-]+\s+){0,4}?)market\b`), "${1}marketshare"},
 	// Nor is the price of a share: a price the series never gives.
-	{[]string{"price"}, regexp.MustCompile(`(?i)\b(?:share|stock) prices?\b`), "shareprice"},
+	{[]string{"price"}, lazily(`(?i)\b(?:share|stock) prices?\b`), "shareprice"},
 	// Going up is rising, and coming down falling: "why did it go up so
 	// much?" is not answered by what Alibaba will "go on" investing in.
-	{[]string{"up"}, regexp.MustCompile(`(?i)\b(?:go|goes|going|gone|went)\s+up\b`), "rise"},
-	{[]string{"down"}, regexp.MustCompile(`(?i)\b(?:go|goes|going|gone|went|come|comes|came|coming)\s+down\b`), "fall"},
+	{[]string{"up"}, lazily(`(?i)\b(?:go|goes|going|gone|went)\s+up\b`), "rise"},
+	{[]string{"down"}, lazily(`(?i)\b(?:go|goes|going|gone|went|come|comes|came|coming)\s+down\b`), "fall"},
 	// "Right now" is now.
-	{[]string{"right"}, regexp.MustCompile(`(?i)\bright now\b`), "now"},
+	{[]string{"right"}, lazily(`(?i)\bright now\b`), "now"},
 	// Going live is being launched.
-	{[]string{"live"}, regexp.MustCompile(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
+	{[]string{"live"}, lazily(`(?i)\b(?:go|goes|went|gone|going) live\b`), "launch"},
 	// "Used to" marks the past ("what was Amap used to be called"), as
 	// "was" does, and says no more.
-	{[]string{"used"}, regexp.MustCompile(`(?i)\bused to\b`), ""},
+	{[]string{"used"}, lazily(`(?i)\bused to\b`), ""},
 	// Finance shorthand, as people type it in a chat: "fy21" is fiscal
 	// 2021, "rev" revenue.
-	{[]string{"fy"}, regexp.MustCompile(`(?i)\bfy\s?'?(\d{2})\b`), "fiscal 20$1"},
-	{[]string{"fy"}, regexp.MustCompile(`(?i)\bfy\s?(\d{4})\b`), "fiscal $1"},
-	{[]string{"fy"}, regexp.MustCompile(`(?i)\bfy\b`), "fiscal year"},
-	{[]string{"rev"}, regexp.MustCompile(`(?i)\brevs?\b`), "revenue"},
-	{[]string{"gmv"}, regexp.MustCompile(`(?i)\bgmv\b`), "gross merchandise volume"},
-	{[]string{"yoy"}, regexp.MustCompile(`(?i)\by-?o-?y\b`), "year over year"},
-	{[]string{"cagr"}, regexp.MustCompile(`(?i)\bcagr\b`), "compound annual growth rate"},
-	{[]string{"bn"}, regexp.MustCompile(`(?i)(\d)\s?bn\b|\bbn\b`), "${1} billion"},
-	{[]string{"mn"}, regexp.MustCompile(`(?i)(\d)\s?mn\b|\bmn\b`), "${1} million"},
-	{[]string{"mau"}, regexp.MustCompile(`(?i)\bmaus?\b`), "monthly active users"},
-	{[]string{"biz"}, regexp.MustCompile(`(?i)\bbiz\b`), "business"},
+	{[]string{"fy"}, lazily(`(?i)\bfy\s?'?(\d{2})\b`), "fiscal 20$1"},
+	{[]string{"fy"}, lazily(`(?i)\bfy\s?(\d{4})\b`), "fiscal $1"},
+	{[]string{"fy"}, lazily(`(?i)\bfy\b`), "fiscal year"},
+	{[]string{"rev"}, lazily(`(?i)\brevs?\b`), "revenue"},
+	{[]string{"gmv"}, lazily(`(?i)\bgmv\b`), "gross merchandise volume"},
+	{[]string{"yoy"}, lazily(`(?i)\by-?o-?y\b`), "year over year"},
+	{[]string{"cagr"}, lazily(`(?i)\bcagr\b`), "compound annual growth rate"},
+	{[]string{"bn"}, lazily(`(?i)(\d)\s?bn\b|\bbn\b`), "${1} billion"},
+	{[]string{"mn"}, lazily(`(?i)(\d)\s?mn\b|\bmn\b`), "${1} million"},
+	{[]string{"mau"}, lazily(`(?i)\bmaus?\b`), "monthly active users"},
+	{[]string{"biz"}, lazily(`(?i)\bbiz\b`), "business"},
 	// Selling business to business is wholesale, and to consumers retail.
-	{[]string{"b2b"}, regexp.MustCompile(`(?i)\bb2b\b`), "wholesale"},
-	{[]string{"b2c"}, regexp.MustCompile(`(?i)\bb2c\b`), "retail"},
+	{[]string{"b2b"}, lazily(`(?i)\bb2b\b`), "wholesale"},
+	{[]string{"b2c"}, lazily(`(?i)\bb2c\b`), "retail"},
+}
+
+// lazily compiles expr the first time it is asked for: most phrases
+// never meet a text whose words start with their keys, and compiling them
+// all was a third of the package's initialisation.
+func lazily(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
 
 // startsWord reports whether key stands in lower where no letter comes
@@ -310,7 +318,7 @@ func replacePhrases(text string) string {
 		}
 		for _, k := range p.keys {
 			if startsWord(lower, k) {
-				text = p.re.ReplaceAllString(text, p.with)
+				text = p.re().ReplaceAllString(text, p.with)
 				lower = ""
 				break
 			}

@@ -64,7 +64,7 @@ func TestPhrasesKeyedByWordStart(t *testing.T) {
 	}...) {
 		slow := text
 		for _, p := range phrases {
-			slow = p.re.ReplaceAllString(slow, p.with)
+			slow = p.re().ReplaceAllString(slow, p.with)
 		}
 		if got := replacePhrases(text); got != slow {
 			t.Errorf("replacePhrases(%q) = %q, want %q", text, got, slow)

@@ -1,9 +1,14 @@
 package retrieval
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"seriesbot/corpus"
 )
 
 // TestTyposReadAsTheCorpusWords: a word the series never uses that is a
@@ -296,6 +301,29 @@ func TestQualifiers(t *testing.T) {
 	} {
 		if got := ix.vocab.qualifier[head]; got != want {
 			t.Errorf("qualifier[%q] = %q, want %q", head, got, want)
+		}
+	}
+}
+
+// replaceWords finds the words an expression of \p{L}[\p{L}\p{N}]* finds,
+// in every question of the question sets and every passage of the series.
+func TestReplaceWordsAsExpression(t *testing.T) {
+	words := regexp.MustCompile(`\p{L}[\p{L}\p{N}]*`)
+	texts := []string{"", "42", "fy21 rev?", "阿里巴巴集团 and 支付宝", "Ｄｉｎｇ２０２１", "é9x \xff bad", "a-b_c"}
+	for _, p := range corpus.Default().Passages(0) {
+		texts = append(texts, p.Text)
+	}
+	for _, set := range []string{"questions", "dev", "dev2", "chat"} {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", set+".jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, strings.Split(string(data), "\n")...)
+	}
+	mark := func(w string) string { return "<" + w + ">" }
+	for _, s := range texts {
+		if got, want := replaceWords(s, mark), words.ReplaceAllStringFunc(s, mark); got != want {
+			t.Errorf("replaceWords(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
