@@ -3,6 +3,7 @@ package corpus
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -24,17 +25,21 @@ var boilerplateLines = map[string]bool{
 	"back to top": true, "read more": true, "skip to content": true, "menu": true,
 }
 
-var boilerplatePatterns = []*regexp.Regexp{
-	regexp.MustCompile(`^writer['’]?s picture`),
-	regexp.MustCompile(`click here to subscribe|subscribe (?:now|here|to (?:our|the) (?:blog|newsletter|updates))|stay tuned for (?:future )?updates`),
-	// "Alibaba Series Roadmap": a graphic on the page, a bare label in text.
-	regexp.MustCompile(`^[\p{L}\p{N} .&'’-]{1,40} series roadmap$`),
-	regexp.MustCompile(`^\d+ (?:min|minute)s? read$`),
-	regexp.MustCompile(`^\d+ (?:comments?|commentaires?|views?|likes?)$`),
-	regexp.MustCompile(`^updated: `),
-	// post dates the template prints under the author: "Dec 20, 2021"
-	regexp.MustCompile(`^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(?:, \d{4})?$`),
-}
+// boilerplatePatterns are compiled the first time an HTML or text page is
+// read: the embedded series is Markdown, which needs none of them.
+var boilerplatePatterns = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`^writer['’]?s picture`),
+		regexp.MustCompile(`click here to subscribe|subscribe (?:now|here|to (?:our|the) (?:blog|newsletter|updates))|stay tuned for (?:future )?updates`),
+		// "Alibaba Series Roadmap": a graphic on the page, a bare label in text.
+		regexp.MustCompile(`^[\p{L}\p{N} .&'’-]{1,40} series roadmap$`),
+		regexp.MustCompile(`^\d+ (?:min|minute)s? read$`),
+		regexp.MustCompile(`^\d+ (?:comments?|commentaires?|views?|likes?)$`),
+		regexp.MustCompile(`^updated: `),
+		// post dates the template prints under the author: "Dec 20, 2021"
+		regexp.MustCompile(`^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(?:, \d{4})?$`),
+	}
+})
 
 // isBoilerplate reports whether line is template text rather than article
 // text. Lines that are only whitespace (non-breaking spaces included) count
@@ -48,7 +53,7 @@ func isBoilerplate(line string) bool {
 		return true
 	}
 	l := strings.TrimRight(strings.ToLower(line), ":… ")
-	for _, re := range boilerplatePatterns {
+	for _, re := range boilerplatePatterns() {
 		if re.MatchString(l) {
 			return true
 		}
