@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -511,6 +513,50 @@ func TestBuildIsDeterministic(t *testing.T) {
 		b, _ := ixs[1].Search(context.Background(), q, Options{})
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%q: the two builds return different hits", q)
+		}
+	}
+}
+
+// The local vectors, summed sparsely, are to the bit what summing into the
+// dense vector and normalising it gives.
+func TestLocalVectorsAsDenseSums(t *testing.T) {
+	ps := corpus.Default().Passages(0)
+	docs := make([][]term, len(ps))
+	for i, p := range ps {
+		docs[i] = analyze(indexedText(p))
+	}
+	e := fitLocal(docs, 0)
+	dense := func(terms []term) []float32 {
+		count := map[string]float64{}
+		weight := map[string]float64{}
+		var order []string
+		for _, t := range terms {
+			if _, ok := count[t.text]; !ok {
+				order = append(order, t.text)
+				weight[t.text] = t.weight
+			}
+			count[t.text]++
+		}
+		v := make([]float32, e.dims)
+		for _, t := range order {
+			w, ok := e.idf[t]
+			if !ok {
+				w = e.maxIDF
+			}
+			w *= weight[t] * (1 + math.Log(count[t]))
+			h := fnv.New64a()
+			h.Write([]byte(t))
+			s := h.Sum64()
+			if s>>63 == 1 {
+				w = -w
+			}
+			v[int(s%uint64(e.dims))] += float32(w)
+		}
+		return normalize(v)
+	}
+	for i, d := range append(docs, nil, analyze("what is youku"), analyze("阿里云")) {
+		if got, want := e.vectorOf(d), dense(d); !slices.Equal(got, want) {
+			t.Errorf("text %d: the sparse sum differs from the dense one", i)
 		}
 	}
 }
