@@ -21,7 +21,8 @@ var held struct {
 // holdGC holds off garbage collection until the func it returns is called,
 // unless the heap reaches loadHeap first. Loading the series allocates
 // mostly what stays (passages, their terms and vectors), so collecting
-// during it frees little: it took a fifth of a whole `seriesbot ask`.
+// during it frees little, and cost about a tenth of a whole `seriesbot
+// ask` (measured against GOGC=off).
 // GOGC or GOMEMLIMIT in the environment are the user's choice and are
 // left alone. Holds may overlap (tests load in parallel); the last release
 // restores the settings the first hold found.
