@@ -188,6 +188,12 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	if text != "-" {
+		// One question allocates little beyond the load, and the process
+		// ends after it: a collection started as the load's hold ends
+		// would only slow the answer down.
+		defer holdGC()()
+	}
 	snap, closeStore, err := lf.openAndLoad(ctx, &sf, setup.embedder(model.timeout), log)
 	if err != nil {
 		return err
