@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"seriesbot/retrieval/pinyin"
 )
@@ -30,7 +32,9 @@ type aliases struct {
 var separators = strings.NewReplacer(" ", "", "\t", "", "-", "")
 
 type pinyinAlias struct {
-	re   *regexp.Regexp
+	// re is compiled when a question first holds joined: a dozen
+	// expressions compiled for every load, and seldom asked for.
+	re   func() *regexp.Regexp
 	name string
 	// joined is the pinyin without separators ("gaodeditu"): a question
 	// that does not hold it once its spaces and hyphens are taken out
@@ -39,6 +43,25 @@ type pinyinAlias struct {
 }
 
 var aliasPattern = regexp.MustCompile(`([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})[ \t]*\((?:Chinese:[ \t]*)?(\p{Han}{2,})\)`)
+
+// hanInBrackets reports whether t has a bracket that Chinese characters
+// open, after "Chinese:" or not, as every match of aliasPattern does: most
+// passages have none, and searching them with the expression was a tenth
+// of building the index.
+func hanInBrackets(t string) bool {
+	for i := strings.IndexByte(t, '('); i >= 0; {
+		rest := strings.TrimLeft(strings.TrimPrefix(t[i+1:], "Chinese:"), " \t")
+		if r, _ := utf8.DecodeRuneInString(rest); unicode.Is(unicode.Han, r) {
+			return true
+		}
+		j := strings.IndexByte(t[i+1:], '(')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
 
 // hanSuffixes are generic endings a question often drops: 阿里巴巴影业集团
 // is asked about as 阿里巴巴影业, 大麦网 as 大麦.
@@ -56,6 +79,9 @@ func learnAliases(texts []string, known func(word string) bool) aliases {
 		}
 	}
 	for _, t := range texts {
+		if !hanInBrackets(t) {
+			continue
+		}
 		for _, m := range aliasPattern.FindAllStringSubmatch(t, -1) {
 			name, han := m[1], m[2]
 			add(han, name)
@@ -81,7 +107,7 @@ func learnAliases(texts []string, known func(word string) bool) aliases {
 		for i, syl := range syllables {
 			syllables[i] = regexp.QuoteMeta(syl)
 		}
-		re := regexp.MustCompile(`(?i)\b` + strings.Join(syllables, `[ \t-]?`) + `\b`)
+		re := lazily(`(?i)\b` + strings.Join(syllables, `[ \t-]?`) + `\b`)
 		a.pinyin = append(a.pinyin, pinyinAlias{re: re, name: a.name[han], joined: joined})
 	}
 	return a
@@ -133,8 +159,8 @@ func (a aliases) replacePinyin(question string) string {
 	}
 	squashed := strings.ToLower(separators.Replace(question))
 	for _, p := range a.pinyin {
-		if strings.Contains(squashed, p.joined) && p.re.MatchString(question) {
-			question = p.re.ReplaceAllLiteralString(question, p.name)
+		if strings.Contains(squashed, p.joined) && p.re().MatchString(question) {
+			question = p.re().ReplaceAllLiteralString(question, p.name)
 		}
 	}
 	return question

@@ -71,3 +71,32 @@ func TestPhrasesKeyedByWordStart(t *testing.T) {
 		}
 	}
 }
+
+// Passing over passages without a Chinese name in brackets loses no alias:
+// every text the expression matches is one hanInBrackets keeps.
+func TestHanInBracketsKeepsEveryAlias(t *testing.T) {
+	texts := []string{
+		"Alibaba Cloud (阿里云) leads", "Amap (Chinese: 高德地图)", "Amap (Chinese:高德地图) and Youku (优酷)",
+		"(in RMB) Taobao (淘宝)", "no name (here) at all", "Cainiao (菜鸟", "(", "Tmall (天猫",
+	}
+	for _, p := range corpus.Default().Passages(0) {
+		texts = append(texts, indexedText(p))
+	}
+	kept := 0
+	for _, text := range texts {
+		if aliasPattern.MatchString(text) && !hanInBrackets(text) {
+			t.Errorf("hanInBrackets(%q) = false, but it names %q", text, aliasPattern.FindString(text))
+		}
+		if hanInBrackets(text) {
+			kept++
+		}
+	}
+	if kept == len(texts) {
+		t.Errorf("hanInBrackets kept all %d texts: it passes over none", kept)
+	}
+	for _, text := range []string{"Taobao (淘宝)", "Amap (Chinese: 高德地图)", "after (RMB) comes Youku (优酷)"} {
+		if !hanInBrackets(text) {
+			t.Errorf("hanInBrackets(%q) = false, want true", text)
+		}
+	}
+}
