@@ -8,15 +8,19 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // markdown reads CommonMark, plus "~~strikethrough~~", which writers use
 // and a hand-written reader would get wrong around setext headings,
 // nested brackets and code spans. goldmark's parser holds no state
 // between documents, so one serves every call.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.Strikethrough)).Parser()
+var markdown = goldmark.New(goldmark.WithParserOptions(
+	// The priority goldmark's extension.Strikethrough registers with.
+	parser.WithInlineParsers(util.Prioritized(strikethrough{}, 500)),
+)).Parser()
 
 // ParseMarkdown reads an article written in Markdown, optionally opened by
 // front matter (see frontMatter for the keys). name is the file name, kept
