@@ -32,8 +32,9 @@ type aliases struct {
 var separators = strings.NewReplacer(" ", "", "\t", "", "-", "")
 
 type pinyinAlias struct {
-	// re is compiled when a question first holds joined: a dozen
-	// expressions compiled for every load, and seldom asked for.
+	// re, of expr, is compiled when a question first holds joined: a
+	// dozen expressions compiled for every load, and seldom asked for.
+	expr string
 	re   func() *regexp.Regexp
 	name string
 	// joined is the pinyin without separators ("gaodeditu"): a question
@@ -107,8 +108,8 @@ func learnAliases(texts []string, known func(word string) bool) aliases {
 		for i, syl := range syllables {
 			syllables[i] = regexp.QuoteMeta(syl)
 		}
-		re := lazily(`(?i)\b` + strings.Join(syllables, `[ \t-]?`) + `\b`)
-		a.pinyin = append(a.pinyin, pinyinAlias{re: re, name: a.name[han], joined: joined})
+		expr := `(?i)\b` + strings.Join(syllables, `[ \t-]?`) + `\b`
+		a.pinyin = append(a.pinyin, pinyinAlias{expr: expr, re: lazily(expr), name: a.name[han], joined: joined})
 	}
 	return a
 }

@@ -24,6 +24,26 @@ func BenchmarkBuildDefault(b *testing.B) {
 	}
 }
 
+// BenchmarkUnmarshalDefault reads back the default index, which is what
+// serving it costs without building it (BenchmarkBuildDefault).
+func BenchmarkUnmarshalDefault(b *testing.B) {
+	ix, err := Build(context.Background(), corpus.Default().Passages(0), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := ix.MarshalBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := UnmarshalIndex(context.Background(), data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkSearchDefault(b *testing.B) {
 	ix, err := Build(context.Background(), corpus.Default().Passages(0), nil)
 	if err != nil {

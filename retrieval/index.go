@@ -116,13 +116,12 @@ const embedChunk = 256
 // passage changed (see Vectors.Model).
 func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt BuildOptions) (*Index, BuildStats, error) {
 	var stats BuildStats
-	ids := make([]string, len(passages))
 	byID := make(map[string]int, len(passages))
 	for i, p := range passages {
 		if _, dup := byID[p.ID]; dup || p.ID == "" {
 			return nil, stats, fmt.Errorf("build index: passage %d has a missing or duplicate id %q", i, p.ID)
 		}
-		byID[p.ID], ids[i] = i, p.ID
+		byID[p.ID] = i
 	}
 	// Each text is analysed once, for every use Build makes of it. The
 	// passages are analysed side by side (inParallel), then the
@@ -178,29 +177,39 @@ func BuildWith(ctx context.Context, passages []corpus.Passage, emb Embedder, opt
 	}
 	ix.entities = ix.learnEntities()
 	ix.lex.names = ix.vocab.names
+	if err := ix.store(ctx, texts, vecs); err != nil {
+		return nil, stats, fmt.Errorf("build index: %w", err)
+	}
+	return ix, stats, nil
+}
 
+// store puts the vectors of the passages, whose indexed texts are texts,
+// in a new chromem-go collection for the index to search.
+func (ix *Index) store(ctx context.Context, texts []string, vecs [][]float32) error {
 	ix.vecs = vecs
 	if len(vecs) > 0 {
 		ix.dims = len(vecs[0])
 	}
 	dims := strconv.Itoa(ix.dims)
-	metas := make([]map[string]string, len(passages))
-	for i, p := range passages {
-		metas[i] = map[string]string{"part": strconv.Itoa(p.Part), metaHash: hashes[i], metaModel: model, metaDims: dims}
+	ids := make([]string, len(ix.passages))
+	metas := make([]map[string]string, len(ix.passages))
+	for i, p := range ix.passages {
+		ids[i] = p.ID
+		metas[i] = map[string]string{"part": strconv.Itoa(p.Part), metaHash: ix.hashes[i], metaModel: ix.model, metaDims: dims}
 	}
 	ix.db = chromem.NewDB()
-	coll, err := ix.db.CreateCollection(collectionName, map[string]string{"embedder": emb.Name()}, EmbeddingFunc(emb))
+	coll, err := ix.db.CreateCollection(collectionName, map[string]string{"embedder": ix.emb.Name()}, EmbeddingFunc(ix.emb))
 	if err != nil {
-		return nil, stats, fmt.Errorf("build index: %w", err)
+		return err
 	}
 	ix.coll = coll
-	if len(passages) == 0 {
-		return ix, stats, nil
+	if len(ix.passages) == 0 {
+		return nil
 	}
 	if err := coll.AddConcurrently(ctx, ids, vecs, metas, texts, runtime.GOMAXPROCS(0)); err != nil {
-		return nil, stats, fmt.Errorf("build index: add to vector store: %w", err)
+		return fmt.Errorf("add to vector store: %w", err)
 	}
-	return ix, stats, nil
+	return nil
 }
 
 // embedPassages finds a vector for every passage: reused when an earlier
