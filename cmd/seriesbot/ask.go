@@ -34,6 +34,10 @@ type libraryFlags struct {
 	// a 304.
 	allowPrivate bool
 	pageCache    string
+	// fresh builds the index from the series even when the snapshot kept
+	// with the program (bot.DefaultSnapshot) is what would be built: eval
+	// measures the code it runs, not what it was built from.
+	fresh bool
 }
 
 func (f *libraryFlags) register(fs *flag.FlagSet) {
@@ -126,6 +130,15 @@ func (f *libraryFlags) read(ctx context.Context, previous *corpus.Library) (*cor
 func (f *libraryFlags) load(ctx context.Context, emb retrieval.Embedder, log *slog.Logger) (*bot.Snapshot, error) {
 	// The answerer's expressions compile on another core meanwhile.
 	go bot.Warm()
+	if f.corpus == "" && emb == nil && f.store == nil && !f.fresh {
+		// The embedded series with the local embedder is what the program
+		// was built with: read, not built again.
+		snap, err := bot.DefaultSnapshot(ctx)
+		if err == nil {
+			return snap, nil
+		}
+		log.Warn("the index kept with the program cannot be read; building it", "err", err)
+	}
 	release := holdGC()
 	lib, rep, err := f.loader(emb, log).Update(ctx, nil)
 	release()

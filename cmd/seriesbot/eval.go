@@ -43,6 +43,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return fmt.Errorf("--questions %s: %w", *questions, err)
 	}
+	lf.fresh = true
 	snap, err := lf.load(ctx, nil, log)
 	if err != nil {
 		return err
