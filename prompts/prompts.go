@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode"
 	"unicode/utf8"
@@ -45,10 +46,15 @@ type Turn struct {
 	Question, Answer string
 }
 
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"data": data,
-	"line": line,
-}).ParseFS(files, "*.tmpl"))
+// templates are parsed when a prompt is first written: a command that
+// answers without a language model never writes one, and parsing them
+// was most of the package's initialisation.
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"data": data,
+		"line": line,
+	}).ParseFS(files, "*.tmpl"))
+})
 
 // numbered is a Source as the templates see it.
 type numbered struct {
@@ -66,7 +72,7 @@ func number(sources []Source) []numbered {
 
 func render(name string, v any) (string, error) {
 	var b strings.Builder
-	if err := templates.ExecuteTemplate(&b, name, v); err != nil {
+	if err := templates().ExecuteTemplate(&b, name, v); err != nil {
 		return "", fmt.Errorf("render prompt %s: %w", name, err)
 	}
 	return b.String(), nil
