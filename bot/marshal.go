@@ -23,6 +23,10 @@ type snapshotData struct {
 	Fingerprint string
 	Library     []byte
 	Index       []byte
+	// Kinds are the kinds of answer each sentence of each passage of the
+	// index holds, in its order: a search that prefers a kind weighs
+	// every passage by them, and reading them was most of a first answer.
+	Kinds [][]kindSet
 }
 
 // MarshalBinary writes the snapshot down, for UnmarshalSnapshot to serve
@@ -46,6 +50,9 @@ func (s *Snapshot) MarshalBinary() ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	d := snapshotData{Format: snapshotFormat, Series: s.Series, Fingerprint: s.fingerprint, Library: lib, Index: ix}
+	for _, p := range s.Index.Passages() {
+		d.Kinds = append(d.Kinds, sentenceKinds(p))
+	}
 	if err := gob.NewEncoder(&buf).Encode(d); err != nil {
 		return nil, fmt.Errorf("write snapshot: %w", err)
 	}
@@ -74,7 +81,19 @@ func UnmarshalSnapshot(ctx context.Context, data []byte) (*Snapshot, error) {
 	if err := holdsPassages(ix, &lib); err != nil {
 		return nil, fmt.Errorf("read snapshot: %w: %w", retrieval.ErrIndexFormat, err)
 	}
-	return &Snapshot{Corpus: &lib, Index: ix, Series: d.Series, fingerprint: d.Fingerprint}, nil
+	if len(d.Kinds) != ix.Len() {
+		return nil, fmt.Errorf("read snapshot: %w: the kinds of answer of %d passages for %d", retrieval.ErrIndexFormat, len(d.Kinds), ix.Len())
+	}
+	snap := &Snapshot{Corpus: &lib, Index: ix, Series: d.Series, fingerprint: d.Fingerprint,
+		kindsRead: make(map[string]kindSet, ix.Len()), sentenceKinds: make(map[string][]kindSet, ix.Len())}
+	for i, p := range ix.Passages() {
+		var k kindSet
+		for _, s := range d.Kinds[i] {
+			k |= s
+		}
+		snap.kindsRead[p.ID], snap.sentenceKinds[p.ID] = k, d.Kinds[i]
+	}
+	return snap, nil
 }
 
 // holdsPassages checks that ix holds the passages of lib, of the default

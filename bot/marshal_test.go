@@ -47,6 +47,14 @@ func TestDefaultSnapshotAnswersAsABuild(t *testing.T) {
 	if !reflect.DeepEqual(read.Corpus, built.Corpus) || read.Series != built.Series || read.fingerprint != built.fingerprint {
 		t.Fatal("the library read back is not the one built")
 	}
+	for _, p := range built.Index.Passages() {
+		if k, ok := read.kindsRead[p.ID]; !ok || k != passageKinds(p) {
+			t.Errorf("passage %s: kinds of answer %b read back, %b read from its text", p.ID, k, passageKinds(p))
+		}
+		if k := read.sentenceKinds[p.ID]; !reflect.DeepEqual(k, sentenceKinds(p)) {
+			t.Errorf("passage %s: kinds of its sentences %b read back, %b read from its text", p.ID, k, sentenceKinds(p))
+		}
+	}
 	var qs []string
 	for _, name := range []string{"dev.jsonl", "dev2.jsonl", "questions.jsonl", "chat.jsonl"} {
 		f, err := os.Open(filepath.Join("..", "testdata", name))

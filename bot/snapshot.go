@@ -49,6 +49,10 @@ type Snapshot struct {
 	// kindsRead holds the kinds of answer each passage holds, for ranking
 	// (kinds), read without the rest of readPassage.
 	kindsRead map[string]kindSet
+	// sentenceKinds holds the kinds of answer of each sentence of each
+	// passage, when they were read before the snapshot was (one written
+	// down, UnmarshalSnapshot): readOne need not read them again.
+	sentenceKinds map[string][]kindSet
 }
 
 // readPassage is a passage as answering reads it: its sentences with their
@@ -105,10 +109,19 @@ func (s *Snapshot) kinds(p corpus.Passage) kindSet {
 // passageKinds reads the kinds of answer p's sentences hold.
 func passageKinds(p corpus.Passage) kindSet {
 	var k kindSet
-	for _, s := range corpus.Sentences(p.Text) {
-		k |= kindsOf(s)
+	for _, s := range sentenceKinds(p) {
+		k |= s
 	}
 	return k
+}
+
+// sentenceKinds reads the kinds of answer each of p's sentences holds.
+func sentenceKinds(p corpus.Passage) []kindSet {
+	var out []kindSet
+	for _, s := range corpus.Sentences(p.Text) {
+		out = append(out, kindsOf(s))
+	}
+	return out
 }
 
 // passage returns what answering needs of p, read the first time it is
@@ -116,14 +129,14 @@ func passageKinds(p corpus.Passage) kindSet {
 // time.
 func (s *Snapshot) passage(p corpus.Passage) *readPassage {
 	if !s.Index.Holds(p) {
-		return readOne(s.Index, p)
+		return readOne(s.Index, p, nil)
 	}
 	s.readMu.Lock()
 	defer s.readMu.Unlock()
 	if r, ok := s.read[p.ID]; ok {
 		return r
 	}
-	r := readOne(s.Index, p)
+	r := readOne(s.Index, p, s.sentenceKinds[p.ID])
 	if s.read == nil {
 		s.read = make(map[string]*readPassage, s.Index.Len())
 	}
@@ -131,16 +144,26 @@ func (s *Snapshot) passage(p corpus.Passage) *readPassage {
 	return r
 }
 
-func readOne(ix *retrieval.Index, p corpus.Passage) *readPassage {
+// readOne reads p for answering. kinds, when not nil, are the kinds of
+// answer of its sentences, read before.
+func readOne(ix *retrieval.Index, p corpus.Passage, kinds []kindSet) *readPassage {
 	r := &readPassage{heading: ix.Terms(p.Section), title: ix.Terms(p.Title)}
-	for _, s := range corpus.Sentences(p.Text) {
+	sentences := corpus.Sentences(p.Text)
+	if len(kinds) != len(sentences) {
+		kinds = nil
+	}
+	for i, s := range sentences {
 		read := ix.Sentence(s)
 		rs := readSentence{
 			text:     s,
 			read:     read,
-			kinds:    kindsOf(s),
 			presents: presentsTheSeries.MatchString(s),
 			lead:     leadWord(s),
+		}
+		if kinds != nil {
+			rs.kinds = kinds[i]
+		} else {
+			rs.kinds = kindsOf(s)
 		}
 		r.kinds |= rs.kinds
 		r.sentences = append(r.sentences, rs)
