@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,16 +25,44 @@ func loadDefault(t *testing.T) *Snapshot {
 }
 
 // The snapshot kept with the program is the one the embedded series
-// builds today.
+// builds today: the same bytes, or, on a processor that computes the last
+// digits of the index's figures otherwise than the one that wrote it
+// (see retrieval.Index.SameAs), the same series, kinds of answer and
+// index.
 func TestDefaultSnapshotIsCurrent(t *testing.T) {
-	data, err := loadDefault(t).MarshalBinary()
+	built := loadDefault(t)
+	data, err := built.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(data, defaultSnapshot) {
-		t.Fatal("bot/default.snapshot is not what the embedded series builds today: " +
-			"the series, or how it is read or indexed, changed; run `go generate ./bot` and commit default.snapshot")
+	if bytes.Equal(data, defaultSnapshot) {
+		return
 	}
+	read, err := DefaultSnapshot(t.Context())
+	if err == nil {
+		err = sameSnapshot(read, built)
+	}
+	if err != nil {
+		t.Fatalf("bot/default.snapshot is not what the embedded series builds today (%v): "+
+			"the series, or how it is read or indexed, changed; run `go generate ./bot` and commit default.snapshot", err)
+	}
+}
+
+// sameSnapshot reports how a snapshot read back differs from the one
+// built, or nil.
+func sameSnapshot(read, built *Snapshot) error {
+	if !reflect.DeepEqual(read.Corpus, built.Corpus) || read.Series != built.Series || read.fingerprint != built.fingerprint {
+		return errors.New("the library read back is not the one built")
+	}
+	for _, p := range built.Index.Passages() {
+		if k, ok := read.kindsRead[p.ID]; !ok || k != passageKinds(p) {
+			return fmt.Errorf("passage %s: kinds of answer %b read back, %b read from its text", p.ID, k, passageKinds(p))
+		}
+		if k := read.sentenceKinds[p.ID]; !reflect.DeepEqual(k, sentenceKinds(p)) {
+			return fmt.Errorf("passage %s: kinds of its sentences %b read back, %b read from its text", p.ID, k, sentenceKinds(p))
+		}
+	}
+	return read.Index.SameAs(built.Index)
 }
 
 // A snapshot read back answers every question of the development sets as
@@ -44,16 +73,8 @@ func TestDefaultSnapshotAnswersAsABuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(read.Corpus, built.Corpus) || read.Series != built.Series || read.fingerprint != built.fingerprint {
-		t.Fatal("the library read back is not the one built")
-	}
-	for _, p := range built.Index.Passages() {
-		if k, ok := read.kindsRead[p.ID]; !ok || k != passageKinds(p) {
-			t.Errorf("passage %s: kinds of answer %b read back, %b read from its text", p.ID, k, passageKinds(p))
-		}
-		if k := read.sentenceKinds[p.ID]; !reflect.DeepEqual(k, sentenceKinds(p)) {
-			t.Errorf("passage %s: kinds of its sentences %b read back, %b read from its text", p.ID, k, sentenceKinds(p))
-		}
+	if err := sameSnapshot(read, built); err != nil {
+		t.Fatal(err)
 	}
 	var qs []string
 	for _, name := range []string{"dev.jsonl", "dev2.jsonl", "questions.jsonl", "chat.jsonl"} {

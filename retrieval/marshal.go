@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
+	"reflect"
 	"slices"
 
 	"seriesbot/corpus"
@@ -96,9 +98,22 @@ type entityData struct{ Words, Pairs, Telling []string }
 // index of the local embedder can be written: a remote embedder is a
 // server, not data (its vectors are kept with Export).
 func (ix *Index) MarshalBinary() ([]byte, error) {
+	d, err := ix.data()
+	if err != nil {
+		return nil, fmt.Errorf("write index: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(d); err != nil {
+		return nil, fmt.Errorf("write index: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// data is what MarshalBinary writes of ix.
+func (ix *Index) data() (indexData, error) {
 	local, ok := ix.emb.(*LocalEmbedder)
 	if !ok {
-		return nil, fmt.Errorf("write index: the vectors of %s are kept with Export; only a local index is written whole", ix.emb.Name())
+		return indexData{}, fmt.Errorf("the vectors of %s are kept with Export; only a local index is written whole", ix.emb.Name())
 	}
 	d := indexData{
 		Format: indexFormat, Passages: ix.passages, Hashes: ix.hashes, Model: ix.model,
@@ -109,7 +124,7 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 		Aliases: aliasData{Han: ix.aliases.han, Name: sortedOf(ix.aliases.name)},
 	}
 	if local.dims != ix.dims && len(ix.vecs) > 0 {
-		return nil, fmt.Errorf("write index: vectors of %d dimensions from an embedder of %d", ix.dims, local.dims)
+		return indexData{}, fmt.Errorf("vectors of %d dimensions from an embedder of %d", ix.dims, local.dims)
 	}
 	for i, v := range ix.vecs {
 		for slot, f := range v {
@@ -128,11 +143,58 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 	for _, e := range ix.entities {
 		d.Entities = append(d.Entities, entityData{Words: e.words, Pairs: e.pairs, Telling: e.telling})
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(d); err != nil {
-		return nil, fmt.Errorf("write index: %w", err)
+	return d, nil
+}
+
+// SameAs reports how o differs from ix in what MarshalBinary writes of
+// them, or nil when it does not: so that an index written down can be
+// checked against one built again. Their inverse document frequencies
+// need only agree to nine digits, and their unit vectors to a millionth:
+// the same counts give other last digits on other processors, as math.Log
+// is assembly on amd64 and Go elsewhere, and arm64 fuses multiplies with
+// the adds after them. A figure of another count or another formula
+// differs by far more.
+func (ix *Index) SameAs(o *Index) error {
+	a, err := ix.data()
+	if err != nil {
+		return err
 	}
-	return buf.Bytes(), nil
+	b, err := o.data()
+	if err != nil {
+		return err
+	}
+	if len(ix.vecs) != len(o.vecs) || ix.dims != o.dims {
+		return fmt.Errorf("%d vectors of %d dimensions against %d of %d", len(ix.vecs), ix.dims, len(o.vecs), o.dims)
+	}
+	for i, v := range ix.vecs {
+		for slot, f := range v {
+			if g := o.vecs[i][slot]; math.Abs(float64(f)-float64(g)) > 1e-6 {
+				return fmt.Errorf("the vector of passage %s holds %g against %g in slot %d", ix.passages[i].ID, f, g, slot)
+			}
+		}
+	}
+	near := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(math.Abs(x), math.Abs(y)) }
+	if !near(a.MaxIDF, b.MaxIDF) {
+		return fmt.Errorf("the inverse document frequency of a word no passage holds is %g against %g", a.MaxIDF, b.MaxIDF)
+	}
+	if slices.Equal(a.IDF.Keys, b.IDF.Keys) {
+		for i, k := range a.IDF.Keys {
+			if !near(a.IDF.Values[i], b.IDF.Values[i]) {
+				return fmt.Errorf("the inverse document frequency of %q is %g against %g", k, a.IDF.Values[i], b.IDF.Values[i])
+			}
+		}
+		a.IDF.Values, b.IDF.Values = nil, nil
+	}
+	// What is left is compared exactly, a field at a time, to say which.
+	a.MaxIDF, b.MaxIDF = 0, 0
+	a.Slots, a.Values, b.Slots, b.Values = nil, nil, nil, nil
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range va.NumField() {
+		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			return fmt.Errorf("their %s differ", va.Type().Field(i).Name)
+		}
+	}
+	return nil
 }
 
 // ErrIndexFormat marks data that MarshalBinary did not write, or wrote in

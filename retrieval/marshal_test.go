@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -119,6 +120,56 @@ func TestMarshalIsDeterministic(t *testing.T) {
 	}
 	if !bytes.Equal(a, b) {
 		t.Fatal("two builds of the default corpus are written differently")
+	}
+}
+
+// SameAs takes an index built on another processor, whose figures differ
+// in their last digits, for the same, and nothing else.
+func TestSameAs(t *testing.T) {
+	built := buildDefault(t)
+	data, err := built.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := UnmarshalIndex(t.Context(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := func(ix *Index) *LocalEmbedder { return ix.emb.(*LocalEmbedder) }
+	// A slot of the first passage's vector that holds something.
+	slot := slices.IndexFunc(built.vecs[0], func(f float32) bool { return f != 0 })
+	for _, c := range []struct {
+		name   string
+		change func(ix *Index)
+		same   bool
+	}{
+		{"built again", nil, true},
+		{"an inverse document frequency a digit off in the last place", func(ix *Index) {
+			local(ix).idf["cloud"] = math.Nextafter(local(ix).idf["cloud"], 10)
+		}, true},
+		{"a vector a digit off in the last place", func(ix *Index) {
+			ix.vecs[0][slot] = math.Nextafter32(ix.vecs[0][slot], 1)
+		}, true},
+		{"an inverse document frequency of another count", func(ix *Index) { local(ix).idf["cloud"] *= 1.01 }, false},
+		{"a word more", func(ix *Index) { local(ix).idf["zyzzyva"] = 1 }, false},
+		{"a vector of another weight", func(ix *Index) { ix.vecs[0][slot] *= 1.01 }, false},
+		{"a name less", func(ix *Index) { delete(ix.vocab.names, "youku") }, false},
+		{"a passage less", func(ix *Index) {
+			ix.passages, ix.vecs, ix.hashes = ix.passages[1:], ix.vecs[1:], ix.hashes[1:]
+		}, false},
+	} {
+		ix := buildDefault(t)
+		if c.change != nil {
+			c.change(ix)
+		}
+		for _, against := range []*Index{built, read} {
+			if err := ix.SameAs(against); (err == nil) != c.same {
+				t.Errorf("%s: SameAs = %v", c.name, err)
+			}
+			if err := against.SameAs(ix); (err == nil) != c.same {
+				t.Errorf("%s, the other way: SameAs = %v", c.name, err)
+			}
+		}
 	}
 }
 
