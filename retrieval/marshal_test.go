@@ -50,18 +50,26 @@ func buildDefault(t *testing.T) *Index {
 	return ix
 }
 
-// An index read back is the index written: what it learned, and what it
-// finds for every question of the development sets.
-func TestMarshalRoundTrip(t *testing.T) {
-	built := buildDefault(t)
+// builtAndRead is the default index built, and read back from what it
+// writes.
+func builtAndRead(t *testing.T) (built, read *Index) {
+	t.Helper()
+	built = buildDefault(t)
 	data, err := built.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	read, err := UnmarshalIndex(t.Context(), data)
+	read, err = UnmarshalIndex(t.Context(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return built, read
+}
+
+// An index read back is the index written: what it learned, and what it
+// finds for every question of the development sets.
+func TestMarshalRoundTrip(t *testing.T) {
+	built, read := builtAndRead(t)
 	for _, c := range []struct {
 		name      string
 		got, want any
@@ -126,15 +134,7 @@ func TestMarshalIsDeterministic(t *testing.T) {
 // SameAs takes an index built on another processor, whose figures differ
 // in their last digits, for the same, and nothing else.
 func TestSameAs(t *testing.T) {
-	built := buildDefault(t)
-	data, err := built.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	read, err := UnmarshalIndex(t.Context(), data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	built, read := builtAndRead(t)
 	local := func(ix *Index) *LocalEmbedder { return ix.emb.(*LocalEmbedder) }
 	// A slot of the first passage's vector that holds something.
 	slot := slices.IndexFunc(built.vecs[0], func(f float32) bool { return f != 0 })
